@@ -1,0 +1,385 @@
+package io.loopbridge.future;
+
+import io.loopbridge.loop.EventLoop;
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * The outcome of an operation that completes later on an {@link EventLoop} (asyncio's {@code
+ * Future}).
+ *
+ * <p>Not thread-safe: like the loop's other state, a future is read and completed on its loop's
+ * thread. From other threads, complete it through {@link EventLoop#callSoonThreadsafe}, or build it
+ * with {@link #from(EventLoop, CompletionStage)}. Done callbacks never run inline: they are
+ * scheduled with {@link EventLoop#callSoon} when the future completes, in registration order.
+ *
+ * @param <T> the type of the result
+ */
+public class LoopFuture<T> implements Awaitable<T> {
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final int PENDING = 0;
+    private static final int CANCELLED = 1;
+    private static final int FINISHED = 2;
+
+    private final EventLoop loop;
+    private int state;
+    private T result;
+    private Throwable exception;
+    private String cancelMessage;
+    /** null, one {@code Consumer}, or an {@code ArrayList} of them; most futures have one waiter. */
+    private Object callbacks;
+    /** Set in debug mode when the future fails: reports the failure if nobody reads it. */
+    private UnreadFailure unread;
+
+    /** A pending future bound to {@code loop}; see also {@link EventLoop#createFuture()}. */
+    public LoopFuture(EventLoop loop) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+    }
+
+    /**
+     * A future of {@code loop} that completes with {@code stage}'s outcome. The stage may complete
+     * on any thread: the outcome hops onto the loop. Cancelling the future cancels the stage when
+     * the stage supports it ({@link CompletionStage#toCompletableFuture()}).
+     */
+    public static <T> LoopFuture<T> from(EventLoop loop, CompletionStage<T> stage) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(stage, "stage");
+        LoopFuture<T> future = new LoopFuture<>(loop);
+        stage.whenComplete((value, error) -> {
+            if (loop.inLoop()) {
+                future.completeFrom(value, error);
+            } else {
+                try {
+                    loop.callSoonThreadsafe(() -> future.completeFrom(value, error));
+                } catch (IllegalStateException closed) {
+                    // the loop is gone: nobody can observe the outcome
+                }
+            }
+        });
+        future.addDoneCallback(f -> {
+            if (f.isCancelled()) {
+                try {
+                    stage.toCompletableFuture().cancel(false);
+                } catch (UnsupportedOperationException notCancellable) {
+                    // a minimal stage: nothing to cancel
+                }
+            }
+        });
+        return future;
+    }
+
+    /** {@link #from(EventLoop, CompletionStage)} on the loop running on this thread. */
+    public static <T> LoopFuture<T> from(CompletionStage<T> stage) {
+        EventLoop loop = EventLoop.running();
+        if (loop == null) {
+            throw new IllegalStateException(
+                    "LoopFuture.from(stage) needs a running event loop on this thread; pass the loop explicitly");
+        }
+        return from(loop, stage);
+    }
+
+    private void completeFrom(T value, Throwable error) {
+        if (state != PENDING) {
+            return;
+        }
+        if (error == null) {
+            setResult(value);
+            return;
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof CancellationException) {
+            cancel(cause.getMessage());
+        } else {
+            setException(cause);
+        }
+    }
+
+    /** The loop this future belongs to. */
+    public final EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public final LoopFuture<T> future() {
+        return this;
+    }
+
+    /** Whether the future has a result, a failure, or was cancelled. */
+    public final boolean isDone() {
+        return state != PENDING;
+    }
+
+    /** Whether the future was cancelled. */
+    public final boolean isCancelled() {
+        return state == CANCELLED;
+    }
+
+    /**
+     * The result. A failure is rethrown: a {@link RuntimeException} or {@link Error} as it is, a
+     * checked exception wrapped in {@link CompletionException}.
+     *
+     * @throws IllegalStateException if the future is not done
+     * @throws CancellationException if the future was cancelled
+     */
+    public final T result() {
+        if (state == PENDING) {
+            throw new IllegalStateException("Result is not ready: " + this);
+        }
+        if (state == CANCELLED) {
+            throw cancellationException();
+        }
+        markRetrieved();
+        if (exception != null) {
+            throw rethrowable(exception);
+        }
+        return result;
+    }
+
+    /**
+     * The failure, or {@code null} if the future has a result.
+     *
+     * @throws IllegalStateException if the future is not done
+     * @throws CancellationException if the future was cancelled
+     */
+    public final Throwable exception() {
+        if (state == PENDING) {
+            throw new IllegalStateException("Exception is not set: " + this);
+        }
+        if (state == CANCELLED) {
+            throw cancellationException();
+        }
+        markRetrieved();
+        return exception;
+    }
+
+    /** A {@link RuntimeException} or {@link Error} as it is, anything else wrapped in {@link CompletionException}. */
+    public static RuntimeException rethrowable(Throwable t) {
+        if (t instanceof RuntimeException) {
+            return (RuntimeException) t;
+        }
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        return new CompletionException(t);
+    }
+
+    /**
+     * Completes the future with {@code value} and schedules the done callbacks.
+     *
+     * @throws IllegalStateException if the future is already done
+     */
+    public void setResult(T value) {
+        checkPending("setResult");
+        result = value;
+        state = FINISHED;
+        scheduleCallbacks();
+    }
+
+    /**
+     * Fails the future with {@code error} and schedules the done callbacks.
+     *
+     * @throws IllegalStateException if the future is already done
+     */
+    public void setException(Throwable error) {
+        Objects.requireNonNull(error, "error");
+        checkPending("setException");
+        exception = error;
+        state = FINISHED;
+        if (loop.isDebug()) {
+            unread = new UnreadFailure(loop, error, toString());
+            CLEANER.register(this, unread);
+        }
+        scheduleCallbacks();
+    }
+
+    /** Cancels the future; {@code false} if it was already done. */
+    public boolean cancel() {
+        return cancel(null);
+    }
+
+    /**
+     * Cancels the future with {@code message} (carried by the {@link CancellationException} that
+     * readers get) and schedules the done callbacks; {@code false} if it was already done.
+     */
+    public boolean cancel(String message) {
+        loop.checkOwner("cancel");
+        if (state != PENDING) {
+            return false;
+        }
+        cancelMessage = message;
+        state = CANCELLED;
+        scheduleCallbacks();
+        return true;
+    }
+
+    /** The message given to {@link #cancel(String)}, or {@code null}. */
+    protected final String cancelMessage() {
+        return cancelMessage;
+    }
+
+    /** A fresh {@link CancellationException} carrying the cancel message. */
+    protected final CancellationException cancellationException() {
+        return new CancellationException(cancelMessage);
+    }
+
+    /**
+     * Adds {@code callback}, called with this future once it is done, through {@link
+     * EventLoop#callSoon}; if the future is already done, it is scheduled at once.
+     */
+    @SuppressWarnings("unchecked")
+    public final void addDoneCallback(Consumer<? super LoopFuture<T>> callback) {
+        Objects.requireNonNull(callback, "callback");
+        loop.checkOwner("addDoneCallback");
+        if (state != PENDING) {
+            loop.callSoon(() -> callback.accept(this));
+            return;
+        }
+        Object cbs = callbacks;
+        if (cbs == null) {
+            callbacks = callback;
+        } else if (cbs instanceof ArrayList) {
+            ((ArrayList<Object>) cbs).add(callback);
+        } else {
+            ArrayList<Object> list = new ArrayList<>(4);
+            list.add(cbs);
+            list.add(callback);
+            callbacks = list;
+        }
+    }
+
+    /** Removes every registration of {@code callback}; returns how many were removed. */
+    @SuppressWarnings("unchecked")
+    public final int removeDoneCallback(Consumer<? super LoopFuture<T>> callback) {
+        loop.checkOwner("removeDoneCallback");
+        Object cbs = callbacks;
+        if (cbs == null) {
+            return 0;
+        }
+        if (cbs instanceof ArrayList) {
+            ArrayList<Object> list = (ArrayList<Object>) cbs;
+            int before = list.size();
+            list.removeIf(c -> c.equals(callback));
+            return before - list.size();
+        }
+        if (cbs.equals(callback)) {
+            callbacks = null;
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * A {@link CompletableFuture} that completes with this future's outcome (from the loop's
+     * thread). Cancelling it cancels this future.
+     */
+    public final CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean done = super.cancel(mayInterruptIfRunning);
+                if (done && !loop.isClosed()) {
+                    loop.callSoonThreadsafe(() -> LoopFuture.this.cancel());
+                }
+                return done;
+            }
+        };
+        addDoneCallback(f -> {
+            if (f.state == CANCELLED) {
+                cf.completeExceptionally(f.cancellationException());
+            } else if (f.exception != null) {
+                f.markRetrieved();
+                cf.completeExceptionally(f.exception);
+            } else {
+                cf.complete(f.result);
+            }
+        });
+        return cf;
+    }
+
+    private void checkPending(String method) {
+        loop.checkOwner(method);
+        if (state != PENDING) {
+            throw new IllegalStateException(method + "() on a future that is already done: " + this);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void scheduleCallbacks() {
+        Object cbs = callbacks;
+        if (cbs == null) {
+            return;
+        }
+        callbacks = null;
+        if (cbs instanceof ArrayList) {
+            for (Object cb : (ArrayList<Object>) cbs) {
+                Consumer<? super LoopFuture<T>> c = (Consumer<? super LoopFuture<T>>) cb;
+                loop.callSoon(() -> c.accept(this));
+            }
+        } else {
+            Consumer<? super LoopFuture<T>> c = (Consumer<? super LoopFuture<T>>) cbs;
+            loop.callSoon(() -> c.accept(this));
+        }
+    }
+
+    private void markRetrieved() {
+        UnreadFailure u = unread;
+        if (u != null) {
+            u.retrieved = true;
+        }
+    }
+
+    /** A short state description for {@link #toString()}. */
+    protected String describeState() {
+        switch (state) {
+            case PENDING:
+                return "pending";
+            case CANCELLED:
+                return cancelMessage == null ? "cancelled" : "cancelled message='" + cancelMessage + "'";
+            default:
+                return exception != null ? "finished exception=" + exception : "finished result=" + result;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + describeState() + "]";
+    }
+
+    /** Cleaner action: reports a failure that was never read once the future is unreachable. */
+    private static final class UnreadFailure implements Runnable {
+        private final EventLoop loop;
+        private final Throwable error;
+        private final String description;
+        volatile boolean retrieved;
+
+        UnreadFailure(EventLoop loop, Throwable error, String description) {
+            this.loop = loop;
+            this.error = error;
+            this.description = description;
+        }
+
+        @Override
+        public void run() {
+            if (retrieved) {
+                return;
+            }
+            Map<String, Object> ctx = new LinkedHashMap<>();
+            ctx.put("message", "Future exception was never retrieved");
+            ctx.put("exception", error);
+            ctx.put("future", description);
+            try {
+                loop.callSoonThreadsafe(() -> loop.callExceptionHandler(ctx));
+            } catch (IllegalStateException closed) {
+                loop.defaultExceptionHandler(ctx);
+            }
+        }
+    }
+}

@@ -1,0 +1,682 @@
+package io.loopbridge.loop;
+
+import io.loopbridge.future.Awaitable;
+import io.loopbridge.future.LoopFuture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * An asyncio-style event loop: one logical thread of control that runs callbacks one after
+ * another, fires timers and polls I/O.
+ *
+ * <p>Invariants:
+ *
+ * <ol>
+ *   <li>While the loop runs, only its owner thread (the thread in {@link #runForever}, or the
+ *       coroutine it has handed control to) touches loop state; every other method checks this
+ *       and names {@link #callSoonThreadsafe} as the way in from other threads.
+ *   <li>One lap ({@link #runOnce}) runs exactly the callbacks that were ready when the lap
+ *       started; callbacks that become ready during the lap run in the next one.
+ *   <li>Timers with equal deadlines run in the order they were scheduled.
+ *   <li>An idle loop blocks (in the {@link Selector} when I/O is registered, else parked) and
+ *       uses no CPU; {@link #callSoonThreadsafe} wakes it only when it is about to block.
+ * </ol>
+ */
+public class EventLoop implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+    private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+    private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
+    /** Timers due within this window of "now" run in the current lap, as asyncio's clock resolution. */
+    private static final long CLOCK_SLACK_NANOS = 1_000;
+
+    private final ArrayDeque<Handle> ready = new ArrayDeque<>();
+    private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
+    private final ConcurrentLinkedQueue<Handle> inbound = new ConcurrentLinkedQueue<>();
+    private long timerSeq;
+    private boolean stopping;
+    private Selector selector;
+    private ExceptionHandler exceptionHandler;
+    private ExecutorService defaultExecutor;
+    boolean debug = Boolean.getBoolean("loopbridge.debug");
+    private long slowCallbackNanos = Duration.ofMillis(100).toNanos();
+
+    private volatile Thread owner;
+    private volatile boolean closed;
+    /** 1 while the loop is busy or already woken: producers need not wake it. */
+    private volatile int awake = 1;
+    /** Cancelled timers still in the heap; touched from any thread. */
+    private volatile int cancelledTimers;
+    private volatile boolean selectorPolling;
+
+    private static final VarHandle OWNER;
+    private static final VarHandle AWAKE;
+    private static final VarHandle CANCELLED_TIMERS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            OWNER = l.findVarHandle(EventLoop.class, "owner", Thread.class);
+            AWAKE = l.findVarHandle(EventLoop.class, "awake", int.class);
+            CANCELLED_TIMERS = l.findVarHandle(EventLoop.class, "cancelledTimers", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Creates a loop that is not running yet (asyncio's {@code new_event_loop()}). */
+    public EventLoop() {}
+
+    /** The loop running on the calling thread, or {@code null}. */
+    public static EventLoop running() {
+        return RUNNING.get();
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    /**
+     * Schedules {@code callback} to run in the next lap of the loop, after the callbacks already
+     * scheduled. Loop thread only; from other threads use {@link #callSoonThreadsafe}.
+     */
+    public Handle callSoon(Runnable callback) {
+        checkOwner("callSoon");
+        checkOpen();
+        Handle h = new Handle(this, callback);
+        ready.addLast(h);
+        return h;
+    }
+
+    /**
+     * Schedules {@code callback} from any thread and wakes the loop if it is waiting. The only
+     * method of the loop that may be called from any thread at any time.
+     *
+     * @throws IllegalStateException if the loop is closed; a callback queued while the loop closes
+     *     is dropped with the rest of the loop's pending callbacks
+     */
+    public Handle callSoonThreadsafe(Runnable callback) {
+        checkOpen();
+        Handle h = new Handle(this, callback);
+        inbound.offer(h);
+        if (awake == 0 && AWAKE.compareAndSet(this, 0, 1)) {
+            wakeUp();
+        }
+        return h;
+    }
+
+    /** Schedules {@code callback} after {@code delay}; a negative delay counts as zero. Loop thread only. */
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        Objects.requireNonNull(delay, "delay");
+        long nanos = delay.isNegative() ? 0 : saturatedNanos(delay);
+        long now = time();
+        long when = now + nanos;
+        return callAt(when < now ? Long.MAX_VALUE : when, callback);
+    }
+
+    /** Schedules {@code callback} at loop time {@code when} (nanoseconds of {@link #time()}). Loop thread only. */
+    public TimerHandle callAt(long when, Runnable callback) {
+        checkOwner("callAt");
+        checkOpen();
+        TimerHandle t = new TimerHandle(this, callback, when, timerSeq++);
+        timers.add(t);
+        return t;
+    }
+
+    /** The loop's monotonic clock in nanoseconds; only differences are meaningful. */
+    public long time() {
+        return System.nanoTime();
+    }
+
+    /** A new pending future bound to this loop. */
+    public <T> LoopFuture<T> createFuture() {
+        return new LoopFuture<>(this);
+    }
+
+    // ---------------------------------------------------------------- running
+
+    /** Runs laps until {@link #stop()} is called. */
+    public void runForever() {
+        checkOpen();
+        Thread me = Thread.currentThread();
+        if (RUNNING.get() != null && RUNNING.get() != this) {
+            throw new IllegalStateException(
+                    "Cannot run the event loop while another loop is running on this thread");
+        }
+        if (!OWNER.compareAndSet(this, null, me)) {
+            throw new IllegalStateException("This event loop is already running");
+        }
+        RUNNING.set(this);
+        try {
+            while (true) {
+                runOnce();
+                if (stopping) {
+                    break;
+                }
+            }
+        } finally {
+            stopping = false;
+            RUNNING.remove();
+            owner = null;
+        }
+    }
+
+    /**
+     * Runs the loop until {@code awaitable} is done and returns its result (or throws its failure,
+     * as {@link LoopFuture#result()}).
+     *
+     * @throws IllegalStateException if the loop was stopped before the awaitable completed
+     */
+    public <T> T runUntilComplete(Awaitable<T> awaitable) {
+        Objects.requireNonNull(awaitable, "awaitable");
+        LoopFuture<T> future = awaitable.future();
+        if (future.loop() != this) {
+            throw new IllegalStateException("The future belongs to another event loop: " + future);
+        }
+        if (!future.isDone()) {
+            Consumer<LoopFuture<T>> stopper = f -> stop();
+            future.addDoneCallback(stopper);
+            try {
+                runForever();
+            } finally {
+                future.removeDoneCallback(stopper);
+            }
+            if (!future.isDone()) {
+                throw new IllegalStateException("Event loop stopped before the future completed: " + future);
+            }
+        }
+        return future.result();
+    }
+
+    /**
+     * Asks the loop to stop after the current lap. Loop thread only (from other threads:
+     * {@code callSoonThreadsafe(loop::stop)}); before the loop runs, the next run does one lap.
+     */
+    public void stop() {
+        checkOwner("stop");
+        stopping = true;
+    }
+
+    /** Whether a thread is inside {@link #runForever}. Any thread. */
+    public boolean isRunning() {
+        return owner != null;
+    }
+
+    /**
+     * Whether the calling thread owns the running loop: it runs the loop, or a coroutine the loop
+     * handed control to. Any thread.
+     */
+    public boolean inLoop() {
+        return owner == Thread.currentThread();
+    }
+
+    /** Whether {@link #close()} was called. Any thread. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes the loop: drops pending callbacks and timers, shuts the default executor down without
+     * waiting and releases the selector. Idempotent.
+     *
+     * @throws IllegalStateException if the loop is running
+     */
+    @Override
+    public void close() {
+        if (owner != null) {
+            throw new IllegalStateException("Cannot close a running event loop");
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ready.clear();
+        timers.clear();
+        inbound.clear();
+        if (defaultExecutor != null) {
+            defaultExecutor.shutdown();
+        }
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the selector failed", e);
+            }
+        }
+    }
+
+    /** One lap: wait for work, move due timers to the ready queue, run what was ready. */
+    void runOnce() {
+        drainInbound();
+        purgeCancelledTimers();
+        long timeout;
+        if (!ready.isEmpty() || stopping) {
+            timeout = 0;
+        } else if (!timers.isEmpty()) {
+            timeout = Math.max(0, timers.peek().when - time());
+        } else {
+            timeout = -1;
+        }
+        poll(timeout);
+        drainInbound();
+
+        long end = time() + CLOCK_SLACK_NANOS;
+        TimerHandle t;
+        while ((t = timers.peek()) != null) {
+            if (t.isCancelled()) {
+                timers.poll();
+                CANCELLED_TIMERS.getAndAdd(this, -1);
+            } else if (t.when <= end) {
+                timers.poll();
+                ready.addLast(t);
+            } else {
+                break;
+            }
+        }
+
+        // Only what was ready at this point runs in this lap (invariant 2).
+        for (int n = ready.size(); n > 0; n--) {
+            Handle h = ready.pollFirst();
+            if (!h.isCancelled()) {
+                run(h);
+            }
+        }
+    }
+
+    private void run(Handle h) {
+        if (debug) {
+            long start = System.nanoTime();
+            runGuarded(h);
+            long took = System.nanoTime() - start;
+            if (took >= slowCallbackNanos) {
+                reportSlow(h, took);
+            }
+        } else {
+            runGuarded(h);
+        }
+    }
+
+    private void runGuarded(Handle h) {
+        try {
+            h.callback.run();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            Map<String, Object> ctx = new LinkedHashMap<>();
+            ctx.put("message", "Exception in callback " + h.callback);
+            ctx.put("exception", e);
+            ctx.put("handle", h);
+            callExceptionHandler(ctx);
+        }
+    }
+
+    private void reportSlow(Handle h, long nanos) {
+        String msg = String.format("Executing %s took %.3f seconds", h, nanos / 1e9);
+        if (h.source != null) {
+            LOG.log(System.Logger.Level.WARNING, msg, h.source);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, msg);
+        }
+    }
+
+    private void drainInbound() {
+        Handle h;
+        while ((h = inbound.poll()) != null) {
+            ready.addLast(h);
+        }
+    }
+
+    private void purgeCancelledTimers() {
+        int cancelled = cancelledTimers;
+        // Rebuild when cancelled timers dominate, as asyncio does, so the heap cannot grow without bound.
+        if (cancelled > 100 && cancelled * 2 > timers.size()) {
+            int removed = 0;
+            for (var it = timers.iterator(); it.hasNext(); ) {
+                if (it.next().isCancelled()) {
+                    it.remove();
+                    removed++;
+                }
+            }
+            CANCELLED_TIMERS.getAndAdd(this, -removed);
+        }
+        TimerHandle t;
+        while ((t = timers.peek()) != null && t.isCancelled()) {
+            timers.poll();
+            CANCELLED_TIMERS.getAndAdd(this, -1);
+        }
+    }
+
+    void timerCancelled() {
+        CANCELLED_TIMERS.getAndAdd(this, 1);
+    }
+
+    /** Waits up to {@code timeoutNanos} (negative: forever, zero: not at all) for I/O or a wake-up. */
+    private void poll(long timeoutNanos) {
+        boolean io = selector != null && !selector.keys().isEmpty();
+        if (timeoutNanos != 0) {
+            selectorPolling = io;
+            awake = 0;
+            if (!inbound.isEmpty()) {
+                timeoutNanos = 0; // a producer may have seen awake == 1 and skipped the wake-up
+            }
+        }
+        try {
+            if (io) {
+                int n;
+                if (timeoutNanos == 0) {
+                    n = selector.selectNow();
+                } else if (timeoutNanos < 0) {
+                    n = selector.select();
+                } else {
+                    n = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
+                }
+                if (n > 0) {
+                    dispatchSelected();
+                }
+            } else if (timeoutNanos < 0) {
+                LockSupport.park(this);
+            } else if (timeoutNanos > 0) {
+                LockSupport.parkNanos(this, timeoutNanos);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("polling the selector failed", e);
+        } finally {
+            awake = 1;
+        }
+    }
+
+    private void dispatchSelected() {
+        var keys = selector.selectedKeys();
+        for (SelectionKey key : keys) {
+            Object att = key.attachment();
+            if (att instanceof IoCallback && key.isValid()) {
+                ready.addLast(new Handle(this, new IoDispatch((IoCallback) att, key, key.readyOps())));
+            }
+        }
+        keys.clear();
+    }
+
+    private void wakeUp() {
+        if (selectorPolling) {
+            Selector s = selector;
+            if (s != null) {
+                s.wakeup();
+            }
+        } else {
+            Thread t = owner;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    /** Receives readiness of a channel registered through {@link #selector()}. */
+    @FunctionalInterface
+    interface IoCallback {
+        void ready(SelectionKey key, int readyOps);
+    }
+
+    private record IoDispatch(IoCallback callback, SelectionKey key, int readyOps) implements Runnable {
+        @Override
+        public void run() {
+            if (key.isValid()) {
+                callback.ready(key, readyOps);
+            }
+        }
+    }
+
+    /**
+     * The loop's selector, opened on first use. Channels registered with an {@link IoCallback}
+     * attachment get their readiness delivered as loop callbacks. Loop thread only.
+     */
+    Selector selector() {
+        checkOwner("selector");
+        checkOpen();
+        if (selector == null) {
+            try {
+                selector = Selector.open();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open a selector", e);
+            }
+        }
+        return selector;
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /** Installs the handler for errors nobody else can receive; {@code null} restores the default. */
+    public void setExceptionHandler(ExceptionHandler handler) {
+        checkOwner("setExceptionHandler");
+        this.exceptionHandler = handler;
+    }
+
+    /** The installed handler, or {@code null} when the default one is in use. */
+    public ExceptionHandler getExceptionHandler() {
+        return exceptionHandler;
+    }
+
+    /**
+     * Reports an error to the installed exception handler, or logs it through {@link
+     * System.Logger} at {@code ERROR} when none is installed. {@code context} must hold a {@code
+     * "message"}; see {@link ExceptionHandler} for the other keys.
+     */
+    public void callExceptionHandler(Map<String, Object> context) {
+        Objects.requireNonNull(context, "context");
+        ExceptionHandler h = exceptionHandler;
+        if (h == null) {
+            defaultExceptionHandler(context);
+            return;
+        }
+        try {
+            h.handle(this, context);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            Map<String, Object> ctx = new LinkedHashMap<>();
+            ctx.put("message", "Unhandled error in exception handler");
+            ctx.put("exception", e);
+            ctx.put("context", context);
+            defaultExceptionHandler(ctx);
+        }
+    }
+
+    /** Logs {@code context} at {@code ERROR} with its exception, as the default handler does. */
+    public void defaultExceptionHandler(Map<String, Object> context) {
+        Object message = context.getOrDefault("message", "Unhandled exception in event loop");
+        StringBuilder sb = new StringBuilder(String.valueOf(message));
+        for (Map.Entry<String, Object> e : context.entrySet()) {
+            if (!e.getKey().equals("message") && !e.getKey().equals("exception")) {
+                sb.append("\n").append(e.getKey()).append(": ").append(e.getValue());
+            }
+        }
+        Object exc = context.get("exception");
+        if (exc instanceof Throwable) {
+            LOG.log(System.Logger.Level.ERROR, sb.toString(), (Throwable) exc);
+        } else {
+            LOG.log(System.Logger.Level.ERROR, sb.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- executors
+
+    /**
+     * Runs {@code fn} on {@code executor} ({@code null}: the loop's default executor) and returns a
+     * future of its outcome, completed on the loop. Cancelling the future cancels {@code fn} if it
+     * has not started. Loop thread only.
+     */
+    public <T> LoopFuture<T> runInExecutor(Executor executor, Callable<T> fn) {
+        Objects.requireNonNull(fn, "fn");
+        checkOwner("runInExecutor");
+        checkOpen();
+        Executor ex = executor != null ? executor : defaultExecutor();
+        LoopFuture<T> future = createFuture();
+        FutureTask<T> task = new FutureTask<>(fn) {
+            @Override
+            protected void done() {
+                if (isCancelled()) {
+                    return;
+                }
+                try {
+                    callSoonThreadsafe(() -> transfer(this, future));
+                } catch (IllegalStateException closedLoop) {
+                    // the loop closed while fn ran: nobody can observe the outcome
+                }
+            }
+        };
+        future.addDoneCallback(f -> {
+            if (f.isCancelled()) {
+                task.cancel(false);
+            }
+        });
+        ex.execute(task);
+        return future;
+    }
+
+    private static <T> void transfer(FutureTask<T> from, LoopFuture<T> to) {
+        if (to.isDone()) {
+            return;
+        }
+        try {
+            to.setResult(from.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+            to.setException(e.getCause());
+        } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+            to.cancel();
+        }
+    }
+
+    private Executor defaultExecutor() {
+        if (defaultExecutor == null) {
+            int max = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+            ThreadPoolExecutor tpe = new ThreadPoolExecutor(max, max, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "loopbridge-executor-" + EXECUTOR_THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            tpe.allowCoreThreadTimeOut(true);
+            defaultExecutor = tpe;
+        }
+        return defaultExecutor;
+    }
+
+    /**
+     * Shuts the default executor down and returns a future that completes on the loop once its
+     * threads have finished their work. Loop thread only.
+     */
+    public LoopFuture<Void> shutdownDefaultExecutor() {
+        checkOwner("shutdownDefaultExecutor");
+        LoopFuture<Void> done = createFuture();
+        ExecutorService ex = defaultExecutor;
+        if (ex == null) {
+            done.setResult(null);
+            return done;
+        }
+        ex.shutdown();
+        Thread waiter = new Thread(() -> {
+            try {
+                while (!ex.awaitTermination(1, TimeUnit.MINUTES)) {
+                    LOG.log(System.Logger.Level.WARNING, "the default executor is still busy after shutdown");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                callSoonThreadsafe(() -> {
+                    if (!done.isDone()) {
+                        done.setResult(null);
+                    }
+                });
+            } catch (IllegalStateException closedLoop) {
+                // nobody waits any more
+            }
+        }, "loopbridge-executor-shutdown");
+        waiter.setDaemon(true);
+        waiter.start();
+        return done;
+    }
+
+    // ---------------------------------------------------------------- debug
+
+    /** Debug mode: slow callbacks are logged, creation stacks kept, unread failures reported. */
+    public void setDebug(boolean enabled) {
+        checkOwner("setDebug");
+        this.debug = enabled;
+    }
+
+    /** Whether debug mode is on (also set by {@code -Dloopbridge.debug=true}). */
+    public boolean isDebug() {
+        return debug;
+    }
+
+    /** Callbacks slower than this are logged in debug mode; default 100 ms. */
+    public void setSlowCallbackDuration(Duration threshold) {
+        Objects.requireNonNull(threshold, "threshold");
+        if (threshold.isNegative()) {
+            throw new IllegalArgumentException("threshold must not be negative: " + threshold);
+        }
+        this.slowCallbackNanos = saturatedNanos(threshold);
+    }
+
+    /** The slow-callback threshold of debug mode. */
+    public Duration getSlowCallbackDuration() {
+        return Duration.ofNanos(slowCallbackNanos);
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    /**
+     * Throws unless the calling thread may touch loop state: the loop is not running, or the caller
+     * is its owner. {@code method} names the offending call in the message.
+     */
+    public void checkOwner(String method) {
+        Thread o = owner;
+        if (o != null && o != Thread.currentThread()) {
+            throw new IllegalStateException(method + "() was called from thread '"
+                    + Thread.currentThread().getName() + "' while the loop runs on '" + o.getName()
+                    + "'; from other threads use callSoonThreadsafe()");
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("Event loop is closed");
+        }
+    }
+
+    /** Hands ownership to {@code thread} while a coroutine engine runs a fiber there. Internal. */
+    void transferOwner(Thread thread) {
+        owner = thread;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + (closed ? "closed" : owner != null ? "running" : "idle")
+                + " ready=" + ready.size() + " timers=" + timers.size() + " debug=" + debug + "]";
+    }
+}

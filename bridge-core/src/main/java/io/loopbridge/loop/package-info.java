@@ -1,0 +1,2 @@
+/** The event loop, its handles and groups of loops. */
+package io.loopbridge.loop;
