@@ -2,6 +2,12 @@ package io.loopbridge.loop;
 
 import io.loopbridge.future.Awaitable;
 import io.loopbridge.future.LoopFuture;
+import io.loopbridge.internal.LiveTask;
+import io.loopbridge.internal.LoopAccess;
+import io.loopbridge.task.Coroutine;
+import io.loopbridge.task.CoroutineEngine;
+import io.loopbridge.task.Task;
+import io.loopbridge.task.internal.Fibers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -10,10 +16,14 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -60,6 +70,10 @@ public class EventLoop implements AutoCloseable {
     private ExecutorService defaultExecutor;
     boolean debug = Boolean.getBoolean("loopbridge.debug");
     private long slowCallbackNanos = Duration.ofMillis(100).toNanos();
+    private final CoroutineEngine engine;
+    /** The task (or other coroutine driver) whose step is running; see {@link LoopAccess}. */
+    private Object currentStep;
+    private final Set<LiveTask> liveTasks = new LinkedHashSet<>();
 
     private volatile Thread owner;
     private volatile boolean closed;
@@ -82,10 +96,33 @@ public class EventLoop implements AutoCloseable {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        LoopAccess.install(new Access());
     }
 
-    /** Creates a loop that is not running yet (asyncio's {@code new_event_loop()}). */
-    public EventLoop() {}
+    /**
+     * Creates a loop that is not running yet (asyncio's {@code new_event_loop()}), whose coroutines
+     * run on {@link CoroutineEngine#defaultEngine()}.
+     */
+    public EventLoop() {
+        this(CoroutineEngine.defaultEngine());
+    }
+
+    /**
+     * Creates a loop whose coroutines run on {@code engine}.
+     *
+     * @throws IllegalArgumentException if this JVM does not offer the engine
+     */
+    public EventLoop(CoroutineEngine engine) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        if (!engine.isAvailable()) {
+            throw new IllegalArgumentException("the " + engine + " coroutine engine is not available on this JVM");
+        }
+    }
+
+    /** The engine this loop's coroutines run on. */
+    public CoroutineEngine engine() {
+        return engine;
+    }
 
     /** The loop running on the calling thread, or {@code null}. */
     public static EventLoop running() {
@@ -126,6 +163,7 @@ public class EventLoop implements AutoCloseable {
     /** Schedules {@code callback} after {@code delay}; a negative delay counts as zero. Loop thread only. */
     public TimerHandle callLater(Duration delay, Runnable callback) {
         Objects.requireNonNull(delay, "delay");
+        checkOwner("callLater");
         long nanos = delay.isNegative() ? 0 : saturatedNanos(delay);
         long now = time();
         long when = now + nanos;
@@ -151,16 +189,90 @@ public class EventLoop implements AutoCloseable {
         return new LoopFuture<>(this);
     }
 
+    /** Wraps {@code coroutine} in a {@link Task} and schedules its first step. Loop thread only. */
+    public <T> Task<T> createTask(Coroutine<T> coroutine) {
+        return new Task<>(this, coroutine);
+    }
+
+    /** {@link #createTask(Coroutine)} with a name for dumps and logs. */
+    public <T> Task<T> createTask(Coroutine<T> coroutine, String name) {
+        return new Task<>(this, coroutine, name);
+    }
+
+    /** The tasks of this loop that are not done yet, in creation order. Loop thread only. */
+    public List<Task<?>> allTasks() {
+        checkOwner("allTasks");
+        List<Task<?>> tasks = new ArrayList<>(liveTasks.size());
+        for (LiveTask t : liveTasks) {
+            tasks.add((Task<?>) t.task());
+        }
+        return tasks;
+    }
+
+    /**
+     * Writes every live task, its state and where it waits (like {@code python -m asyncio pstree}).
+     * Loop thread only, or any thread while the loop is not running.
+     */
+    public void dumpTasks(Appendable out) throws IOException {
+        checkOwner("dumpTasks");
+        out.append(liveTasks.size() + " live task(s) on " + this + "\n");
+        for (LiveTask t : List.copyOf(liveTasks)) {
+            out.append(t.describe()).append("\n");
+        }
+    }
+
     // ---------------------------------------------------------------- running
 
-    /** Runs laps until {@link #stop()} is called. */
+    /**
+     * Runs laps until {@link #stop()} is called. On the {@link CoroutineEngine#VIRTUAL} engine, the
+     * laps run on a virtual thread (so switching to a coroutine is a virtual-thread hand-off) while
+     * the calling thread waits.
+     */
     public void runForever() {
         checkOpen();
-        Thread me = Thread.currentThread();
         if (RUNNING.get() != null && RUNNING.get() != this) {
             throw new IllegalStateException(
                     "Cannot run the event loop while another loop is running on this thread");
         }
+        if (owner != null) {
+            throw new IllegalStateException("This event loop is already running");
+        }
+        if (engine == CoroutineEngine.VIRTUAL && !Fibers.currentThreadIsVirtual()) {
+            runOnVirtualThread();
+            return;
+        }
+        runLaps();
+    }
+
+    private void runOnVirtualThread() {
+        Throwable[] failure = new Throwable[1];
+        Thread t = Fibers.newVirtualThread("loopbridge-loop", () -> {
+            try {
+                runLaps();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] != null) {
+            throw LoopFuture.rethrowable(failure[0]);
+        }
+    }
+
+    private void runLaps() {
+        Thread me = Thread.currentThread();
         if (!OWNER.compareAndSet(this, null, me)) {
             throw new IllegalStateException("This event loop is already running");
         }
@@ -248,6 +360,11 @@ public class EventLoop implements AutoCloseable {
             return;
         }
         closed = true;
+        // Tasks still suspended would keep their threads forever: unwind them.
+        for (LiveTask t : List.copyOf(liveTasks)) {
+            t.abandon();
+        }
+        liveTasks.clear();
         ready.clear();
         timers.clear();
         inbound.clear();
@@ -661,9 +778,41 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Hands ownership to {@code thread} while a coroutine engine runs a fiber there. Internal. */
-    void transferOwner(Thread thread) {
-        owner = thread;
+    /** The library's own access to loop internals; not API. */
+    private static final class Access implements LoopAccess {
+        @Override
+        public void transferOwner(EventLoop loop, Thread thread) {
+            loop.owner = thread;
+        }
+
+        @Override
+        public void setRunning(EventLoop loop) {
+            if (loop == null) {
+                RUNNING.remove();
+            } else {
+                RUNNING.set(loop);
+            }
+        }
+
+        @Override
+        public Object currentStep(EventLoop loop) {
+            return loop.currentStep;
+        }
+
+        @Override
+        public void setCurrentStep(EventLoop loop, Object step) {
+            loop.currentStep = step;
+        }
+
+        @Override
+        public Set<LiveTask> liveTasks(EventLoop loop) {
+            return loop.liveTasks;
+        }
+
+        @Override
+        public Selector selector(EventLoop loop) {
+            return loop.selector();
+        }
     }
 
     private static long saturatedNanos(Duration d) {

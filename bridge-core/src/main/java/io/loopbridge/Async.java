@@ -1,0 +1,405 @@
+package io.loopbridge;
+
+import io.loopbridge.future.Awaitable;
+import io.loopbridge.future.LoopFuture;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.task.AsyncTimeoutException;
+import io.loopbridge.task.Coroutine;
+import io.loopbridge.task.CoroutineEngine;
+import io.loopbridge.task.Task;
+import io.loopbridge.task.Timeout;
+import io.loopbridge.task.internal.Driver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * asyncio's functions for Java: run a coroutine, await, sleep, create tasks, gather, time out.
+ *
+ * <p>Methods that suspend ({@link #await}, {@link #sleep}, {@link #waitFor}, {@link #toThread})
+ * must be called inside a coroutine; they throw {@link IllegalStateException} elsewhere. A failure
+ * is rethrown as it is when it is a {@link RuntimeException} or {@link Error}, and wrapped in
+ * {@link CompletionException} when it is checked.
+ */
+public final class Async {
+    private Async() {}
+
+    // ---------------------------------------------------------------- entry points
+
+    /**
+     * Runs {@code main} on a new event loop until it completes and returns its result (asyncio's
+     * {@code run}): then cancels the tasks it left behind and waits for them, shuts the default
+     * executor down and closes the loop.
+     *
+     * @throws IllegalStateException if called from a running event loop
+     */
+    public static <T> T run(Coroutine<T> main) {
+        return run(CoroutineEngine.defaultEngine(), main);
+    }
+
+    /** {@link #run(Coroutine)} on a loop whose coroutines run on {@code engine}. */
+    public static <T> T run(CoroutineEngine engine, Coroutine<T> main) {
+        Objects.requireNonNull(main, "main");
+        if (EventLoop.running() != null) {
+            throw new IllegalStateException("Async.run() cannot be called from a running event loop: "
+                    + "await the coroutine, or start it with Async.createTask()");
+        }
+        EventLoop loop = new EventLoop(engine);
+        try {
+            Task<T> task = loop.createTask(main);
+            return loop.runUntilComplete(task);
+        } finally {
+            try {
+                cancelLeftovers(loop);
+                loop.runUntilComplete(loop.shutdownDefaultExecutor());
+            } finally {
+                loop.close();
+            }
+        }
+    }
+
+    private static void cancelLeftovers(EventLoop loop) {
+        List<Task<?>> left = loop.allTasks();
+        if (left.isEmpty()) {
+            return;
+        }
+        for (Task<?> t : left) {
+            t.cancel();
+        }
+        loop.runUntilComplete(gatherSettled(left));
+        for (Task<?> t : left) {
+            if (!t.isCancelled() && t.exception() != null) {
+                Map<String, Object> ctx = new LinkedHashMap<>();
+                ctx.put("message", "unhandled exception during Async.run() shutdown");
+                ctx.put("exception", t.exception());
+                ctx.put("task", t);
+                loop.callExceptionHandler(ctx);
+            }
+        }
+    }
+
+    /** Wraps {@code coroutine} in a task on the running loop (asyncio's {@code create_task}). */
+    public static <T> Task<T> createTask(Coroutine<T> coroutine) {
+        return runningLoop("Async.createTask()").createTask(coroutine);
+    }
+
+    /** {@link #createTask(Coroutine)} with a name. */
+    public static <T> Task<T> createTask(Coroutine<T> coroutine, String name) {
+        return runningLoop("Async.createTask()").createTask(coroutine, name);
+    }
+
+    /** The task whose coroutine calls this, or {@code null} outside a task. */
+    public static Task<?> currentTask() {
+        Driver d = Driver.currentOrNull();
+        return d != null && d.owner() instanceof Task ? (Task<?>) d.owner() : null;
+    }
+
+    /** The running loop's tasks that are not done yet. */
+    public static List<Task<?>> allTasks() {
+        return runningLoop("Async.allTasks()").allTasks();
+    }
+
+    /** The loop running the calling code. */
+    public static EventLoop loop() {
+        return runningLoop("Async.loop()");
+    }
+
+    // ---------------------------------------------------------------- suspending
+
+    /**
+     * Suspends the calling coroutine until {@code awaitable} is done and returns its result.
+     *
+     * @throws IllegalStateException outside a coroutine, or for a future of another loop, or when
+     *     a task awaits itself
+     * @throws CancellationException if the awaitable was cancelled, or the calling task is
+     */
+    public static <T> T await(Awaitable<T> awaitable) {
+        Objects.requireNonNull(awaitable, "awaitable");
+        Driver d = Driver.current("Async.await()");
+        LoopFuture<T> f = awaitable.future();
+        if (f.loop() != d.loop()) {
+            throw new IllegalStateException("Cannot await " + f + ": it belongs to another event loop; "
+                    + "hop with LoopFuture.from(loop, future.toCompletableFuture())");
+        }
+        if (f == d.owner()) {
+            throw new IllegalStateException("Task cannot await on itself: " + f);
+        }
+        return d.await(f);
+    }
+
+    /**
+     * Suspends the calling coroutine until {@code stage} completes (a {@link CompletableFuture},
+     * {@code HttpClient.sendAsync}, ...) and returns its value; the outcome hops onto the loop.
+     */
+    public static <T> T await(CompletionStage<T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        Driver d = Driver.current("Async.await()");
+        if (stage instanceof CompletableFuture) {
+            CompletableFuture<T> cf = (CompletableFuture<T>) stage;
+            if (cf.isDone()) {
+                return joinDone(cf);
+            }
+        }
+        return d.await(LoopFuture.from(d.loop(), stage));
+    }
+
+    private static <T> T joinDone(CompletableFuture<T> cf) {
+        try {
+            return cf.get();
+        } catch (ExecutionException e) {
+            throw LoopFuture.rethrowable(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+        }
+    }
+
+    /**
+     * Suspends the calling coroutine for {@code delay}; zero or negative yields to the loop once,
+     * letting every other ready callback run (asyncio's {@code sleep(0)}).
+     */
+    public static void sleep(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        Driver d = Driver.current("Async.sleep()");
+        if (delay.isZero() || delay.isNegative()) {
+            d.yieldNow();
+            return;
+        }
+        EventLoop loop = d.loop();
+        LoopFuture<Void> wake = loop.createFuture();
+        var timer = loop.callLater(delay, () -> {
+            if (!wake.isDone()) {
+                wake.setResult(null);
+            }
+        });
+        try {
+            d.await(wake);
+        } finally {
+            timer.cancel();
+        }
+    }
+
+    /**
+     * Awaits {@code awaitable} for at most {@code timeout} (asyncio's {@code wait_for}): past it, the
+     * awaitable is cancelled, and once it has finished cancelling, {@link AsyncTimeoutException} is
+     * thrown. A zero or negative timeout still returns an awaitable that is already done.
+     */
+    public static <T> T waitFor(Awaitable<T> awaitable, Duration timeout) {
+        Objects.requireNonNull(awaitable, "awaitable");
+        Objects.requireNonNull(timeout, "timeout");
+        LoopFuture<T> f = awaitable.future();
+        if (f.isDone()) {
+            Driver.current("Async.waitFor()");
+            return f.result();
+        }
+        try (Timeout t = Timeout.after(timeout)) {
+            return await(f);
+        }
+    }
+
+    /** {@link #waitFor(Awaitable, Duration)} for a coroutine, run as a task of its own. */
+    public static <T> T waitFor(Coroutine<T> coroutine, Duration timeout) {
+        return waitFor(createTask(coroutine), timeout);
+    }
+
+    /**
+     * A deadline for a try-with-resources block (asyncio's {@code timeout}); {@code null} for none
+     * until {@link Timeout#reschedule}. See {@link Timeout}.
+     */
+    public static Timeout timeout(Duration delay) {
+        return Timeout.after(delay);
+    }
+
+    /** {@link #timeout(Duration)} with a deadline in loop time ({@link EventLoop#time()}). */
+    public static Timeout timeoutAt(long when) {
+        return Timeout.at(when);
+    }
+
+    /**
+     * Runs {@code fn} on the loop's default executor and suspends until it returns (asyncio's
+     * {@code to_thread}): the way to call blocking code from a coroutine.
+     */
+    public static <T> T toThread(Callable<T> fn) {
+        Objects.requireNonNull(fn, "fn");
+        Driver d = Driver.current("Async.toThread()");
+        return d.await(d.loop().runInExecutor(null, fn));
+    }
+
+    // ---------------------------------------------------------------- combinators
+
+    /**
+     * A future of every awaitable's result, in argument order (asyncio's {@code gather}). The first
+     * failure fails the future at once while the others keep running; cancelling the future cancels
+     * every awaitable that is not done.
+     */
+    @SafeVarargs
+    public static <T> LoopFuture<List<T>> gather(Awaitable<? extends T>... awaitables) {
+        return gather(Arrays.asList(awaitables));
+    }
+
+    /** {@link #gather(Awaitable[])} over a collection. */
+    public static <T> LoopFuture<List<T>> gather(Collection<? extends Awaitable<? extends T>> awaitables) {
+        List<LoopFuture<? extends T>> children = futures(awaitables);
+        EventLoop loop = loopOf(children, "Async.gather()");
+        boolean[] cancelRequested = {false};
+        LoopFuture<List<T>> outer = new LoopFuture<>(loop) {
+            @Override
+            public boolean cancel(String message) {
+                if (isDone()) {
+                    return false;
+                }
+                if (cancelRequested[0]) {
+                    return super.cancel(message);
+                }
+                cancelRequested[0] = true;
+                boolean any = false;
+                for (LoopFuture<? extends T> c : children) {
+                    any |= c.cancel(message);
+                }
+                // children report their cancellation through their callbacks, which finish the outer future
+                return any || super.cancel(message);
+            }
+        };
+        if (children.isEmpty()) {
+            outer.setResult(List.of());
+            return outer;
+        }
+        int[] left = {children.size()};
+        for (LoopFuture<? extends T> child : children) {
+            child.addDoneCallback(c -> {
+                left[0]--;
+                if (outer.isDone()) {
+                    if (!c.isCancelled()) {
+                        c.exception(); // read, so it is not reported as lost
+                    }
+                    return;
+                }
+                if (c.isCancelled()) {
+                    if (cancelRequested[0]) {
+                        outer.cancel();
+                    } else {
+                        outer.setException(new CancellationException("a gathered awaitable was cancelled: " + c));
+                    }
+                    return;
+                }
+                Throwable e = c.exception();
+                if (e != null) {
+                    outer.setException(e);
+                } else if (left[0] == 0) {
+                    List<T> results = new ArrayList<>(children.size());
+                    for (LoopFuture<? extends T> f : children) {
+                        results.add(f.result());
+                    }
+                    outer.setResult(results);
+                }
+            });
+        }
+        return outer;
+    }
+
+    /**
+     * A future that completes once every awaitable is done, with their futures (all done) in
+     * argument order, so each outcome — result, failure or cancellation — can be read (asyncio's
+     * {@code gather(..., return_exceptions=True)}).
+     */
+    @SafeVarargs
+    public static <T> LoopFuture<List<LoopFuture<T>>> gatherSettled(Awaitable<? extends T>... awaitables) {
+        return gatherSettled(Arrays.asList(awaitables));
+    }
+
+    /** {@link #gatherSettled(Awaitable[])} over a collection. */
+    @SuppressWarnings("unchecked")
+    public static <T> LoopFuture<List<LoopFuture<T>>> gatherSettled(
+            Collection<? extends Awaitable<? extends T>> awaitables) {
+        List<LoopFuture<? extends T>> children = futures(awaitables);
+        EventLoop loop = loopOf(children, "Async.gatherSettled()");
+        LoopFuture<List<LoopFuture<T>>> outer = new LoopFuture<>(loop);
+        List<LoopFuture<T>> settled = new ArrayList<>(children.size());
+        for (LoopFuture<? extends T> c : children) {
+            settled.add((LoopFuture<T>) c);
+        }
+        int[] left = {children.size()};
+        if (left[0] == 0) {
+            outer.setResult(List.of());
+            return outer;
+        }
+        for (LoopFuture<? extends T> child : children) {
+            child.addDoneCallback(c -> {
+                if (--left[0] == 0 && !outer.isDone()) {
+                    outer.setResult(List.copyOf(settled));
+                }
+            });
+        }
+        return outer;
+    }
+
+    /**
+     * A future with {@code awaitable}'s outcome that can be cancelled without cancelling it
+     * (asyncio's {@code shield}): the awaitable runs on even when the caller is cancelled.
+     */
+    public static <T> LoopFuture<T> shield(Awaitable<T> awaitable) {
+        Objects.requireNonNull(awaitable, "awaitable");
+        LoopFuture<T> inner = awaitable.future();
+        if (inner.isDone()) {
+            return inner;
+        }
+        LoopFuture<T> outer = new LoopFuture<>(inner.loop());
+        inner.addDoneCallback(i -> {
+            if (outer.isDone()) {
+                if (!i.isCancelled()) {
+                    i.exception();
+                }
+                return;
+            }
+            if (i.isCancelled()) {
+                outer.cancel();
+            } else if (i.exception() != null) {
+                outer.setException(i.exception());
+            } else {
+                outer.setResult(i.result());
+            }
+        });
+        return outer;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static EventLoop runningLoop(String what) {
+        EventLoop loop = EventLoop.running();
+        if (loop == null) {
+            throw new IllegalStateException(what + " needs a running event loop: call it inside a coroutine "
+                    + "started with Async.run(...)");
+        }
+        return loop;
+    }
+
+    private static <T> List<LoopFuture<? extends T>> futures(Collection<? extends Awaitable<? extends T>> awaitables) {
+        Objects.requireNonNull(awaitables, "awaitables");
+        List<LoopFuture<? extends T>> list = new ArrayList<>(awaitables.size());
+        for (Awaitable<? extends T> a : awaitables) {
+            list.add(Objects.requireNonNull(a, "awaitables contains null").future());
+        }
+        return list;
+    }
+
+    private static EventLoop loopOf(List<? extends LoopFuture<?>> futures, String what) {
+        EventLoop loop = futures.isEmpty() ? runningLoop(what) : futures.get(0).loop();
+        for (LoopFuture<?> f : futures) {
+            if (f.loop() != loop) {
+                throw new IllegalArgumentException(what + ": awaitables belong to different event loops: " + f);
+            }
+        }
+        return loop;
+    }
+}

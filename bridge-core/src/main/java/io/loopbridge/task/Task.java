@@ -1,0 +1,192 @@
+package io.loopbridge.task;
+
+import io.loopbridge.future.LoopFuture;
+import io.loopbridge.internal.LiveTask;
+import io.loopbridge.internal.LoopAccess;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.task.internal.Driver;
+import io.loopbridge.task.internal.FiberKilled;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A coroutine running on an event loop, and the future of its outcome (asyncio's {@code Task}).
+ *
+ * <p>Creating a task schedules its first step; the body then runs on the loop, one step between
+ * two suspensions at a time. {@link #cancel(String)} makes the await the body is suspended in (or
+ * its next one) throw {@link CancellationException}; the body may catch it and go on. A body that
+ * ends with a {@link CancellationException} leaves the task cancelled, with any other exception
+ * (including {@link AsyncTimeoutException}) failed.
+ *
+ * @param <T> the type of the result
+ */
+public class Task<T> extends LoopFuture<T> {
+    private static final LoopAccess LOOPS = LoopAccess.get();
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private final Coroutine<T> coroutine;
+    private final TaskDriver driver;
+    private final Live live = new Live();
+    private String name;
+
+    /** Creates a task running {@code coroutine} on {@code loop}, named {@code Task-N}. Loop thread only. */
+    public Task(EventLoop loop, Coroutine<T> coroutine) {
+        this(loop, coroutine, null);
+    }
+
+    /** Creates a task named {@code name} ({@code null}: {@code Task-N}). Loop thread only. */
+    public Task(EventLoop loop, Coroutine<T> coroutine, String name) {
+        super(loop);
+        this.coroutine = Objects.requireNonNull(coroutine, "coroutine");
+        loop.checkOwner("createTask");
+        if (loop.isClosed()) {
+            throw new IllegalStateException("Event loop is closed");
+        }
+        this.name = name != null ? name : "Task-" + COUNTER.incrementAndGet();
+        this.driver = new TaskDriver(loop);
+        LOOPS.liveTasks(loop).add(live);
+        driver.start();
+    }
+
+    /** The task's name. */
+    public final String getName() {
+        return name;
+    }
+
+    /** Renames the task. */
+    public final void setName(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /**
+     * Requests cancellation: the body's current (or next) await throws {@link
+     * CancellationException} with {@code message}. Returns {@code false} if the task is done.
+     */
+    @Override
+    public boolean cancel(String message) {
+        loop().checkOwner("cancel");
+        return driver.requestCancel(message, false);
+    }
+
+    /** The number of cancellation requests not yet withdrawn by {@link #uncancel()}. */
+    public final int cancelling() {
+        return driver.cancelling();
+    }
+
+    /** Withdraws one cancellation request; returns the number left. */
+    public final int uncancel() {
+        return driver.uncancel(false);
+    }
+
+    /**
+     * Where the task's body is suspended, innermost frame first, without the library's own frames;
+     * empty when the task is done, has not started, or is running.
+     */
+    public final StackTraceElement[] stackTrace() {
+        return driver.stackTrace();
+    }
+
+    /** Internal: the machinery that runs the body. */
+    final Driver driver() {
+        return driver;
+    }
+
+    private void finishCancelled(String message) {
+        LOOPS.liveTasks(loop()).remove(live);
+        super.cancel(message);
+    }
+
+    private void finish(T value, Throwable error) {
+        LOOPS.liveTasks(loop()).remove(live);
+        if (error == null) {
+            setResult(value);
+        } else {
+            setException(error);
+        }
+    }
+
+    @Override
+    protected String describeState() {
+        String s = super.describeState();
+        if (!isDone()) {
+            LoopFuture<?> w = driver.waitingOn();
+            if (w != null) {
+                s += " waiting on " + w;
+            }
+        }
+        return "name=" + name + " " + s;
+    }
+
+    private final class TaskDriver extends Driver {
+        TaskDriver(EventLoop loop) {
+            super(loop);
+        }
+
+        @Override
+        protected void runBody() {
+            T value;
+            try {
+                value = coroutine.call();
+            } catch (FiberKilled killed) {
+                throw killed;
+            } catch (AsyncTimeoutException e) {
+                finish(null, e);
+                return;
+            } catch (CancellationException e) {
+                finishCancelled(e.getMessage());
+                return;
+            } catch (Throwable e) {
+                finish(null, e);
+                return;
+            }
+            if (takeMustCancel()) {
+                finishCancelled(cancelMessage());
+            } else {
+                finish(value, null);
+            }
+        }
+
+        @Override
+        protected void cancelBeforeStart(String message) {
+            finishCancelled(message);
+        }
+
+        @Override
+        protected boolean finished() {
+            return isDone();
+        }
+
+        @Override
+        protected String fiberName() {
+            return name;
+        }
+
+        @Override
+        public Object owner() {
+            return Task.this;
+        }
+    }
+
+    private final class Live implements LiveTask {
+        @Override
+        public Object task() {
+            return Task.this;
+        }
+
+        @Override
+        public String describe() {
+            StringBuilder sb = new StringBuilder(Task.this.toString());
+            StackTraceElement[] trace = driver.stackTrace();
+            for (int i = 0; i < Math.min(trace.length, 8); i++) {
+                sb.append("\n    at ").append(trace[i]);
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public void abandon() {
+            driver.abandon();
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.loopbridge.task.internal;
+
+import io.loopbridge.future.LoopFuture;
+import io.loopbridge.internal.LoopAccess;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.task.AsyncTimeoutException;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
+
+/**
+ * Runs a coroutine body on a fiber, one loop step at a time: the machinery behind a task (and
+ * anything else that awaits, like an async generator). Not API.
+ *
+ * <p>Invariants (asyncio's {@code Task.__step}):
+ *
+ * <ol>
+ *   <li>Either the driver waits on {@code waitingOn} with {@code wakeup} registered on it, or a step
+ *       is scheduled, or the body is running, or it has ended.
+ *   <li>A cancellation request while waiting cancels {@code waitingOn}, which wakes the driver; if
+ *       that is not possible, {@code mustCancel} makes the next resumption throw.
+ *   <li>Cancellation surfaces only where the body suspends.
+ * </ol>
+ */
+public abstract class Driver {
+    private static final LoopAccess LOOPS = LoopAccess.get();
+
+    protected final EventLoop loop;
+    private Fiber fiber;
+    private LoopFuture<?> waitingOn;
+    private boolean mustCancel;
+    private String cancelMessage;
+    private int cancelRequests;
+    /** Outstanding cancellation requests that came from timeouts. */
+    private int timeoutRequests;
+    private final Runnable stepper = this::step;
+    private final Consumer<LoopFuture<?>> wakeup = f -> step();
+
+    protected Driver(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** Runs the coroutine body on the fiber; must handle every outcome itself. */
+    protected abstract void runBody();
+
+    /** Ends the driver, cancelled before its body ever ran. */
+    protected abstract void cancelBeforeStart(String message);
+
+    /** Whether the driver has finished (its future is done). */
+    protected abstract boolean finished();
+
+    /** The fiber's thread name, or null. */
+    protected abstract String fiberName();
+
+    /** What this driver runs for: the task, or the async generator. */
+    public abstract Object owner();
+
+    /** The driver whose body runs on the calling code, or throws explaining how to get one. */
+    public static Driver current(String what) {
+        EventLoop loop = EventLoop.running();
+        Object step = loop == null ? null : LOOPS.currentStep(loop);
+        if (!(step instanceof Driver) || !((Driver) step).fiber.isCurrent()) {
+            throw new IllegalStateException(what + " must be called inside a coroutine: start one with Async.run(...), "
+                    + "loop.createTask(...) or Async.createTask(...)");
+        }
+        return (Driver) step;
+    }
+
+    /** The driver whose body runs on the calling code, or null. */
+    public static Driver currentOrNull() {
+        EventLoop loop = EventLoop.running();
+        Object step = loop == null ? null : LOOPS.currentStep(loop);
+        return step instanceof Driver && ((Driver) step).fiber.isCurrent() ? (Driver) step : null;
+    }
+
+    public final EventLoop loop() {
+        return loop;
+    }
+
+    /** Schedules the first step. */
+    public final void start() {
+        loop.callSoon(stepper);
+    }
+
+    /** Resumes the body until it suspends or ends. Runs on the loop, as a callback. */
+    final void step() {
+        if (finished()) {
+            return;
+        }
+        Object previous = LOOPS.currentStep(loop);
+        LOOPS.setCurrentStep(loop, this);
+        try {
+            if (fiber == null) {
+                if (mustCancel) {
+                    mustCancel = false;
+                    cancelBeforeStart(cancelMessage);
+                    return;
+                }
+                fiber = Fibers.create(loop.engine(), loop, fiberName(), this::runBody);
+            }
+            fiber.resume();
+        } finally {
+            LOOPS.setCurrentStep(loop, previous);
+        }
+    }
+
+    /** Suspends the body until {@code future} is done, then returns its result or throws. */
+    public final <T> T await(LoopFuture<T> future) {
+        if (!future.isDone()) {
+            waitingOn = future;
+            future.addDoneCallback(wakeup);
+            try {
+                fiber.suspend();
+            } catch (IllegalStateException pinned) {
+                future.removeDoneCallback(wakeup);
+                waitingOn = null;
+                throw pinned;
+            }
+            waitingOn = null;
+            if (mustCancel || (future.isCancelled() && cancelRequests > 0)) {
+                throw takeCancellation();
+            }
+        }
+        return future.result();
+    }
+
+    /** Lets every other ready callback run once, then resumes (asyncio's {@code sleep(0)}). */
+    public final void yieldNow() {
+        loop.callSoon(stepper);
+        fiber.suspend();
+        if (mustCancel) {
+            throw takeCancellation();
+        }
+    }
+
+    /**
+     * Requests cancellation (asyncio's {@code Task.cancel}); {@code timeout} marks a request made
+     * by a deadline, which surfaces as {@link AsyncTimeoutException} while it is the only one.
+     */
+    public final boolean requestCancel(String message, boolean timeout) {
+        if (finished()) {
+            return false;
+        }
+        cancelRequests++;
+        if (timeout) {
+            timeoutRequests++;
+        }
+        cancelMessage = message;
+        LoopFuture<?> w = waitingOn;
+        if (w != null && w.cancel(message)) {
+            return true;
+        }
+        mustCancel = true;
+        return true;
+    }
+
+    /** asyncio's {@code Task.cancelling()}: outstanding cancellation requests. */
+    public final int cancelling() {
+        return cancelRequests;
+    }
+
+    /** asyncio's {@code Task.uncancel()}; {@code timeout} withdraws a deadline's request. */
+    public final int uncancel(boolean timeout) {
+        if (cancelRequests > 0) {
+            cancelRequests--;
+            if (timeout && timeoutRequests > 0) {
+                timeoutRequests--;
+            }
+            if (cancelRequests == 0) {
+                mustCancel = false;
+            }
+        }
+        return cancelRequests;
+    }
+
+    /** Whether a cancellation is pending that the body has not seen yet. */
+    public final boolean mustCancel() {
+        return mustCancel;
+    }
+
+    /** Clears a pending cancellation that the body ended before seeing; returns its message holder. */
+    public final boolean takeMustCancel() {
+        boolean m = mustCancel;
+        mustCancel = false;
+        return m;
+    }
+
+    public final String cancelMessage() {
+        return cancelMessage;
+    }
+
+    private CancellationException takeCancellation() {
+        mustCancel = false;
+        if (timeoutRequests > 0 && timeoutRequests == cancelRequests) {
+            return new AsyncTimeoutException(cancelMessage != null ? cancelMessage : "deadline exceeded");
+        }
+        return new CancellationException(cancelMessage);
+    }
+
+    /** Where the body waits, innermost first (library frames dropped); empty if unknown. */
+    public final StackTraceElement[] stackTrace() {
+        Fiber f = fiber;
+        if (f == null || f.isDone()) {
+            return new StackTraceElement[0];
+        }
+        StackTraceElement[] all = f.stackTrace();
+        int i = 0;
+        while (i < all.length && isMachinery(all[i].getClassName())) {
+            i++;
+        }
+        StackTraceElement[] user = new StackTraceElement[all.length - i];
+        System.arraycopy(all, i, user, 0, user.length);
+        return user;
+    }
+
+    private static boolean isMachinery(String cls) {
+        return cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.")
+                || cls.startsWith("io.loopbridge.task.internal.") || cls.equals("io.loopbridge.Async")
+                || cls.startsWith("io.loopbridge.Async$");
+    }
+
+    /** The future the body waits on, or null. */
+    public final LoopFuture<?> waitingOn() {
+        return waitingOn;
+    }
+
+    /** Unwinds a body whose loop closes under it. */
+    public final void abandon() {
+        Fiber f = fiber;
+        if (f != null && !f.isDone()) {
+            Object previous = LOOPS.currentStep(loop);
+            LOOPS.setCurrentStep(loop, this);
+            try {
+                f.kill();
+            } catch (RuntimeException | Error ignored) {
+                // the body failed while unwinding: nobody is left to tell
+            } finally {
+                LOOPS.setCurrentStep(loop, previous);
+            }
+        }
+    }
+}
