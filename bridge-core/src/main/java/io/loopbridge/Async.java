@@ -62,6 +62,7 @@ public final class Async {
         } finally {
             try {
                 cancelLeftovers(loop);
+                loop.runUntilComplete(loop.shutdownAsyncGens());
                 loop.runUntilComplete(loop.shutdownDefaultExecutor());
             } finally {
                 loop.close();

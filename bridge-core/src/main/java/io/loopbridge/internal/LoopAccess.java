@@ -23,6 +23,9 @@ public interface LoopAccess {
     /** The loop's live tasks (created and not yet done), in creation order. Loop thread only. */
     Set<LiveTask> liveTasks(EventLoop loop);
 
+    /** The loop's unfinished async generators, held weakly. Loop thread only. */
+    Set<Object> asyncGenerators(EventLoop loop);
+
     /** The loop's selector, opened on first use. Loop thread only. */
     Selector selector(EventLoop loop);
 

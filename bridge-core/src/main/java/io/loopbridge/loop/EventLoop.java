@@ -2,6 +2,7 @@ package io.loopbridge.loop;
 
 import io.loopbridge.future.Awaitable;
 import io.loopbridge.future.LoopFuture;
+import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.internal.LiveTask;
 import io.loopbridge.internal.LoopAccess;
 import io.loopbridge.task.Coroutine;
@@ -16,6 +17,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.WeakHashMap;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,6 +77,7 @@ public class EventLoop implements AutoCloseable {
     /** The task (or other coroutine driver) whose step is running; see {@link LoopAccess}. */
     private Object currentStep;
     private final Set<LiveTask> liveTasks = new LinkedHashSet<>();
+    private final Set<Object> asyncGenerators = Collections.newSetFromMap(new WeakHashMap<>());
 
     private volatile Thread owner;
     private volatile boolean closed;
@@ -136,8 +140,7 @@ public class EventLoop implements AutoCloseable {
      * scheduled. Loop thread only; from other threads use {@link #callSoonThreadsafe}.
      */
     public Handle callSoon(Runnable callback) {
-        checkOwner("callSoon");
-        checkOpen();
+        checkOwnerAndOpen("callSoon");
         Handle h = new Handle(this, callback);
         ready.addLast(h);
         return h;
@@ -172,8 +175,7 @@ public class EventLoop implements AutoCloseable {
 
     /** Schedules {@code callback} at loop time {@code when} (nanoseconds of {@link #time()}). Loop thread only. */
     public TimerHandle callAt(long when, Runnable callback) {
-        checkOwner("callAt");
-        checkOpen();
+        checkOwnerAndOpen("callAt");
         TimerHandle t = new TimerHandle(this, callback, when, timerSeq++);
         timers.add(t);
         return t;
@@ -447,8 +449,9 @@ public class EventLoop implements AutoCloseable {
 
     private void reportSlow(Handle h, long nanos) {
         String msg = String.format("Executing %s took %.3f seconds", h, nanos / 1e9);
-        if (h.source != null) {
-            LOG.log(System.Logger.Level.WARNING, msg, h.source);
+        Throwable source = h.source();
+        if (source != null) {
+            LOG.log(System.Logger.Level.WARNING, msg, source);
         } else {
             LOG.log(System.Logger.Level.WARNING, msg);
         }
@@ -695,6 +698,46 @@ public class EventLoop implements AutoCloseable {
     }
 
     /**
+     * Closes every async generator of this loop that has started and not finished, so their {@code
+     * finally} blocks run; the future completes when all have ended. Failures go to the exception
+     * handler. Loop thread only.
+     */
+    public LoopFuture<Void> shutdownAsyncGens() {
+        checkOwner("shutdownAsyncGens");
+        LoopFuture<Void> done = createFuture();
+        List<Object> gens = new ArrayList<>(asyncGenerators);
+        asyncGenerators.clear();
+        int[] left = {gens.size()};
+        if (left[0] == 0) {
+            done.setResult(null);
+            return done;
+        }
+        for (Object g : gens) {
+            AsyncGenerator<?, ?> gen = (AsyncGenerator<?, ?>) g;
+            LoopFuture<Void> closed;
+            try {
+                closed = gen.aclose();
+            } catch (RuntimeException e) {
+                closed = createFuture();
+                closed.setException(e);
+            }
+            closed.addDoneCallback(f -> {
+                if (!f.isCancelled() && f.exception() != null) {
+                    Map<String, Object> ctx = new LinkedHashMap<>();
+                    ctx.put("message", "an error occurred during closing of an asynchronous generator");
+                    ctx.put("exception", f.exception());
+                    ctx.put("asyncgen", gen);
+                    callExceptionHandler(ctx);
+                }
+                if (--left[0] == 0) {
+                    done.setResult(null);
+                }
+            });
+        }
+        return done;
+    }
+
+    /**
      * Shuts the default executor down and returns a future that completes on the loop once its
      * threads have finished their work. Loop thread only.
      */
@@ -772,6 +815,14 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
+    /** The hot-path check: the owner of a running loop needs no closed check (a running loop is open). */
+    private void checkOwnerAndOpen(String method) {
+        if (owner != Thread.currentThread()) {
+            checkOwner(method);
+            checkOpen();
+        }
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("Event loop is closed");
@@ -807,6 +858,11 @@ public class EventLoop implements AutoCloseable {
         @Override
         public Set<LiveTask> liveTasks(EventLoop loop) {
             return loop.liveTasks;
+        }
+
+        @Override
+        public Set<Object> asyncGenerators(EventLoop loop) {
+            return loop.asyncGenerators;
         }
 
         @Override

@@ -10,16 +10,41 @@ import java.util.Objects;
  */
 public class Handle {
     final EventLoop loop;
+    /** The callback; in debug mode wrapped in a {@link Traced} that remembers where it was scheduled. */
     final Runnable callback;
-    /** Where the callback was scheduled; captured in debug mode only. */
-    final Throwable source;
 
     private volatile boolean cancelled;
 
     Handle(EventLoop loop, Runnable callback) {
         this.loop = loop;
-        this.callback = Objects.requireNonNull(callback, "callback");
-        this.source = loop.debug ? new Throwable("callback scheduled here") : null;
+        Objects.requireNonNull(callback, "callback");
+        this.callback = loop.debug ? new Traced(callback, new Throwable("callback scheduled here")) : callback;
+    }
+
+    /** Where the callback was scheduled (debug mode), or {@code null}. */
+    final Throwable source() {
+        return callback instanceof Traced ? ((Traced) callback).source : null;
+    }
+
+    /** Debug mode only, so a handle costs no extra field otherwise. */
+    static final class Traced implements Runnable {
+        final Runnable callback;
+        final Throwable source;
+
+        Traced(Runnable callback, Throwable source) {
+            this.callback = callback;
+            this.source = source;
+        }
+
+        @Override
+        public void run() {
+            callback.run();
+        }
+
+        @Override
+        public String toString() {
+            return callback.toString();
+        }
     }
 
     /** Prevents the callback from running if it has not run yet. Thread-safe; idempotent. */

@@ -79,8 +79,9 @@ public final class LoopGroup implements AutoCloseable {
      * @return {@code true} if every loop has stopped and closed in time
      */
     public boolean shutdownGracefully(Duration timeout) {
-        for (Thread t : threads) {
-            if (t == Thread.currentThread()) {
+        // On the virtual engine a loop's callbacks run on a virtual thread, not on the group's thread.
+        for (int i = 0; i < threads.size(); i++) {
+            if (threads.get(i) == Thread.currentThread() || loops.get(i).inLoop()) {
                 throw new IllegalStateException("shutdownGracefully() called from a loop of the group would wait for itself");
             }
         }

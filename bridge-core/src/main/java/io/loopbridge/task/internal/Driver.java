@@ -123,6 +123,19 @@ public abstract class Driver {
         return future.result();
     }
 
+    /**
+     * Hands control back to whoever resumed the body, with nothing scheduled to resume it: the
+     * caller arranges that (an async generator's next request does). Cancellation does not surface here.
+     */
+    public final void park() {
+        fiber.suspend();
+    }
+
+    /** Resumes the body now, from the loop's owner thread (an async generator's request does this). */
+    public final void resumeNow() {
+        step();
+    }
+
     /** Lets every other ready callback run once, then resumes (asyncio's {@code sleep(0)}). */
     public final void yieldNow() {
         loop.callSoon(stepper);

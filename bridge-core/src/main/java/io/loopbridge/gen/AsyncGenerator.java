@@ -1,0 +1,330 @@
+package io.loopbridge.gen;
+
+import io.loopbridge.Async;
+import io.loopbridge.future.LoopFuture;
+import io.loopbridge.internal.LoopAccess;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.task.internal.Driver;
+import io.loopbridge.task.internal.FiberKilled;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * A Python async generator: a body that may {@code Async.await} between its yields.
+ *
+ * <pre>{@code
+ * AsyncGenerator<String, Void> ticks = AsyncGenerator.of(y -> {
+ *     for (int i = 0; i < 3; i++) {
+ *         Async.sleep(Duration.ofMillis(100));
+ *         y.yield("tick " + i);
+ *     }
+ * });
+ * for (String t : ticks) System.out.println(t);   // inside a coroutine: each step suspends
+ * }</pre>
+ *
+ * <p>Requests ({@link #anext}, {@link #asend}, {@link #athrow}, {@link #aclose}) are made on the
+ * loop's thread (in a coroutine or a callback) and return a future of the outcome; a value the body
+ * yields without awaiting completes that future before the request returns. An exhausted generator
+ * fails {@code anext} with {@link NoSuchElementException} (Python's {@code StopAsyncIteration}).
+ * Cancelling a request's future cancels the await the body is suspended in. The loop keeps track of
+ * unfinished async generators: {@link EventLoop#shutdownAsyncGens()} (called by {@code Async.run})
+ * closes them so their {@code finally} blocks run.
+ *
+ * @param <Y> the type of the values yielded
+ * @param <S> the type of the values sent in ({@code Void} when nothing is sent)
+ */
+public final class AsyncGenerator<Y, S> implements Iterable<Y> {
+    /** The body of an async generator. */
+    @FunctionalInterface
+    public interface Body<Y, S> {
+        void run(AsyncYielder<Y, S> y) throws Exception;
+    }
+
+    private static final LoopAccess LOOPS = LoopAccess.get();
+    private static final int CREATED = 0;
+    private static final int SUSPENDED = 1;
+    private static final int RUNNING = 2;
+    private static final int DONE = 3;
+
+    private final Body<Y, S> body;
+    private final YielderImpl yielder = new YielderImpl();
+    private GenDriver driver;
+    private int state = CREATED;
+    /** The request the body is working on; completed by its next yield or its end. */
+    private Request pending;
+    private boolean closing;
+    private Object sent;
+    private Throwable thrownIn;
+
+    private AsyncGenerator(Body<Y, S> body) {
+        this.body = body;
+    }
+
+    /** An async generator running {@code body}; nothing runs until the first request. */
+    public static <Y, S> AsyncGenerator<Y, S> of(Body<Y, S> body) {
+        return new AsyncGenerator<>(Objects.requireNonNull(body, "body"));
+    }
+
+    /** A future of the next value (Python's {@code anext}). */
+    public LoopFuture<Y> anext() {
+        return asend(null);
+    }
+
+    /**
+     * Resumes the body with {@code value} as the result of its paused yield; a future of the next
+     * value.
+     *
+     * @throws IllegalStateException if a request is still pending ("already running"), or a
+     *     non-null value is sent before the first yield
+     */
+    public LoopFuture<Y> asend(S value) {
+        if (state == CREATED && value != null) {
+            throw new IllegalStateException("can't send non-null value to a just-started async generator: call anext() first");
+        }
+        return cast(request("asend", value, null, false));
+    }
+
+    /**
+     * Raises {@code error} at the paused yield; a future of the value yielded next if the body
+     * handles it, or of {@code error} if it lets it pass.
+     */
+    public LoopFuture<Y> athrow(Throwable error) {
+        Objects.requireNonNull(error, "error");
+        return cast(request("athrow", null, error, false));
+    }
+
+    /**
+     * Closes the generator: raises {@link GeneratorExit} at the paused yield so its {@code finally}
+     * blocks run (they may await). A future that completes when the body has ended; it fails with
+     * {@code RuntimeException("async generator ignored GeneratorExit")} if the body yields again.
+     */
+    public LoopFuture<Void> aclose() {
+        return cast(request("aclose", null, new GeneratorExit(), true));
+    }
+
+    /** Whether the body has ended. */
+    public boolean isDone() {
+        return state == DONE;
+    }
+
+    /**
+     * Iteration inside a coroutine: {@code hasNext()} awaits the next value. Breaking out of the
+     * loop leaves the generator open: close it with {@code Async.await(gen.aclose())}.
+     */
+    @Override
+    public Iterator<Y> iterator() {
+        return new Iterator<>() {
+            private boolean ready;
+            private Y value;
+
+            @Override
+            public boolean hasNext() {
+                if (ready) {
+                    return true;
+                }
+                try {
+                    value = Async.await(anext());
+                } catch (Exhausted end) {
+                    return false;
+                }
+                ready = true;
+                return true;
+            }
+
+            @Override
+            public Y next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("async generator exhausted");
+                }
+                ready = false;
+                Y v = value;
+                value = null;
+                return v;
+            }
+        };
+    }
+
+    private LoopFuture<Object> request(String op, Object value, Throwable error, boolean close) {
+        EventLoop loop = bind(op);
+        if (pending != null) {
+            throw new IllegalStateException(op + "(): asynchronous generator is already running");
+        }
+        Request r = new Request(loop);
+        if (state == DONE || (close && state == CREATED)) {
+            state = DONE;
+            if (close) {
+                r.setResult(null);
+            } else if (error != null) {
+                r.setException(error);
+            } else {
+                r.setException(new Exhausted());
+            }
+            return r;
+        }
+        if (state == CREATED && error != null) {
+            state = DONE;
+            r.setException(error);
+            return r;
+        }
+        pending = r;
+        closing = close;
+        sent = value;
+        thrownIn = error;
+        state = RUNNING;
+        driver.resumeNow();
+        return r;
+    }
+
+    private EventLoop bind(String op) {
+        if (driver != null) {
+            driver.loop().checkOwner(op);
+            return driver.loop();
+        }
+        EventLoop loop = EventLoop.running();
+        if (loop == null) {
+            throw new IllegalStateException(op + "() needs a running event loop: call it inside a coroutine");
+        }
+        loop.checkOwner(op);
+        driver = new GenDriver(loop);
+        LOOPS.asyncGenerators(loop).add(this);
+        return loop;
+    }
+
+    private void finish(Object value, Throwable error) {
+        state = DONE;
+        LOOPS.asyncGenerators(driver.loop()).remove(this);
+        Request r = pending;
+        pending = null;
+        if (r == null || r.isDone()) {
+            return;
+        }
+        if (closing) {
+            if (error == null || error instanceof GeneratorExit) {
+                r.setResult(null);
+            } else {
+                r.setException(error);
+            }
+        } else if (error != null) {
+            r.setException(error);
+        } else {
+            r.setException(new Exhausted());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> LoopFuture<T> cast(LoopFuture<?> f) {
+        return (LoopFuture<T>) f;
+    }
+
+    @Override
+    public String toString() {
+        String[] names = {"created", "suspended", "running", "done"};
+        return "AsyncGenerator[" + names[state] + "]";
+    }
+
+    /** Thrown by {@code anext} on an exhausted generator; distinct from a body's own exception. */
+    private static final class Exhausted extends NoSuchElementException {
+        private static final long serialVersionUID = 1L;
+
+        Exhausted() {
+            super("async generator exhausted");
+        }
+    }
+
+    /** A request's future: cancelling it cancels what the body awaits. */
+    private final class Request extends LoopFuture<Object> {
+        Request(EventLoop loop) {
+            super(loop);
+        }
+
+        @Override
+        public boolean cancel(String message) {
+            if (!super.cancel(message)) {
+                return false;
+            }
+            if (pending == this && state == RUNNING) {
+                driver.requestCancel(message, false);
+            }
+            return true;
+        }
+    }
+
+    private final class GenDriver extends Driver {
+        GenDriver(EventLoop loop) {
+            super(loop);
+        }
+
+        @Override
+        protected void runBody() {
+            try {
+                if (thrownIn != null) {
+                    Throwable t = thrownIn;
+                    thrownIn = null;
+                    throw t;
+                }
+                body.run(yielder);
+            } catch (FiberKilled killed) {
+                throw killed;
+            } catch (Throwable t) {
+                finish(null, t);
+                return;
+            }
+            finish(null, null);
+        }
+
+        @Override
+        protected void cancelBeforeStart(String message) {
+            finish(null, new java.util.concurrent.CancellationException(message));
+        }
+
+        @Override
+        protected boolean finished() {
+            return state == DONE;
+        }
+
+        @Override
+        protected String fiberName() {
+            return "async-generator";
+        }
+
+        @Override
+        public Object owner() {
+            return AsyncGenerator.this;
+        }
+    }
+
+    private final class YielderImpl implements AsyncYielder<Y, S> {
+        @Override
+        @SuppressWarnings("unchecked")
+        public S yield(Y value) {
+            if (state != RUNNING || Driver.currentOrNull() != driver) {
+                throw new IllegalStateException("yield() called outside the async generator's own body");
+            }
+            Request r = pending;
+            pending = null;
+            state = SUSPENDED;
+            if (closing) {
+                if (r != null && !r.isDone()) {
+                    r.setException(new RuntimeException("async generator ignored GeneratorExit"));
+                }
+            } else if (r != null && !r.isDone()) {
+                r.setResult(value);
+            }
+            driver.park();
+            Throwable t = thrownIn;
+            if (t != null) {
+                thrownIn = null;
+                throw sneaky(t);
+            }
+            S v = (S) sent;
+            sent = null;
+            return v;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+}
