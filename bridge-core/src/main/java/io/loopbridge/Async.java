@@ -3,26 +3,33 @@ package io.loopbridge;
 import io.loopbridge.future.Awaitable;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.loop.TimerHandle;
 import io.loopbridge.task.AsyncTimeoutException;
 import io.loopbridge.task.Coroutine;
 import io.loopbridge.task.CoroutineEngine;
+import io.loopbridge.task.ReturnWhen;
 import io.loopbridge.task.Task;
+import io.loopbridge.task.TaskGroup;
 import io.loopbridge.task.Timeout;
+import io.loopbridge.task.WaitResult;
 import io.loopbridge.task.internal.Driver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 /**
  * asyncio's functions for Java: run a coroutine, await, sleep, create tasks, gather, time out.
@@ -403,4 +410,181 @@ public final class Async {
         }
         return loop;
     }
+
+    // ================================================================ structured concurrency and waiting
+    // TaskGroup, wait, asCompleted, gather over coroutines. Kept together so this block can be
+    // edited without touching the sections above.
+
+    /**
+     * Runs {@code body} with a new {@link TaskGroup} and returns what it returns once every task of
+     * the group is done: {@link TaskGroup#run(TaskGroup.Body)}.
+     */
+    public static <T> T taskGroup(TaskGroup.Body<T> body) {
+        return TaskGroup.run(body);
+    }
+
+    /**
+     * {@link #gather(Awaitable[])} over coroutines, each wrapped in a task on the running loop in
+     * argument order (asyncio's {@code gather(coro(), ...)}).
+     */
+    @SafeVarargs
+    public static <T> LoopFuture<List<T>> gather(Coroutine<? extends T>... coroutines) {
+        Objects.requireNonNull(coroutines, "coroutines");
+        EventLoop loop = runningLoop("Async.gather()");
+        for (Coroutine<? extends T> c : coroutines) {
+            Objects.requireNonNull(c, "coroutines contains null");
+        }
+        List<Task<? extends T>> tasks = new ArrayList<>(coroutines.length);
+        for (Coroutine<? extends T> c : coroutines) {
+            tasks.add(loop.createTask(c));
+        }
+        return Async.<T>gather(tasks);
+    }
+
+    /**
+     * Suspends the calling coroutine until {@code returnWhen} holds for the awaitables or {@code
+     * timeout} ({@code null}: none) passes, and returns which are done and which are pending
+     * (asyncio's {@code wait}). Nothing is cancelled, not even on timeout, and failures are not
+     * thrown: read them from the done futures. Duplicates count once.
+     *
+     * <p>Call it as {@code Async.wait(...)}: inside any class, a bare {@code wait(...)} means
+     * {@link Object#wait()}.
+     *
+     * @throws IllegalArgumentException if {@code awaitables} is empty
+     * @throws IllegalStateException outside a coroutine, or for an awaitable of another loop
+     * @throws CancellationException if the calling task is cancelled (the awaitables are not)
+     */
+    public static <T> WaitResult<T> wait(Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout,
+            ReturnWhen returnWhen) {
+        Objects.requireNonNull(returnWhen, "returnWhen");
+        Set<LoopFuture<T>> fs = distinctFutures(awaitables);
+        if (fs.isEmpty()) {
+            throw new IllegalArgumentException("Async.wait() needs at least one awaitable");
+        }
+        Driver d = Driver.current("Async.wait()");
+        EventLoop loop = d.loop();
+        for (LoopFuture<T> f : fs) {
+            if (f.loop() != loop) {
+                throw new IllegalStateException("Cannot wait for " + f + ": it belongs to another event loop");
+            }
+        }
+        LoopFuture<Void> waiter = loop.createFuture();
+        int[] left = {fs.size()};
+        Consumer<LoopFuture<?>> onDone = f -> {
+            left[0]--;
+            boolean release = left[0] <= 0 || returnWhen == ReturnWhen.FIRST_COMPLETED
+                    || (returnWhen == ReturnWhen.FIRST_EXCEPTION && !f.isCancelled() && f.exception() != null);
+            if (release && !waiter.isDone()) {
+                waiter.setResult(null);
+            }
+        };
+        TimerHandle timer = timeout == null ? null : loop.callLater(timeout, () -> {
+            if (!waiter.isDone()) {
+                waiter.setResult(null);
+            }
+        });
+        for (LoopFuture<T> f : fs) {
+            f.addDoneCallback(onDone);
+        }
+        try {
+            d.await(waiter);
+        } finally {
+            if (timer != null) {
+                timer.cancel();
+            }
+            for (LoopFuture<T> f : fs) {
+                f.removeDoneCallback(onDone);
+            }
+        }
+        Set<LoopFuture<T>> done = new LinkedHashSet<>();
+        Set<LoopFuture<T>> pending = new LinkedHashSet<>();
+        for (LoopFuture<T> f : fs) {
+            (f.isDone() ? done : pending).add(f);
+        }
+        return new WaitResult<>(done, pending);
+    }
+
+    /** {@link #asCompleted(Collection, Duration)} without a timeout. */
+    public static <T> List<LoopFuture<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables) {
+        return asCompleted(awaitables, null);
+    }
+
+    /**
+     * One future per awaitable, in completion order (asyncio's {@code as_completed}): the k-th
+     * future gets the outcome (result, failure or cancellation) of the k-th awaitable to be done.
+     * Once {@code timeout} ({@code null}: none) passes, the futures still pending fail with {@link
+     * AsyncTimeoutException}; the awaitables are not cancelled. Duplicates count once. Loop thread
+     * only.
+     *
+     * <pre>{@code
+     * for (LoopFuture<String> next : Async.asCompleted(List.of(a, b, c))) {
+     *     String first = Async.await(next);  // whichever finished first, then second, ...
+     * }
+     * }</pre>
+     */
+    public static <T> List<LoopFuture<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables,
+            Duration timeout) {
+        Set<LoopFuture<T>> fs = distinctFutures(awaitables);
+        EventLoop loop = loopOf(new ArrayList<>(fs), "Async.asCompleted()");
+        loop.checkOwner("Async.asCompleted");
+        if (fs.isEmpty()) {
+            return List.of();
+        }
+        List<LoopFuture<T>> slots = new ArrayList<>(fs.size());
+        for (int i = 0; i < fs.size(); i++) {
+            slots.add(loop.createFuture());
+        }
+        int[] completed = {0};
+        TimerHandle[] timer = {null};
+        Consumer<LoopFuture<T>> onDone = f -> {
+            if (completed[0] == slots.size()) {
+                return; // timed out
+            }
+            LoopFuture<T> slot = slots.get(completed[0]++);
+            if (completed[0] == slots.size() && timer[0] != null) {
+                timer[0].cancel();
+            }
+            if (!slot.isDone()) { // its reader may have cancelled it
+                copyOutcome(f, slot);
+            }
+        };
+        for (LoopFuture<T> f : fs) {
+            f.addDoneCallback(onDone);
+        }
+        if (timeout != null) {
+            timer[0] = loop.callLater(timeout, () -> {
+                completed[0] = slots.size();
+                for (LoopFuture<T> f : fs) {
+                    f.removeDoneCallback(onDone);
+                }
+                for (LoopFuture<T> slot : slots) {
+                    if (!slot.isDone()) {
+                        slot.setException(new AsyncTimeoutException("Async.asCompleted() timed out after " + timeout));
+                    }
+                }
+            });
+        }
+        return List.copyOf(slots);
+    }
+
+    private static <T> void copyOutcome(LoopFuture<T> from, LoopFuture<T> to) {
+        if (from.isCancelled()) {
+            to.cancel();
+        } else if (from.exception() != null) {
+            to.setException(from.exception());
+        } else {
+            to.setResult(from.result());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Set<LoopFuture<T>> distinctFutures(Collection<? extends Awaitable<? extends T>> awaitables) {
+        Set<LoopFuture<T>> set = new LinkedHashSet<>();
+        for (LoopFuture<? extends T> f : futures(awaitables)) {
+            set.add((LoopFuture<T>) f);
+        }
+        return set;
+    }
+
+    // ================================================================ end of structured concurrency and waiting
 }

@@ -2,6 +2,7 @@ package io.loopbridge.gen;
 
 import io.loopbridge.Async;
 import io.loopbridge.future.LoopFuture;
+import io.loopbridge.internal.CurrentContext;
 import io.loopbridge.internal.LoopAccess;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.internal.Driver;
@@ -252,7 +253,7 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
 
     private final class GenDriver extends Driver {
         GenDriver(EventLoop loop) {
-            super(loop);
+            super(loop, CurrentContext.get(), false);
         }
 
         @Override

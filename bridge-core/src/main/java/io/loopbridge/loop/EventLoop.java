@@ -394,6 +394,9 @@ public class EventLoop implements AutoCloseable {
         } else {
             timeout = -1;
         }
+        if (timeout != 0) {
+            timeout = beforeBlocking(timeout);
+        }
         poll(timeout);
         drainInbound();
 
@@ -418,6 +421,26 @@ public class EventLoop implements AutoCloseable {
                 run(h);
             }
         }
+    }
+
+    /**
+     * Called when the lap is about to wait {@code timeoutNanos} (negative: until woken) because
+     * nothing is ready; returns the wait to use. The virtual-time loop moves its clock here.
+     */
+    long beforeBlocking(long timeoutNanos) {
+        return timeoutNanos;
+    }
+
+    /** Loop time of the earliest live timer, or {@code Long.MAX_VALUE}. Loop thread only. */
+    final long nextTimerWhen() {
+        purgeCancelledTimers();
+        TimerHandle t = timers.peek();
+        return t == null ? Long.MAX_VALUE : t.when;
+    }
+
+    /** Ends {@link #runForever} after this lap, from inside the lap. */
+    final void stopFromLap() {
+        stopping = true;
     }
 
     private void run(Handle h) {

@@ -1,5 +1,7 @@
 package io.loopbridge.loop;
 
+import io.loopbridge.context.Context;
+import io.loopbridge.internal.CurrentContext;
 import java.util.Objects;
 
 /**
@@ -18,7 +20,34 @@ public class Handle {
     Handle(EventLoop loop, Runnable callback) {
         this.loop = loop;
         Objects.requireNonNull(callback, "callback");
-        this.callback = loop.debug ? new Traced(callback, new Throwable("callback scheduled here")) : callback;
+        Runnable cb = CurrentContext.inUse() ? new InContext(callback, Context.copyCurrent()) : callback;
+        this.callback = loop.debug ? new Traced(cb, new Throwable("callback scheduled here")) : cb;
+    }
+
+    /** Runs the callback in a copy of the context it was scheduled from; only once contexts are in use. */
+    static final class InContext implements Runnable {
+        final Runnable callback;
+        final Context context;
+
+        InContext(Runnable callback, Context context) {
+            this.callback = callback;
+            this.context = context;
+        }
+
+        @Override
+        public void run() {
+            Object previous = CurrentContext.swap(context);
+            try {
+                callback.run();
+            } finally {
+                CurrentContext.swap(previous);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return callback.toString();
+        }
     }
 
     /** Where the callback was scheduled (debug mode), or {@code null}. */

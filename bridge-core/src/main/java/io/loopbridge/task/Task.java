@@ -1,6 +1,8 @@
 package io.loopbridge.task;
 
+import io.loopbridge.context.Context;
 import io.loopbridge.future.LoopFuture;
+import io.loopbridge.internal.CurrentContext;
 import io.loopbridge.internal.LiveTask;
 import io.loopbridge.internal.LoopAccess;
 import io.loopbridge.loop.EventLoop;
@@ -120,7 +122,7 @@ public class Task<T> extends LoopFuture<T> {
 
     private final class TaskDriver extends Driver {
         TaskDriver(EventLoop loop) {
-            super(loop);
+            super(loop, CurrentContext.inUse() ? Context.copyCurrent() : null, true);
         }
 
         @Override

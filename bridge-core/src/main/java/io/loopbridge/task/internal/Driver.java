@@ -1,6 +1,7 @@
 package io.loopbridge.task.internal;
 
 import io.loopbridge.future.LoopFuture;
+import io.loopbridge.internal.CurrentContext;
 import io.loopbridge.internal.LoopAccess;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.AsyncTimeoutException;
@@ -32,11 +33,22 @@ public abstract class Driver {
     private int cancelRequests;
     /** Outstanding cancellation requests that came from timeouts. */
     private int timeoutRequests;
+    /** Set once the loop closed under the body: a suspend now would never be resumed. */
+    private boolean abandoned;
     private final Runnable stepper = this::step;
     private final Consumer<LoopFuture<?>> wakeup = f -> step();
+    /** The context the body runs in; null until a context variable is first set in it. */
+    private Object context;
+    private final boolean ownsContext;
 
-    protected Driver(EventLoop loop) {
+    /**
+     * {@code ownsContext}: the body runs in {@code context} (a task); otherwise it runs in whatever
+     * context resumes it (an async generator, which belongs to the task iterating it).
+     */
+    protected Driver(EventLoop loop, Object context, boolean ownsContext) {
         this.loop = loop;
+        this.context = context;
+        this.ownsContext = ownsContext;
     }
 
     /** Runs the coroutine body on the fiber; must handle every outcome itself. */
@@ -88,6 +100,7 @@ public abstract class Driver {
         }
         Object previous = LOOPS.currentStep(loop);
         LOOPS.setCurrentStep(loop, this);
+        Object callerContext = ownsContext ? CurrentContext.swap(context) : null;
         try {
             if (fiber == null) {
                 if (mustCancel) {
@@ -95,17 +108,37 @@ public abstract class Driver {
                     cancelBeforeStart(cancelMessage);
                     return;
                 }
-                fiber = Fibers.create(loop.engine(), loop, fiberName(), this::runBody);
+                fiber = Fibers.create(loop.engine(), loop, fiberName(), this::enterBody);
             }
             fiber.resume();
         } finally {
+            if (ownsContext) {
+                // a body that set its first variable made a context in the slot: keep it
+                context = CurrentContext.swap(callerContext);
+            }
             LOOPS.setCurrentStep(loop, previous);
         }
+    }
+
+    private void enterBody() {
+        if (context != null || ownsContext) {
+            // a fiber with its own thread needs the context in that thread's slot
+            CurrentContext.swap(context);
+        }
+        runBody();
+    }
+
+    /** The body's context object, or null if none was captured or made yet. */
+    public final Object context() {
+        return context;
     }
 
     /** Suspends the body until {@code future} is done, then returns its result or throws. */
     public final <T> T await(LoopFuture<T> future) {
         if (!future.isDone()) {
+            if (abandoned) {
+                throw new FiberKilled(); // an await in a finally block while the loop closes
+            }
             waitingOn = future;
             future.addDoneCallback(wakeup);
             try {
@@ -138,6 +171,9 @@ public abstract class Driver {
 
     /** Lets every other ready callback run once, then resumes (asyncio's {@code sleep(0)}). */
     public final void yieldNow() {
+        if (abandoned) {
+            throw new FiberKilled();
+        }
         loop.callSoon(stepper);
         fiber.suspend();
         if (mustCancel) {
@@ -238,6 +274,7 @@ public abstract class Driver {
 
     /** Unwinds a body whose loop closes under it. */
     public final void abandon() {
+        abandoned = true;
         Fiber f = fiber;
         if (f != null && !f.isDone()) {
             Object previous = LOOPS.currentStep(loop);
