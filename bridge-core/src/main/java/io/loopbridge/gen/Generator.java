@@ -60,6 +60,8 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
     private Object yielded;
     private Throwable failure;
     private R result;
+    /** Whether the body returned (as opposed to failing or being closed): only then is there a result. */
+    private boolean returned;
     private Consumer<? super Y> sink;
     private boolean peeked;
     private Y peekedValue;
@@ -175,7 +177,7 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
      * @throws IllegalStateException if the body has not returned
      */
     public R result() {
-        if (state != DONE || failure != null) {
+        if (!returned) {
             throw new IllegalStateException("the generator has not returned yet");
         }
         return result;
@@ -288,6 +290,7 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
     private void runBody() {
         try {
             result = body.run(yielder);
+            returned = true;
         } catch (Throwable t) {
             failure = t;
         }

@@ -141,6 +141,10 @@ public abstract class Driver {
             }
             waitingOn = future;
             future.addDoneCallback(wakeup);
+            if (mustCancel && future.cancel(cancelMessage)) {
+                // cancelled while running (e.g. by itself): as asyncio's __step, cancel what it awaits now
+                mustCancel = false;
+            }
             try {
                 fiber.suspend();
             } catch (IllegalStateException pinned) {

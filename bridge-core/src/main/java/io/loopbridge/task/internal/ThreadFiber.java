@@ -28,7 +28,8 @@ final class ThreadFiber extends Fiber {
         this.body = body;
         this.thread = threads.newThread(this::main);
         if (name != null) {
-            thread.setName(name);
+            // keep the factory's loopbridge- prefix: thread dumps and leak checks look for it
+            thread.setName(thread.getName() + " " + name);
         }
         thread.setDaemon(true);
     }

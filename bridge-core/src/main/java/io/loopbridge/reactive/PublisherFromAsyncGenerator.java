@@ -1,0 +1,288 @@
+package io.loopbridge.reactive;
+
+import io.loopbridge.Async;
+import io.loopbridge.future.LoopFuture;
+import io.loopbridge.gen.AsyncGenerator;
+import io.loopbridge.gen.AsyncYielder;
+import io.loopbridge.gen.GeneratorExit;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.task.Task;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+/**
+ * A cold publisher: each subscription runs the async generator body as a task on the loop, and each
+ * {@code yield} is an {@code onNext}. See {@code Reactive.publisher}.
+ */
+final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
+    private final EventLoop loop;
+    private final AsyncGenerator.Body<T, Void> body;
+
+    PublisherFromAsyncGenerator(EventLoop loop, AsyncGenerator.Body<T, Void> body) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.body = Objects.requireNonNull(body, "body");
+    }
+
+    @Override
+    public void subscribe(Subscriber<? super T> subscriber) {
+        Objects.requireNonNull(subscriber, "§1.9 violated: subscribe(null)");
+        Emission<T> e = new Emission<>(loop, body, subscriber);
+        if (!Signals.onLoop(loop, e::start)) {
+            Signals.rejectClosedLoop(subscriber);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Reactive.publisher(" + body + ")";
+    }
+
+    /**
+     * One subscription: the body's task, the demand it may use and the subscriber it signals.
+     *
+     * <p>Invariants:
+     *
+     * <ol>
+     *   <li>Every signal to the subscriber comes from the loop, in order, and none after a terminal
+     *       signal or a cancel.
+     *   <li>{@code yield} returns at once while {@code emitted < requested}; at zero demand it parks
+     *       the body on {@code waiter}, which {@code request} (any thread) completes.
+     *   <li>A cancel wakes a body parked at a yield with {@link GeneratorExit} (its {@code finally}
+     *       blocks run) and cancels a body parked in any other await.
+     * </ol>
+     */
+    static final class Emission<T> implements Subscription, AsyncYielder<T, Void> {
+        private static final VarHandle REQUESTED;
+        private static final VarHandle WAITER;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                REQUESTED = l.findVarHandle(Emission.class, "requested", long.class);
+                WAITER = l.findVarHandle(Emission.class, "waiter", LoopFuture.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final EventLoop loop;
+        private final AsyncGenerator.Body<T, Void> body;
+        private volatile long requested;
+        private volatile boolean cancelled;
+        private volatile LoopFuture<Void> waiter;
+        /** Set by a non-positive request; reported from the loop (§3.9). */
+        private volatile long badRequest;
+
+        // loop only
+        private Subscriber<? super T> downstream;
+        private long emitted;
+        private boolean terminated;
+        private boolean parkedAtYield;
+        private Task<Void> task;
+
+        Emission(EventLoop loop, AsyncGenerator.Body<T, Void> body, Subscriber<? super T> downstream) {
+            this.loop = loop;
+            this.body = body;
+            this.downstream = downstream;
+        }
+
+        void start() {
+            if (!Signals.onSubscribe(loop, downstream, this)) {
+                cancelled = true;
+            }
+            if (cancelled) {
+                downstream = null;
+                return;
+            }
+            task = loop.createTask(this::run, "publisher");
+        }
+
+        private Void run() {
+            try {
+                body.run(this);
+            } catch (GeneratorExit closed) {
+                return null;
+            } catch (CancellationException e) {
+                if (!cancelled) {
+                    fail(e);
+                }
+                return null;
+            } catch (Throwable t) {
+                fail(t);
+                return null;
+            }
+            if (!terminated && !cancelled) {
+                checkBadRequest();
+                if (!terminated) {
+                    terminated = true;
+                    Subscriber<? super T> d = downstream;
+                    downstream = null;
+                    Signals.onComplete(loop, d);
+                }
+            }
+            return null;
+        }
+
+        private void fail(Throwable t) {
+            if (terminated || cancelled) {
+                report("the publisher's generator failed after its subscriber left", t);
+                return;
+            }
+            terminated = true;
+            Subscriber<? super T> d = downstream;
+            downstream = null;
+            Signals.onError(loop, d, t);
+        }
+
+        @Override
+        public Void yield(T value) {
+            if (cancelled || terminated) {
+                throw new GeneratorExit();
+            }
+            if (value == null) {
+                fail(new NullPointerException("§2.13: the generator yielded null; publishers may not emit null"));
+                throw new GeneratorExit();
+            }
+            long r = requested;
+            if (r != Long.MAX_VALUE) {
+                if (emitted == r) {
+                    r = (long) REQUESTED.getAndAdd(this, -emitted) - emitted;
+                    emitted = 0;
+                    while (r == 0) {
+                        awaitDemand();
+                        r = requested;
+                    }
+                }
+                emitted++;
+            }
+            try {
+                downstream.onNext(value);
+            } catch (Throwable t) {
+                cancelled = true;
+                downstream = null;
+                report("§2.13: the subscriber threw from onNext; the subscription is cancelled", t);
+                throw new GeneratorExit();
+            }
+            if (cancelled) {
+                throw new GeneratorExit();
+            }
+            return null;
+        }
+
+        /** Parks the body until demand, a bad request or a cancel arrives. */
+        private void awaitDemand() {
+            checkBadRequest();
+            if (cancelled || terminated) {
+                throw new GeneratorExit();
+            }
+            LoopFuture<Void> w = loop.createFuture();
+            waiter = w;
+            if ((requested != 0 || cancelled || badRequest != 0) && WAITER.compareAndSet(this, w, null)) {
+                return;
+            }
+            parkedAtYield = true;
+            try {
+                Async.await(w);
+            } finally {
+                parkedAtYield = false;
+            }
+            checkBadRequest();
+            if (cancelled || terminated) {
+                throw new GeneratorExit();
+            }
+        }
+
+        private void checkBadRequest() {
+            long n = badRequest;
+            if (n != 0 && !terminated && !cancelled) {
+                cancelled = true;
+                terminated = true;
+                Subscriber<? super T> d = downstream;
+                downstream = null;
+                Signals.onError(loop, d, Signals.badRequest(n));
+            }
+        }
+
+        @Override
+        public void request(long n) {
+            if (n <= 0) {
+                badRequest = n == 0 ? Long.MIN_VALUE : n;
+                wakeOrPoke();
+                return;
+            }
+            long r;
+            long next;
+            do {
+                r = requested;
+                if (r == Long.MAX_VALUE) {
+                    return;
+                }
+                next = r + n;
+                if (next < 0) {
+                    next = Long.MAX_VALUE; // §3.17
+                }
+            } while (!REQUESTED.compareAndSet(this, r, next));
+            wake();
+        }
+
+        @Override
+        public void cancel() {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            wake();
+            Signals.onLoop(loop, () -> {
+                downstream = null; // §3.13
+                if (task != null && !task.isDone() && !parkedAtYield) {
+                    task.cancel();
+                }
+            });
+        }
+
+        private void wake() {
+            LoopFuture<Void> w = waiter;
+            if (w != null && WAITER.compareAndSet(this, w, null)) {
+                Signals.onLoop(loop, () -> {
+                    if (!w.isDone()) {
+                        w.setResult(null);
+                    }
+                });
+            }
+        }
+
+        /** A bad request must be reported even when the body is not parked at a yield. */
+        private void wakeOrPoke() {
+            LoopFuture<Void> w = waiter;
+            if (w != null && WAITER.compareAndSet(this, w, null)) {
+                Signals.onLoop(loop, () -> {
+                    if (!w.isDone()) {
+                        w.setResult(null);
+                    }
+                });
+            } else {
+                Signals.onLoop(loop, () -> {
+                    checkBadRequest();
+                    if (cancelled && task != null && !task.isDone() && !parkedAtYield) {
+                        task.cancel();
+                    }
+                });
+            }
+        }
+
+        private void report(String message, Throwable t) {
+            Map<String, Object> ctx = new LinkedHashMap<>();
+            ctx.put("message", message);
+            ctx.put("exception", t);
+            ctx.put("task", task);
+            loop.callExceptionHandler(ctx);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package io.loopbridge.reactive;
+
+import io.loopbridge.future.Awaitable;
+import io.loopbridge.future.LoopFuture;
+import io.loopbridge.gen.AsyncGenerator;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.task.Coroutine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.reactivestreams.Publisher;
+
+/**
+ * Reactive Streams ↔ coroutines: publishers built from coroutine code, and coroutine code reading
+ * publishers. Every publisher here is cold, signals from its loop, and passes the Reactive Streams
+ * TCK.
+ *
+ * <pre>{@code
+ * Publisher<String> lines = Reactive.publisher(loop, y -> {
+ *     try (var conn = open()) {
+ *         String line;
+ *         while ((line = conn.readLine()) != null) y.yield(line);   // waits for demand
+ *     }
+ * });
+ * // and back, inside a coroutine:
+ * for (String line : Reactive.iterate(lines, 64)) { ... }
+ * }</pre>
+ */
+public final class Reactive {
+    /** The prefetch of {@link #iterate(Publisher)}, like Reactor's {@code Queues.SMALL_BUFFER_SIZE}. */
+    public static final int DEFAULT_PREFETCH = 256;
+
+    private Reactive() {}
+
+    // ---------------------------------------------------------------- coroutine code → Publisher
+
+    /**
+     * A cold publisher: each subscription runs {@code body} as a task on {@code loop}; each {@code
+     * y.yield(v)} is an {@code onNext}. A yield returns at once while the subscriber has demand and
+     * waits for demand otherwise, so nothing is buffered. Returning completes; an exception is
+     * {@code onError}; cancelling closes the body ({@code finally} blocks run). Subscribe from any
+     * thread.
+     */
+    public static <T> Publisher<T> publisher(EventLoop loop, AsyncGenerator.Body<T, Void> body) {
+        return new PublisherFromAsyncGenerator<>(loop, body);
+    }
+
+    /**
+     * A cold publisher of the coroutine's result: each subscription runs it as a new task on
+     * {@code loop}; a {@code null} result completes empty; cancelling cancels the task.
+     */
+    public static <T> Publisher<T> fromCoroutine(EventLoop loop, Coroutine<T> coroutine) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(coroutine, "coroutine");
+        return new PublisherFromFuture<>(loop, () -> loop.createTask(coroutine), true,
+                "Reactive.fromCoroutine(" + coroutine + ")");
+    }
+
+    /**
+     * A publisher of {@code awaitable}'s outcome (a {@code null} result completes empty). Cancelling
+     * a subscription leaves the awaitable running: it may be shared.
+     */
+    public static <T> Publisher<T> fromAwaitable(Awaitable<T> awaitable) {
+        return fromAwaitable(awaitable, false);
+    }
+
+    /** {@link #fromAwaitable(Awaitable)}; with {@code cancelOnUnsubscribe}, a cancel cancels the awaitable. */
+    public static <T> Publisher<T> fromAwaitable(Awaitable<T> awaitable, boolean cancelOnUnsubscribe) {
+        Objects.requireNonNull(awaitable, "awaitable");
+        Supplier<LoopFuture<T>> source = awaitable::future;
+        return new PublisherFromFuture<>(awaitable.loop(), source, cancelOnUnsubscribe,
+                "Reactive.fromAwaitable(" + awaitable + ")");
+    }
+
+    // ---------------------------------------------------------------- Publisher → coroutine code
+
+    /**
+     * Subscribes to {@code publisher} and returns a subscriber to iterate inside a coroutine of the
+     * running loop; see {@link LoopSubscriber}. Close it (try-with-resources) to cancel early.
+     */
+    public static <T> LoopSubscriber<T> iterate(Publisher<T> publisher, int prefetch) {
+        Objects.requireNonNull(publisher, "publisher");
+        LoopSubscriber<T> s = new LoopSubscriber<>(runningLoop("Reactive.iterate()"), prefetch);
+        publisher.subscribe(s);
+        return s;
+    }
+
+    /** {@link #iterate(Publisher, int)} with a prefetch of {@value #DEFAULT_PREFETCH}. */
+    public static <T> LoopSubscriber<T> iterate(Publisher<T> publisher) {
+        return iterate(publisher, DEFAULT_PREFETCH);
+    }
+
+    /**
+     * An async generator over {@code publisher}: it subscribes on the first {@code anext}, and
+     * {@code aclose} cancels the subscription; upstream errors are raised by {@code anext}.
+     */
+    public static <T> AsyncGenerator<T, Void> toAsyncGenerator(Publisher<T> publisher, int prefetch) {
+        Objects.requireNonNull(publisher, "publisher");
+        if (prefetch < 1) {
+            throw new IllegalArgumentException("prefetch must be at least 1, got " + prefetch);
+        }
+        return AsyncGenerator.of(y -> {
+            try (LoopSubscriber<T> items = iterate(publisher, prefetch)) {
+                while (items.hasNext()) {
+                    y.yield(items.next());
+                }
+            }
+        });
+    }
+
+    /**
+     * A future of the publisher's only item on the running loop: empty completes with {@code null},
+     * a second item fails it with {@link IllegalArgumentException}; cancelling the future cancels
+     * the subscription.
+     */
+    public static <T> LoopFuture<T> toFuture(Publisher<T> publisher) {
+        Objects.requireNonNull(publisher, "publisher");
+        return runningLoop("Reactive.toFuture()").createTask(() -> awaitSingleOrNull(publisher));
+    }
+
+    /**
+     * The first item; cancels the subscription after it.
+     *
+     * @throws NoSuchElementException if the publisher completes empty
+     */
+    public static <T> T awaitFirst(Publisher<T> publisher) {
+        try (LoopSubscriber<T> s = iterate(publisher, 1)) {
+            if (s.hasNext()) {
+                return s.next();
+            }
+        }
+        throw new NoSuchElementException("the publisher completed without items: " + publisher);
+    }
+
+    /** The first item, or {@code defaultValue} if the publisher completes empty. */
+    public static <T> T awaitFirstOrDefault(Publisher<T> publisher, T defaultValue) {
+        try (LoopSubscriber<T> s = iterate(publisher, 1)) {
+            return s.hasNext() ? s.next() : defaultValue;
+        }
+    }
+
+    /** The first item, or {@code null} if the publisher completes empty. */
+    public static <T> T awaitFirstOrNull(Publisher<T> publisher) {
+        return awaitFirstOrDefault(publisher, null);
+    }
+
+    /** The first item, or {@code fallback}'s value if the publisher completes empty. */
+    public static <T> T awaitFirstOrElse(Publisher<T> publisher, Supplier<? extends T> fallback) {
+        Objects.requireNonNull(fallback, "fallback");
+        try (LoopSubscriber<T> s = iterate(publisher, 1)) {
+            return s.hasNext() ? s.next() : fallback.get();
+        }
+    }
+
+    /**
+     * The last item, once the publisher completes.
+     *
+     * @throws NoSuchElementException if it completes empty
+     */
+    public static <T> T awaitLast(Publisher<T> publisher) {
+        try (LoopSubscriber<T> s = iterate(publisher, DEFAULT_PREFETCH)) {
+            if (!s.hasNext()) {
+                throw new NoSuchElementException("the publisher completed without items: " + publisher);
+            }
+            T last = s.next();
+            while (s.hasNext()) {
+                last = s.next();
+            }
+            return last;
+        }
+    }
+
+    /**
+     * The only item, once the publisher completes.
+     *
+     * @throws NoSuchElementException if it completes empty
+     * @throws IllegalArgumentException if it emits a second item (the subscription is cancelled)
+     */
+    public static <T> T awaitSingle(Publisher<T> publisher) {
+        try (LoopSubscriber<T> s = iterate(publisher, 2)) {
+            if (!s.hasNext()) {
+                throw new NoSuchElementException("the publisher completed without items: " + publisher);
+            }
+            return onlyItem(s, publisher);
+        }
+    }
+
+    /** The only item, or {@code null} if the publisher completes empty; a second item fails as in {@link #awaitSingle}. */
+    public static <T> T awaitSingleOrNull(Publisher<T> publisher) {
+        try (LoopSubscriber<T> s = iterate(publisher, 2)) {
+            return s.hasNext() ? onlyItem(s, publisher) : null;
+        }
+    }
+
+    private static <T> T onlyItem(LoopSubscriber<T> s, Publisher<T> publisher) {
+        T first = s.next();
+        if (s.hasNext()) {
+            throw new IllegalArgumentException("the publisher emitted more than one item: " + publisher);
+        }
+        return first;
+    }
+
+    /** Every item, once the publisher completes; at most {@code Integer.MAX_VALUE - 8}. */
+    public static <T> List<T> toList(Publisher<T> publisher) {
+        return toList(publisher, Integer.MAX_VALUE - 8);
+    }
+
+    /**
+     * Every item, once the publisher completes.
+     *
+     * @throws IllegalStateException if it emits more than {@code maxItems} (the subscription is
+     *     cancelled and nothing is kept)
+     */
+    public static <T> List<T> toList(Publisher<T> publisher, int maxItems) {
+        if (maxItems < 0) {
+            throw new IllegalArgumentException("maxItems must not be negative, got " + maxItems);
+        }
+        List<T> items = new ArrayList<>();
+        try (LoopSubscriber<T> s = iterate(publisher, DEFAULT_PREFETCH)) {
+            while (s.hasNext()) {
+                if (items.size() == maxItems) {
+                    throw new IllegalStateException("the publisher emitted more than maxItems=" + maxItems + " items");
+                }
+                items.add(s.next());
+            }
+        }
+        return items;
+    }
+
+    private static EventLoop runningLoop(String what) {
+        EventLoop loop = EventLoop.running();
+        if (loop == null) {
+            throw new IllegalStateException(what + " needs a running event loop: call it inside a coroutine");
+        }
+        return loop;
+    }
+}
