@@ -5,6 +5,7 @@ import io.loopbridge.future.LoopFuture;
 import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.Coroutine;
+import io.loopbridge.task.CoroutineFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -72,6 +73,18 @@ public final class Reactive {
         Supplier<LoopFuture<T>> source = awaitable::future;
         return new PublisherFromFuture<>(awaitable.loop(), source, cancelOnUnsubscribe,
                 "Reactive.fromAwaitable(" + awaitable + ")");
+    }
+
+    /**
+     * Runs {@code fn} as a task per item of {@code publisher} on {@code loop}, at most {@code
+     * concurrency} at a time, and emits the results in upstream order as downstream demand allows
+     * (like Reactor's {@code flatMapSequential} with a coroutine per item). A failed coroutine, a
+     * {@code null} result or an upstream error cancels the rest and is signalled as {@code onError};
+     * a cancel cancels the upstream and every task in flight.
+     */
+    public static <T, R> Publisher<R> mapAsync(Publisher<T> publisher, EventLoop loop, int concurrency,
+            CoroutineFunction<? super T, ? extends R> fn) {
+        return new PublisherMapAsync<>(publisher, loop, concurrency, fn);
     }
 
     // ---------------------------------------------------------------- Publisher → coroutine code

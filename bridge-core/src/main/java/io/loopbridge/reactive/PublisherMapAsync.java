@@ -1,0 +1,273 @@
+package io.loopbridge.reactive;
+
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.task.CoroutineFunction;
+import io.loopbridge.task.Task;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+/**
+ * Runs a coroutine per upstream item, at most {@code concurrency} at a time, and emits the results
+ * in upstream order. See {@code Reactive.mapAsync}.
+ */
+final class PublisherMapAsync<T, R> implements Publisher<R> {
+    private final Publisher<T> upstream;
+    private final EventLoop loop;
+    private final int concurrency;
+    private final CoroutineFunction<? super T, ? extends R> fn;
+
+    PublisherMapAsync(Publisher<T> upstream, EventLoop loop, int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
+        this.upstream = Objects.requireNonNull(upstream, "publisher");
+        this.loop = Objects.requireNonNull(loop, "loop");
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+        }
+        this.concurrency = concurrency;
+        this.fn = Objects.requireNonNull(fn, "fn");
+    }
+
+    @Override
+    public void subscribe(Subscriber<? super R> subscriber) {
+        Objects.requireNonNull(subscriber, "§1.9 violated: subscribe(null)");
+        Mapping<T, R> m = new Mapping<>(this, subscriber);
+        if (!Signals.onLoop(loop, m::start)) {
+            Signals.rejectClosedLoop(subscriber);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Reactive.mapAsync(" + upstream + ", concurrency=" + concurrency + ")";
+    }
+
+    /**
+     * One subscription. Invariants: all state but {@code requested}/{@code badRequest} is touched on
+     * the loop only; {@code inFlight} holds the tasks in upstream order, at most {@code concurrency};
+     * a result leaves only from the head, when downstream demand allows, and frees one upstream slot.
+     */
+    private static final class Mapping<T, R> implements Subscription, Subscriber<T> {
+        private static final VarHandle REQUESTED;
+
+        static {
+            try {
+                REQUESTED = MethodHandles.lookup().findVarHandle(Mapping.class, "requested", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final PublisherMapAsync<T, R> parent;
+        private final EventLoop loop;
+        private volatile long requested;
+        private volatile long badRequest;
+        private volatile boolean cancelled;
+
+        // loop only
+        private Subscriber<? super R> downstream;
+        private Subscription upstream;
+        private final ArrayDeque<Task<? extends R>> inFlight = new ArrayDeque<>();
+        private long emitted;
+        private boolean upstreamDone;
+        private boolean terminated;
+        private boolean draining;
+        private boolean missed;
+
+        Mapping(PublisherMapAsync<T, R> parent, Subscriber<? super R> downstream) {
+            this.parent = parent;
+            this.loop = parent.loop;
+            this.downstream = downstream;
+        }
+
+        void start() {
+            if (!Signals.onSubscribe(loop, downstream, this)) {
+                cancelled = true;
+            }
+            if (cancelled) {
+                downstream = null;
+                return;
+            }
+            parent.upstream.subscribe(this);
+        }
+
+        // ---- upstream side: signals from any thread hop onto the loop
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            Objects.requireNonNull(s, "§2.13 violated: onSubscribe(null)");
+            Signals.onLoop(loop, () -> {
+                if (upstream != null || cancelled || terminated) {
+                    s.cancel(); // §2.5
+                    return;
+                }
+                upstream = s;
+                s.request(parent.concurrency);
+            });
+        }
+
+        @Override
+        public void onNext(T item) {
+            Objects.requireNonNull(item, "§2.13 violated: onNext(null)");
+            Signals.onLoop(loop, () -> {
+                if (terminated || cancelled) {
+                    return;
+                }
+                if (inFlight.size() == parent.concurrency) {
+                    fail(new IllegalStateException("the upstream emitted more items than requested (§1.1): "
+                            + parent.concurrency + " already in flight"));
+                    return;
+                }
+                Task<? extends R> task = loop.createTask(() -> parent.fn.apply(item), "mapAsync");
+                inFlight.addLast(task);
+                task.addDoneCallback(t -> drain());
+            });
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            Objects.requireNonNull(t, "§2.13 violated: onError(null)");
+            Signals.onLoop(loop, () -> {
+                upstreamDone = true;
+                upstream = null;
+                fail(t);
+            });
+        }
+
+        @Override
+        public void onComplete() {
+            Signals.onLoop(loop, () -> {
+                upstreamDone = true;
+                drain();
+            });
+        }
+
+        // ---- downstream side
+
+        @Override
+        public void request(long n) {
+            if (n <= 0) {
+                badRequest = n == 0 ? Long.MIN_VALUE : n;
+            } else {
+                long r;
+                long next;
+                do {
+                    r = requested;
+                    if (r == Long.MAX_VALUE) {
+                        break;
+                    }
+                    next = r + n < 0 ? Long.MAX_VALUE : r + n; // §3.17
+                } while (!REQUESTED.compareAndSet(this, r, next));
+            }
+            Signals.onLoop(loop, this::drain);
+        }
+
+        @Override
+        public void cancel() {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            Signals.onLoop(loop, () -> {
+                downstream = null; // §3.13
+                cancelAll();
+            });
+        }
+
+        private void cancelAll() {
+            Subscription s = upstream;
+            upstream = null;
+            if (s != null) {
+                s.cancel();
+            }
+            for (Task<? extends R> t : inFlight) {
+                t.cancel();
+            }
+            inFlight.clear();
+        }
+
+        private void fail(Throwable error) {
+            if (terminated) {
+                return;
+            }
+            terminated = true;
+            cancelAll();
+            Subscriber<? super R> d = downstream;
+            downstream = null;
+            Signals.onError(loop, d, error);
+        }
+
+        /** Emits finished heads while there is demand; re-entered by a request from inside onNext. */
+        private void drain() {
+            if (draining) {
+                missed = true;
+                return;
+            }
+            draining = true;
+            try {
+                do {
+                    missed = false;
+                    drainOnce();
+                } while (missed);
+            } finally {
+                draining = false;
+            }
+        }
+
+        private void drainOnce() {
+            while (!terminated && !cancelled) {
+                long bad = badRequest;
+                if (bad != 0) {
+                    fail(Signals.badRequest(bad));
+                    return;
+                }
+                Task<? extends R> head = inFlight.peekFirst();
+                if (head == null) {
+                    if (upstreamDone) {
+                        terminated = true;
+                        Subscriber<? super R> d = downstream;
+                        downstream = null;
+                        Signals.onComplete(loop, d);
+                    }
+                    return;
+                }
+                if (!head.isDone() || (requested != Long.MAX_VALUE && emitted == requested)) {
+                    return;
+                }
+                inFlight.pollFirst();
+                if (head.isCancelled()) {
+                    fail(new java.util.concurrent.CancellationException("a mapAsync coroutine was cancelled: " + head));
+                    return;
+                }
+                Throwable e = head.exception();
+                if (e != null) {
+                    fail(e);
+                    return;
+                }
+                R value = head.result();
+                if (value == null) {
+                    fail(new NullPointerException("§2.13: the mapAsync coroutine returned null; publishers may not emit null"));
+                    return;
+                }
+                emitted++;
+                Subscriber<? super R> d = downstream;
+                try {
+                    d.onNext(value);
+                } catch (Throwable t) {
+                    cancelled = true;
+                    downstream = null;
+                    cancelAll();
+                    Signals.report(loop, "§2.13: the subscriber threw from onNext; the subscription is cancelled", t, d);
+                    return;
+                }
+                Subscription s = upstream;
+                if (s != null && !upstreamDone) {
+                    s.request(1);
+                }
+            }
+        }
+    }
+}
