@@ -424,6 +424,14 @@ public final class Async {
     }
 
     /**
+     * A future of an empty list: {@code gather()} with no arguments, which the two varargs forms
+     * would otherwise make ambiguous.
+     */
+    public static <T> LoopFuture<List<T>> gather() {
+        return gather(List.<Awaitable<T>>of());
+    }
+
+    /**
      * {@link #gather(Awaitable[])} over coroutines, each wrapped in a task on the running loop in
      * argument order (asyncio's {@code gather(coro(), ...)}).
      */

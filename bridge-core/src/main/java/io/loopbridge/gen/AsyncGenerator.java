@@ -1,6 +1,7 @@
 package io.loopbridge.gen;
 
 import io.loopbridge.Async;
+import io.loopbridge.context.Context;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.internal.CurrentContext;
 import io.loopbridge.internal.LoopAccess;
@@ -57,6 +58,8 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
     private boolean closing;
     private Object sent;
     private Throwable thrownIn;
+    /** The context of the code making the request: the body resumes in it, as in asyncio. */
+    private Object requesterContext;
 
     private AsyncGenerator(Body<Y, S> body) {
         this.body = body;
@@ -69,7 +72,7 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
 
     /** A future of the next value (Python's {@code anext}). */
     public LoopFuture<Y> anext() {
-        return asend(null);
+        return cast(request("anext", null, null, false));
     }
 
     /**
@@ -172,6 +175,7 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
         closing = close;
         sent = value;
         thrownIn = error;
+        requesterContext = CurrentContext.inUse() ? Context.current() : null;
         state = RUNNING;
         driver.resumeNow();
         return r;
@@ -313,6 +317,10 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
                 r.setResult(value);
             }
             driver.park();
+            if (requesterContext != null) {
+                // on an engine whose fibers have threads of their own, the body's thread takes it
+                CurrentContext.swap(requesterContext);
+            }
             Throwable t = thrownIn;
             if (t != null) {
                 thrownIn = null;

@@ -1,6 +1,8 @@
 package io.loopbridge.gen;
 
+import io.loopbridge.context.Context;
 import io.loopbridge.future.LoopFuture;
+import io.loopbridge.internal.CurrentContext;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.task.internal.Fiber;
@@ -63,6 +65,8 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
     /** Whether the body returned (as opposed to failing or being closed): only then is there a result. */
     private boolean returned;
     private Consumer<? super Y> sink;
+    /** The context of the code resuming the body: the body runs in it, as a Python generator does. */
+    private Object callerContext;
     private boolean peeked;
     private Y peekedValue;
 
@@ -266,6 +270,7 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
         }
         sent = value;
         thrownIn = error;
+        callerContext = CurrentContext.inUse() ? Context.current() : null;
         state = RUNNING;
         try {
             fiber.resume();
@@ -288,6 +293,7 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
     }
 
     private void runBody() {
+        enterCallerContext();
         try {
             result = body.run(yielder);
             returned = true;
@@ -295,6 +301,13 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
             failure = t;
         }
         state = DONE;
+    }
+
+    /** On an engine whose fibers have threads of their own, the body's thread takes the caller's context. */
+    private void enterCallerContext() {
+        if (callerContext != null) {
+            CurrentContext.swap(callerContext);
+        }
     }
 
     @Override
@@ -319,6 +332,7 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
             state = SUSPENDED;
             fiber.suspend();
             state = RUNNING;
+            enterCallerContext();
             Throwable t = thrownIn;
             if (t != null) {
                 thrownIn = null;

@@ -67,6 +67,8 @@ public class EventLoop implements AutoCloseable {
     private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
     private final ConcurrentLinkedQueue<Handle> inbound = new ConcurrentLinkedQueue<>();
     private long timerSeq;
+    /** {@link #CLOCK_SLACK_NANOS}, or 0 on virtual time, where a timer must never run before its time. */
+    long clockSlackNanos = CLOCK_SLACK_NANOS;
     private boolean stopping;
     private Selector selector;
     private ExceptionHandler exceptionHandler;
@@ -400,14 +402,15 @@ public class EventLoop implements AutoCloseable {
         poll(timeout);
         drainInbound();
 
-        long end = time() + CLOCK_SLACK_NANOS;
+        long end = time() + clockSlackNanos;
         TimerHandle t;
         while ((t = timers.peek()) != null) {
             if (t.isCancelled()) {
                 timers.poll();
-                CANCELLED_TIMERS.getAndAdd(this, -1);
+                uncount(t);
             } else if (t.when <= end) {
                 timers.poll();
+                uncount(t);
                 ready.addLast(t);
             } else {
                 break;
@@ -493,9 +496,12 @@ public class EventLoop implements AutoCloseable {
         if (cancelled > 100 && cancelled * 2 > timers.size()) {
             int removed = 0;
             for (var it = timers.iterator(); it.hasNext(); ) {
-                if (it.next().isCancelled()) {
+                TimerHandle t = it.next();
+                if (t.isCancelled()) {
                     it.remove();
-                    removed++;
+                    if (t.leaveQueue()) {
+                        removed++;
+                    }
                 }
             }
             CANCELLED_TIMERS.getAndAdd(this, -removed);
@@ -503,6 +509,12 @@ public class EventLoop implements AutoCloseable {
         TimerHandle t;
         while ((t = timers.peek()) != null && t.isCancelled()) {
             timers.poll();
+            uncount(t);
+        }
+    }
+
+    private void uncount(TimerHandle t) {
+        if (t.leaveQueue()) {
             CANCELLED_TIMERS.getAndAdd(this, -1);
         }
     }
@@ -520,6 +532,10 @@ public class EventLoop implements AutoCloseable {
             if (!inbound.isEmpty()) {
                 timeoutNanos = 0; // a producer may have seen awake == 1 and skipped the wake-up
             }
+        }
+        if (timeoutNanos != 0 && Thread.interrupted()) {
+            // an interrupt would end every park or select at once: the loop would spin
+            LOG.log(System.Logger.Level.WARNING, "the event loop's thread was interrupted; interrupts do not stop a loop, stop() does");
         }
         try {
             if (io) {
@@ -707,6 +723,10 @@ public class EventLoop implements AutoCloseable {
     }
 
     private Executor defaultExecutor() {
+        if (defaultExecutor != null && defaultExecutor.isShutdown()) {
+            throw new IllegalStateException("the loop's default executor was shut down (shutdownDefaultExecutor()); "
+                    + "pass an executor to runInExecutor");
+        }
         if (defaultExecutor == null) {
             int max = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
             ThreadPoolExecutor tpe = new ThreadPoolExecutor(max, max, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -735,28 +755,32 @@ public class EventLoop implements AutoCloseable {
             done.setResult(null);
             return done;
         }
-        for (Object g : gens) {
-            AsyncGenerator<?, ?> gen = (AsyncGenerator<?, ?>) g;
-            LoopFuture<Void> closed;
-            try {
-                closed = gen.aclose();
-            } catch (RuntimeException e) {
-                closed = createFuture();
-                closed.setException(e);
+        // asyncio's shutdown_asyncgens is a coroutine: close from a loop callback, so a finally block
+        // that awaits runs inside the loop even when this is called from outside it (Async.run)
+        callSoon(() -> {
+            for (Object g : gens) {
+                AsyncGenerator<?, ?> gen = (AsyncGenerator<?, ?>) g;
+                LoopFuture<Void> closed;
+                try {
+                    closed = gen.aclose();
+                } catch (RuntimeException e) {
+                    closed = createFuture();
+                    closed.setException(e);
+                }
+                closed.addDoneCallback(f -> {
+                    if (!f.isCancelled() && f.exception() != null) {
+                        Map<String, Object> ctx = new LinkedHashMap<>();
+                        ctx.put("message", "an error occurred during closing of an asynchronous generator");
+                        ctx.put("exception", f.exception());
+                        ctx.put("asyncgen", gen);
+                        callExceptionHandler(ctx);
+                    }
+                    if (--left[0] == 0) {
+                        done.setResult(null);
+                    }
+                });
             }
-            closed.addDoneCallback(f -> {
-                if (!f.isCancelled() && f.exception() != null) {
-                    Map<String, Object> ctx = new LinkedHashMap<>();
-                    ctx.put("message", "an error occurred during closing of an asynchronous generator");
-                    ctx.put("exception", f.exception());
-                    ctx.put("asyncgen", gen);
-                    callExceptionHandler(ctx);
-                }
-                if (--left[0] == 0) {
-                    done.setResult(null);
-                }
-            });
-        }
+        });
         return done;
     }
 

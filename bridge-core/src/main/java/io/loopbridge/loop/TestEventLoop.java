@@ -28,11 +28,13 @@ public class TestEventLoop extends EventLoop {
     /** A virtual-time loop on the default coroutine engine. */
     public TestEventLoop() {
         super();
+        clockSlackNanos = 0;
     }
 
     /** A virtual-time loop whose coroutines run on {@code engine}. */
     public TestEventLoop(CoroutineEngine engine) {
         super(engine);
+        clockSlackNanos = 0;
     }
 
     @Override

@@ -55,7 +55,9 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
      *   <li>{@code yield} returns at once while {@code emitted < requested}; at zero demand it parks
      *       the body on {@code waiter}, which {@code request} (any thread) completes.
      *   <li>A cancel wakes a body parked at a yield with {@link GeneratorExit} (its {@code finally}
-     *       blocks run) and cancels a body parked in any other await.
+     *       blocks run) and cancels a body parked in any other await. A cancel from inside {@code
+     *       onNext} (Reactor's {@code take}) is a {@link GeneratorExit} once onNext returns, not a
+     *       task cancel, so the {@code finally} blocks may still await.
      * </ol>
      */
     static final class Emission<T> implements Subscription, AsyncYielder<T, Void> {
@@ -85,6 +87,8 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         private long emitted;
         private boolean terminated;
         private boolean parkedAtYield;
+        /** Inside {@code downstream.onNext}: a cancel now comes from the body's own task. */
+        private boolean emitting;
         private Task<Void> task;
 
         Emission(EventLoop loop, AsyncGenerator.Body<T, Void> body, Subscriber<? super T> downstream) {
@@ -162,6 +166,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 }
                 emitted++;
             }
+            emitting = true;
             try {
                 downstream.onNext(value);
             } catch (Throwable t) {
@@ -169,6 +174,8 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 downstream = null;
                 report("§2.13: the subscriber threw from onNext; the subscription is cancelled", t);
                 throw new GeneratorExit();
+            } finally {
+                emitting = false;
             }
             if (cancelled) {
                 throw new GeneratorExit();
@@ -241,7 +248,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             wake();
             Signals.onLoop(loop, () -> {
                 downstream = null; // §3.13
-                if (task != null && !task.isDone() && !parkedAtYield) {
+                if (task != null && !task.isDone() && !parkedAtYield && !emitting) {
                     task.cancel();
                 }
             });
@@ -270,7 +277,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             } else {
                 Signals.onLoop(loop, () -> {
                     checkBadRequest();
-                    if (cancelled && task != null && !task.isDone() && !parkedAtYield) {
+                    if (cancelled && task != null && !task.isDone() && !parkedAtYield && !emitting) {
                         task.cancel();
                     }
                 });

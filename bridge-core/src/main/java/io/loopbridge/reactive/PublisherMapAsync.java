@@ -1,5 +1,6 @@
 package io.loopbridge.reactive;
 
+import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.CoroutineFunction;
 import io.loopbridge.task.Task;
@@ -123,8 +124,27 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 }
                 Task<? extends R> task = loop.createTask(() -> parent.fn.apply(item), "mapAsync");
                 inFlight.addLast(task);
-                task.addDoneCallback(t -> drain());
+                task.addDoneCallback(this::onTaskDone);
             });
+        }
+
+        /**
+         * A failed coroutine or a null result fails the stream at once, even while an earlier item
+         * is still running (it may never finish): the rest is cancelled, as the contract says.
+         */
+        private void onTaskDone(LoopFuture<?> t) {
+            if (!terminated && !cancelled && !t.isCancelled()) {
+                Throwable e = t.exception();
+                if (e != null) {
+                    fail(e);
+                    return;
+                }
+                if (t.result() == null) {
+                    fail(new NullPointerException("§2.13: the mapAsync coroutine returned null; publishers may not emit null"));
+                    return;
+                }
+            }
+            drain();
         }
 
         @Override

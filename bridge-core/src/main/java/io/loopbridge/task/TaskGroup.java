@@ -69,8 +69,8 @@ import java.util.function.Consumer;
  *
  * Use the lambda form when the body awaits while tasks may fail, or may throw.
  *
- * <p>Tasks are added by the body, and while the group waits for its tasks also by those tasks
- * (asyncio allows it); adding from any other task, once the group is finished, or once it
+ * <p>Tasks are added by the body and by the group's own tasks, also while the group waits for
+ * them (asyncio allows it); adding from any other task, once the group is finished, or once it
  * cancels its tasks throws {@link IllegalStateException}. Loop thread only, like the loop.
  *
  * <p>Invariants:

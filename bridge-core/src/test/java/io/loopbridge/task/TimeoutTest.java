@@ -1,0 +1,369 @@
+package io.loopbridge.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.loopbridge.Async;
+import io.loopbridge.NoLoopbridgeThreadsLeft;
+import io.loopbridge.future.LoopFuture;
+import io.loopbridge.testing.AllEngines;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Deadlines: {@code Async.waitFor} (asyncio's {@code wait_for}) and the {@code Async.timeout}
+ * try-with-resources block (asyncio's {@code async with timeout()}). Every test runs on each
+ * coroutine engine the JVM offers.
+ */
+@ExtendWith(NoLoopbridgeThreadsLeft.class)
+class TimeoutTest {
+    static final Duration STEP = Duration.ofMillis(20);
+    /** Longer than any test may take: reaching it means the deadline did not fire. */
+    static final Duration FOREVER = Duration.ofSeconds(30);
+    static final Duration PROMPTLY = Duration.ofSeconds(5);
+
+    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+
+    static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** A task body that sleeps {@code delay} and records its cancellation and its finally. */
+    Coroutine<String> work(String name, Duration delay) {
+        return () -> {
+            events.add(name + " starts");
+            try {
+                Async.sleep(delay);
+                events.add(name + " completes");
+                return name + " result";
+            } catch (CancellationException e) {
+                events.add(name + " cancelled");
+                throw e;
+            } finally {
+                events.add(name + " finally");
+            }
+        };
+    }
+
+    @Nested
+    class WaitFor {
+
+        @AllEngines
+        void returnsTheResultWhenItComesInTime(CoroutineEngine engine) {
+            String result = Async.run(engine, () -> Async.waitFor(Async.createTask(work("inner", STEP)), PROMPTLY));
+
+            assertThat(result).isEqualTo("inner result");
+            assertThat(events).containsExactly("inner starts", "inner completes", "inner finally");
+        }
+
+        @AllEngines
+        void acceptsACoroutineAndRunsItAsATask(CoroutineEngine engine) {
+            String result = Async.run(engine, () -> Async.waitFor(work("inner", STEP), PROMPTLY));
+
+            assertThat(result).isEqualTo("inner result");
+        }
+
+        @AllEngines
+        void rethrowsTheFailureOfTheAwaitableWhenItFailsInTime(CoroutineEngine engine) {
+            IllegalArgumentException bad = new IllegalArgumentException("bad");
+
+            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> Async.waitFor(() -> {
+                Async.sleep(STEP);
+                throw bad;
+            }, PROMPTLY)));
+
+            assertThat(thrown).isSameAs(bad);
+        }
+
+        @AllEngines
+        void onTimeoutTheInnerTaskIsCancelledAndHasFinishedBeforeTheTimeoutIsThrown(CoroutineEngine engine) {
+            long start = System.nanoTime();
+
+            Async.run(engine, () -> {
+                Task<String> inner = Async.createTask(work("inner", FOREVER));
+                Throwable thrown = catchThrowable(() -> Async.waitFor(inner, STEP));
+                events.add("waitFor threw " + thrown.getClass().getSimpleName());
+
+                assertThat(thrown).isInstanceOf(AsyncTimeoutException.class);
+                assertThat(inner.isCancelled()).isTrue();
+                assertThat(Async.currentTask().cancelling()).as("the deadline's request is withdrawn").isZero();
+                return null;
+            });
+
+            assertThat(events).containsExactly(
+                    "inner starts", "inner cancelled", "inner finally", "waitFor threw AsyncTimeoutException");
+            assertThat(since(start)).isGreaterThanOrEqualTo(STEP).isLessThan(PROMPTLY);
+        }
+
+        @AllEngines
+        void onTimeoutAPlainFutureIsCancelled(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                LoopFuture<String> never = Async.loop().createFuture();
+
+                Throwable thrown = catchThrowable(() -> Async.waitFor(never, STEP));
+
+                assertThat(thrown).isInstanceOf(AsyncTimeoutException.class);
+                assertThat(never.isCancelled()).isTrue();
+                return null;
+            });
+        }
+
+        @AllEngines
+        void aCallerCancelledDuringWaitForCancelsTheInnerTask(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                Task<String> inner = Async.createTask(work("inner", FOREVER));
+                Task<String> caller = Async.createTask(() -> Async.waitFor(inner, FOREVER));
+                Async.sleep(Duration.ZERO);
+
+                events.add("main cancels the caller");
+                caller.cancel("shutdown");
+                Throwable thrown = catchThrowable(() -> Async.await(caller));
+                events.add("caller: " + thrown.getClass().getSimpleName() + " " + thrown.getMessage());
+
+                assertThat(thrown).isExactlyInstanceOf(CancellationException.class);
+                assertThat(caller.isCancelled()).isTrue();
+                assertThat(inner.isCancelled()).isTrue();
+                return null;
+            });
+
+            assertThat(events).containsExactly(
+                    "inner starts",
+                    "main cancels the caller",
+                    "inner cancelled",
+                    "inner finally",
+                    "caller: CancellationException shutdown");
+        }
+
+        @AllEngines
+        void aZeroTimeoutOnADoneFutureReturnsItsResultWithoutSuspending(CoroutineEngine engine) {
+            String result = Async.run(engine, () -> {
+                LoopFuture<String> done = Async.loop().createFuture();
+                done.setResult("already there");
+                Async.loop().callSoon(() -> events.add("other callback"));
+
+                String r = Async.waitFor(done, Duration.ZERO);
+                events.add("waitFor returned");
+                Async.sleep(Duration.ZERO);
+                return r;
+            });
+
+            assertThat(result).isEqualTo("already there");
+            assertThat(events).containsExactly("waitFor returned", "other callback");
+        }
+
+        @AllEngines
+        void aZeroTimeoutOnAPendingTaskTimesOutAtOnce(CoroutineEngine engine) {
+            long start = System.nanoTime();
+
+            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> Async.waitFor(work("inner", FOREVER), Duration.ZERO)));
+
+            assertThat(thrown).isInstanceOf(AsyncTimeoutException.class);
+            assertThat(since(start)).isLessThan(PROMPTLY);
+        }
+
+        @AllEngines
+        void aTaskThatEndsWithTheTimeoutFailsItIsNotCancelled(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                Task<String> task = Async.createTask(() -> Async.waitFor(Async.loop().<String>createFuture(), STEP));
+                Throwable thrown = catchThrowable(() -> Async.await(task));
+
+                assertThat(thrown).isInstanceOf(AsyncTimeoutException.class);
+                assertThat(task.isDone()).isTrue();
+                assertThat(task.isCancelled()).isFalse();
+                assertThat(task.exception()).isInstanceOf(AsyncTimeoutException.class);
+                return null;
+            });
+        }
+    }
+
+    @Nested
+    class TimeoutBlock {
+
+        @AllEngines
+        void whenTheDeadlinePassesTheAwaitInTheBlockThrowsAndTheExceptionLeavesTheBlock(CoroutineEngine engine) {
+            AtomicReference<Timeout> timeout = new AtomicReference<>();
+            long start = System.nanoTime();
+
+            Async.run(engine, () -> {
+                try (Timeout t = Async.timeout(STEP)) {
+                    timeout.set(t);
+                    events.add("block starts");
+                    Async.sleep(FOREVER);
+                    events.add("block ends");
+                } catch (AsyncTimeoutException e) {
+                    events.add("timed out");
+                }
+                events.add("after the block");
+                return null;
+            });
+
+            assertThat(events).containsExactly("block starts", "timed out", "after the block");
+            assertThat(timeout.get().expired()).isTrue();
+            assertThat(since(start)).isGreaterThanOrEqualTo(STEP).isLessThan(PROMPTLY);
+        }
+
+        @AllEngines
+        void aDeadlineThatIsNotReachedDoesNothing(CoroutineEngine engine) {
+            AtomicReference<Timeout> timeout = new AtomicReference<>();
+
+            Async.run(engine, () -> {
+                try (Timeout t = Async.timeout(PROMPTLY)) {
+                    timeout.set(t);
+                    Async.sleep(STEP);
+                    events.add("block ends");
+                }
+                Async.sleep(STEP);
+                events.add("after the block");
+                assertThat(Async.currentTask().cancelling()).isZero();
+                return null;
+            });
+
+            assertThat(events).containsExactly("block ends", "after the block");
+            assertThat(timeout.get().expired()).isFalse();
+        }
+
+        @AllEngines
+        void rescheduleExtendsTheDeadline(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                try (Timeout t = Async.timeout(STEP)) {
+                    long first = t.when();
+                    t.reschedule(PROMPTLY);
+                    assertThat(t.when()).isGreaterThan(first);
+                    Async.sleep(Duration.ofMillis(100)); // far past the first deadline
+                    events.add("block ends");
+                }
+                return null;
+            });
+
+            assertThat(events).containsExactly("block ends");
+        }
+
+        @AllEngines
+        void aBlockWithoutDeadlineCanBeGivenOneLater(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                try (Timeout t = Async.timeout(null)) {
+                    assertThat(t.when()).isEqualTo(Long.MAX_VALUE);
+                    t.reschedule(STEP);
+                    Async.sleep(FOREVER);
+                    events.add("block ends");
+                } catch (AsyncTimeoutException e) {
+                    events.add("timed out");
+                }
+                return null;
+            });
+
+            assertThat(events).containsExactly("timed out");
+        }
+
+        @AllEngines
+        void anInnerDeadlineFiresAndTheOuterBlockGoesOn(CoroutineEngine engine) {
+            AtomicReference<Timeout> outer = new AtomicReference<>();
+            AtomicReference<Timeout> inner = new AtomicReference<>();
+
+            Async.run(engine, () -> {
+                try (Timeout o = Async.timeout(PROMPTLY)) {
+                    outer.set(o);
+                    try (Timeout i = Async.timeout(STEP)) {
+                        inner.set(i);
+                        Async.sleep(FOREVER);
+                        events.add("inner block ends");
+                    } catch (AsyncTimeoutException e) {
+                        events.add("inner timed out");
+                    }
+                    Async.sleep(STEP);
+                    events.add("outer block goes on");
+                }
+                return null;
+            });
+
+            assertThat(events).containsExactly("inner timed out", "outer block goes on");
+            assertThat(inner.get().expired()).isTrue();
+            assertThat(outer.get().expired()).isFalse();
+        }
+
+        @AllEngines
+        void anOuterDeadlineFiringInsideAnInnerBlockLeavesBothBlocks(CoroutineEngine engine) {
+            AtomicReference<Timeout> outer = new AtomicReference<>();
+            AtomicReference<Timeout> inner = new AtomicReference<>();
+
+            Async.run(engine, () -> {
+                try (Timeout o = Async.timeout(STEP)) {
+                    outer.set(o);
+                    try (Timeout i = Async.timeout(PROMPTLY)) {
+                        inner.set(i);
+                        Async.sleep(FOREVER);
+                    }
+                    events.add("outer block goes on");
+                } catch (AsyncTimeoutException e) {
+                    events.add("outer timed out");
+                }
+                return null;
+            });
+
+            assertThat(events).containsExactly("outer timed out");
+            assertThat(outer.get().expired()).isTrue();
+            assertThat(inner.get().expired()).isFalse();
+        }
+
+        @AllEngines
+        void afterTheTimeoutTheTaskIsNoLongerCancelling(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                Task<?> me = Async.currentTask();
+                try (Timeout t = Async.timeout(STEP)) {
+                    Async.sleep(FOREVER);
+                } catch (AsyncTimeoutException e) {
+                    events.add("cancelling " + me.cancelling());
+                }
+                Async.sleep(STEP); // the task is not cancelled again
+                events.add("slept after the timeout");
+                return null;
+            });
+
+            assertThat(events).containsExactly("cancelling 0", "slept after the timeout");
+        }
+
+        @AllEngines
+        void aRealCancellationInsideTheBlockStaysACancellation(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                Task<String> task = Async.createTask(() -> {
+                    try (Timeout t = Async.timeout(PROMPTLY)) {
+                        Async.sleep(FOREVER);
+                        return "never";
+                    }
+                });
+                Async.sleep(Duration.ZERO);
+                task.cancel("shutdown");
+
+                Throwable thrown = catchThrowable(() -> Async.await(task));
+                assertThat(thrown).isExactlyInstanceOf(CancellationException.class).hasMessage("shutdown");
+                assertThat(task.isCancelled()).isTrue();
+                return null;
+            });
+        }
+
+        @AllEngines
+        void rescheduleAfterExpiryIsRefused(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                try (Timeout t = Async.timeout(STEP)) {
+                    catchThrowable(() -> Async.sleep(FOREVER));
+                    assertThat(t.expired()).isTrue();
+                    assertThatIllegalStateException().isThrownBy(() -> t.reschedule(PROMPTLY)).withMessageContaining("expired");
+                }
+                return null;
+            });
+        }
+
+        @Test
+        void aTimeoutNeedsACoroutine() {
+            assertThatIllegalStateException().isThrownBy(() -> Async.timeout(STEP)).withMessageContaining("Async.run");
+        }
+    }
+}

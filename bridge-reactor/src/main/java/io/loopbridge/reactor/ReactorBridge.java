@@ -1,0 +1,232 @@
+package io.loopbridge.reactor;
+
+import io.loopbridge.context.ContextVar;
+import io.loopbridge.future.Awaitable;
+import io.loopbridge.gen.AsyncGenerator;
+import io.loopbridge.internal.SharedLoop;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.reactive.LoopSubscriber;
+import io.loopbridge.reactive.Reactive;
+import io.loopbridge.task.Coroutine;
+import io.loopbridge.task.CoroutineFunction;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
+
+/**
+ * Coroutines inside Reactor applications, and Reactor inside coroutines.
+ *
+ * <pre>{@code
+ * Mono<User> user = ReactorBridge.mono(() -> {
+ *     Profile p = ReactorBridge.await(profiles.find(id));   // suspends, does not block
+ *     Async.sleep(Duration.ofMillis(10));
+ *     return new User(p);
+ * });
+ * Flux<Integer> enriched = ids.transform(ReactorBridge.mapAsync(8, id -> lookup(id)));
+ * }</pre>
+ *
+ * <p>Methods without a loop use the running loop when called inside a coroutine, and otherwise one
+ * shared loop, started on first use on a daemon thread ({@code loopbridge-shared}) and closed at JVM
+ * shutdown.
+ *
+ * <p>Context: a {@link ContextVar} bound to a Reactor context key with {@link #bind} takes that
+ * key's value inside {@link #mono}/{@link #flux} coroutines, and its value is put under the key into
+ * the subscriber context of every {@code Mono}/{@code Flux} such a coroutine awaits, so tracing keys
+ * survive the round trip. {@link #subscriberContext()} gives the whole subscriber context.
+ */
+public final class ReactorBridge {
+    static {
+        // Mono.block() on a loop in debug mode fails instead of stalling every coroutine of the loop.
+        Schedulers.registerNonBlockingThreadPredicate(t -> {
+            EventLoop loop = t == Thread.currentThread() ? EventLoop.running() : null;
+            return loop != null && loop.isDebug() && loop.inLoop();
+        });
+    }
+
+    private ReactorBridge() {}
+
+    // ---------------------------------------------------------------- coroutines → Reactor
+
+    /**
+     * A cold {@code Mono} of the coroutine's result: each subscription runs it as a task on {@code
+     * loop}; a {@code null} result completes empty; cancelling cancels the task.
+     */
+    public static <T> Mono<T> mono(EventLoop loop, Coroutine<T> coroutine) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(coroutine, "coroutine");
+        return Mono.deferContextual(view -> Mono.fromDirect(Reactive.fromCoroutine(loop, () -> {
+            ContextBridge.enter(view);
+            return coroutine.call();
+        })));
+    }
+
+    /** {@link #mono(EventLoop, Coroutine)} on the running or the shared loop. */
+    public static <T> Mono<T> mono(Coroutine<T> coroutine) {
+        return mono(SharedLoop.currentOrShared(), coroutine);
+    }
+
+    /**
+     * A cold {@code Flux}: each subscription runs {@code body} as an async generator on {@code
+     * loop}, each {@code y.yield(v)} an {@code onNext}, paced by demand (nothing is buffered, no
+     * overflow strategy is needed); cancelling closes the generator.
+     */
+    public static <T> Flux<T> flux(EventLoop loop, AsyncGenerator.Body<T, Void> body) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(body, "body");
+        return Flux.deferContextual(view -> Flux.from(Reactive.publisher(loop, y -> {
+            ContextBridge.enter(view);
+            body.run(y);
+        })));
+    }
+
+    /** {@link #flux(EventLoop, AsyncGenerator.Body)} on the running or the shared loop. */
+    public static <T> Flux<T> flux(AsyncGenerator.Body<T, Void> body) {
+        return flux(SharedLoop.currentOrShared(), body);
+    }
+
+    /** A {@code Mono} of {@code awaitable}'s outcome; cancelling does not cancel the awaitable. */
+    public static <T> Mono<T> toMono(Awaitable<T> awaitable) {
+        return Mono.fromDirect(Reactive.fromAwaitable(awaitable));
+    }
+
+    /**
+     * A {@code Flux} of the items of an async generator; as a generator runs once, only one
+     * subscription reads it. The generator runs on {@code loop}.
+     */
+    public static <T> Flux<T> toFlux(EventLoop loop, AsyncGenerator<T, ?> generator) {
+        Objects.requireNonNull(generator, "generator");
+        return flux(loop, y -> {
+            try {
+                for (T item : generator) {
+                    y.yield(item);
+                }
+            } finally {
+                if (!generator.isDone()) {
+                    io.loopbridge.Async.await(generator.aclose());
+                }
+            }
+        });
+    }
+
+    /** {@link #toFlux(EventLoop, AsyncGenerator)} on the running or the shared loop. */
+    public static <T> Flux<T> toFlux(AsyncGenerator<T, ?> generator) {
+        return toFlux(SharedLoop.currentOrShared(), generator);
+    }
+
+    /**
+     * A transformer for {@code flux.transform(...)}: runs {@code fn} as a coroutine per item on
+     * {@code loop}, at most {@code concurrency} at a time, results in upstream order (see {@link
+     * Reactive#mapAsync}).
+     */
+    public static <T, R> Function<Flux<T>, Flux<R>> mapAsync(EventLoop loop, int concurrency,
+            CoroutineFunction<? super T, ? extends R> fn) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(fn, "fn");
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+        }
+        return flux -> Flux.from(Reactive.mapAsync(flux, loop, concurrency, fn));
+    }
+
+    /** {@link #mapAsync(EventLoop, int, CoroutineFunction)} on the running or the shared loop. */
+    public static <T, R> Function<Flux<T>, Flux<R>> mapAsync(int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
+        return mapAsync(SharedLoop.currentOrShared(), concurrency, fn);
+    }
+
+    // ---------------------------------------------------------------- Reactor → coroutines
+
+    /**
+     * Inside a coroutine: subscribes to {@code mono} and suspends until it completes; returns its
+     * value, or {@code null} when it is empty ({@code Mono<Void>} included). A ready {@code Mono}
+     * costs no suspension. Cancelling the coroutine cancels the subscription.
+     */
+    public static <T> T await(Mono<T> mono) {
+        return MonoAwait.await(mono);
+    }
+
+    /** Inside a coroutine: the first item of {@code flux}, then cancels it. */
+    public static <T> T awaitFirst(Flux<T> flux) {
+        return Reactive.awaitFirst(withContext(flux));
+    }
+
+    /** The first item, or {@code defaultValue} if {@code flux} completes empty. */
+    public static <T> T awaitFirstOrDefault(Flux<T> flux, T defaultValue) {
+        return Reactive.awaitFirstOrDefault(withContext(flux), defaultValue);
+    }
+
+    /** The first item, or {@code null} if {@code flux} completes empty. */
+    public static <T> T awaitFirstOrNull(Flux<T> flux) {
+        return Reactive.awaitFirstOrNull(withContext(flux));
+    }
+
+    /** The last item once {@code flux} completes; {@link NoSuchElementException} if empty. */
+    public static <T> T awaitLast(Flux<T> flux) {
+        return Reactive.awaitLast(withContext(flux));
+    }
+
+    /** The only item; {@link NoSuchElementException} if empty, {@link IllegalArgumentException} on a second. */
+    public static <T> T awaitSingle(Flux<T> flux) {
+        return Reactive.awaitSingle(withContext(flux));
+    }
+
+    /** The only item, or {@code null} if empty; {@link IllegalArgumentException} on a second. */
+    public static <T> T awaitSingleOrNull(Flux<T> flux) {
+        return Reactive.awaitSingleOrNull(withContext(flux));
+    }
+
+    /**
+     * Inside a coroutine: iterates {@code flux}, {@code prefetch} items at a time; see {@link
+     * LoopSubscriber}. Close it (try-with-resources) to cancel early.
+     */
+    public static <T> LoopSubscriber<T> iterate(Flux<T> flux, int prefetch) {
+        return Reactive.iterate(withContext(flux), prefetch);
+    }
+
+    private static <T> Flux<T> withContext(Flux<T> flux) {
+        Objects.requireNonNull(flux, "flux");
+        reactor.util.context.Context ctx = ContextBridge.current();
+        return ctx.isEmpty() ? flux : flux.contextWrite(ctx);
+    }
+
+    // ---------------------------------------------------------------- scheduling and context
+
+    /**
+     * A Reactor {@link Scheduler} running work on {@code loop}: {@code publishOn(scheduler(loop))}
+     * moves a pipeline onto the loop. Delays and periods use the loop's timers. Disposing the
+     * scheduler cancels its pending work but leaves the loop open.
+     */
+    public static Scheduler scheduler(EventLoop loop) {
+        return new LoopScheduler(loop);
+    }
+
+    /**
+     * An {@link Executor} on {@link Schedulers#boundedElastic()}, for {@code
+     * loop.runInExecutor(ReactorBridge.boundedElastic(), blockingCall)}: blocking work leaves the
+     * loop for Reactor's pool for blocking tasks.
+     */
+    public static Executor boundedElastic() {
+        return task -> Schedulers.boundedElastic().schedule(task);
+    }
+
+    /**
+     * Binds {@code var} to the Reactor context key {@code key}, for every bridged coroutine from now
+     * on (see the class comment).
+     *
+     * @throws IllegalStateException if {@code var} is already bound to another key
+     */
+    public static void bind(ContextVar<?> var, Object key) {
+        ContextBridge.bind(var, key);
+    }
+
+    /** Inside a {@link #mono}/{@link #flux} coroutine: the subscriber's Reactor context (empty elsewhere). */
+    public static ContextView subscriberContext() {
+        ContextView v = ContextBridge.SUBSCRIBER_CONTEXT.get(null);
+        return v != null ? v : reactor.util.context.Context.empty();
+    }
+}
