@@ -3,6 +3,7 @@ package io.loopbridge.loop;
 import io.loopbridge.future.Awaitable;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.gen.AsyncGenerator;
+import io.loopbridge.internal.IoCallback;
 import io.loopbridge.internal.LiveTask;
 import io.loopbridge.internal.LoopAccess;
 import io.loopbridge.task.Coroutine;
@@ -587,11 +588,6 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Receives readiness of a channel registered through {@link #selector()}. */
-    @FunctionalInterface
-    interface IoCallback {
-        void ready(SelectionKey key, int readyOps);
-    }
 
     private record IoDispatch(IoCallback callback, SelectionKey key, int readyOps) implements Runnable {
         @Override

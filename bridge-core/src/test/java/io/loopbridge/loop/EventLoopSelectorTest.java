@@ -1,5 +1,7 @@
 package io.loopbridge.loop;
 
+import io.loopbridge.internal.IoCallback;
+
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The loop's I/O path: channels registered with {@link EventLoop#selector()} and an {@link EventLoop.IoCallback}. */
+/** The loop's I/O path: channels registered with {@link EventLoop#selector()} and an {@link IoCallback}. */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
 class EventLoopSelectorTest {
     private final EventLoop loop = new EventLoop();
@@ -51,7 +53,7 @@ class EventLoopSelectorTest {
         pipe.sink().close();
     }
 
-    private SelectionKey onReadable(Pipe pipe, EventLoop.IoCallback callback) throws ClosedChannelException {
+    private SelectionKey onReadable(Pipe pipe, IoCallback callback) throws ClosedChannelException {
         return pipe.source().register(loop.selector(), SelectionKey.OP_READ, callback);
     }
 
