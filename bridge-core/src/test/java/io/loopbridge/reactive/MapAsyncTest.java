@@ -1,0 +1,293 @@
+package io.loopbridge.reactive;
+
+import static io.loopbridge.reactive.RecordingSubscriber.settle;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+import io.loopbridge.Async;
+import io.loopbridge.NoLoopbridgeThreadsLeft;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.task.CoroutineEngine;
+import io.loopbridge.task.CoroutineFunction;
+import io.loopbridge.testing.AllEngines;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+
+/**
+ * {@code Reactive.mapAsync}: a coroutine per item, at most {@code concurrency} at a time, results
+ * in upstream order as downstream demand allows; a failure or a cancel cancels every coroutine in
+ * flight. Every test runs on each coroutine engine the JVM offers.
+ */
+@ExtendWith(NoLoopbridgeThreadsLeft.class)
+class MapAsyncTest {
+    static final Duration FOREVER = Duration.ofSeconds(30);
+
+    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+
+    interface Body {
+        void run() throws Exception;
+    }
+
+    static void onEngine(CoroutineEngine engine, Body body) {
+        Async.run(engine, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    static List<Integer> range(int from, int to) {
+        return IntStream.rangeClosed(from, to).boxed().collect(Collectors.toList());
+    }
+
+    /** Logs its start, sleeps "forever", and logs its cancellation and finally. */
+    CoroutineFunction<Integer, Integer> sleepsForever() {
+        return i -> {
+            steps.add("start " + i);
+            try {
+                Async.sleep(FOREVER);
+                return i;
+            } catch (CancellationException e) {
+                steps.add("cancelled " + i);
+                throw e;
+            } finally {
+                steps.add("finally " + i);
+            }
+        };
+    }
+
+    static void assertOnlyTaskLeftIsMine() {
+        assertThat(Async.allTasks()).containsExactly(Async.currentTask());
+    }
+
+    @AllEngines
+    void runsAtMostConcurrencyCoroutinesAtATime(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            for (int concurrency : new int[] {1, 4}) {
+                AtomicInteger running = new AtomicInteger();
+                AtomicInteger max = new AtomicInteger();
+                Publisher<Integer> mapped = Reactive.mapAsync(Flux.range(1, 40), Async.loop(), concurrency, i -> {
+                    max.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    try {
+                        Async.sleep(Duration.ofMillis(1 + (i * 7) % 5));
+                    } finally {
+                        running.decrementAndGet();
+                    }
+                    return i * 10;
+                });
+                assertThat(Reactive.toList(mapped)).isEqualTo(range(1, 40).stream().map(i -> i * 10).collect(Collectors.toList()));
+                assertThat(max).as("concurrency %d", concurrency).hasValue(concurrency);
+                assertThat(running).hasValue(0);
+            }
+        });
+    }
+
+    @AllEngines
+    void emitsInUpstreamOrderEvenWhenLaterItemsFinishFirst(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            List<Integer> finished = Collections.synchronizedList(new ArrayList<>());
+            Publisher<Integer> upstream = Reactive.publisher(Async.loop(), y -> {
+                for (int i = 1; i <= 10; i++) {
+                    y.yield(i);
+                }
+            });
+            Publisher<String> mapped = Reactive.mapAsync(upstream, Async.loop(), 10, i -> {
+                Async.sleep(Duration.ofMillis(3L * (11 - i)));
+                finished.add(i);
+                return "r" + i;
+            });
+            assertThat(Reactive.toList(mapped)).containsExactly("r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10");
+            assertThat(finished).hasSize(10).first().isEqualTo(10);
+        });
+    }
+
+    @AllEngines
+    void respectsDownstreamDemand(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            List<Long> upstreamRequests = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger calls = new AtomicInteger();
+            RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps);
+            Reactive.mapAsync(Flux.range(1, 5).doOnRequest(upstreamRequests::add), Async.loop(), 2, i -> {
+                calls.incrementAndGet();
+                return i;
+            }).subscribe(s);
+            settle();
+            assertThat(steps).containsExactly("onSubscribe");
+            assertThat(upstreamRequests).as("only as many items as may run").containsExactly(2L);
+            assertThat(calls).hasValue(2);
+
+            for (int n = 1; n <= 4; n++) {
+                s.request(1);
+                settle();
+                assertThat(s.items).isEqualTo(range(1, n));
+                assertThat(s.isTerminated()).isFalse();
+            }
+            s.request(1);
+            settle();
+            assertThat(s.items).isEqualTo(range(1, 5));
+            assertThat(steps).endsWith("onNext 5", "onComplete");
+            assertThat(calls).hasValue(5);
+            assertThat(upstreamRequests).as("one more item for each result emitted").startsWith(2L, 1L, 1L, 1L)
+                    .containsOnly(2L, 1L);
+        });
+    }
+
+    @AllEngines
+    void cancelCancelsTheUpstreamAndEveryCoroutineInFlight(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            AtomicInteger cancels = new AtomicInteger();
+            RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps, Long.MAX_VALUE);
+            Reactive.mapAsync(Flux.range(1, 100).doOnCancel(cancels::incrementAndGet), Async.loop(), 3, sleepsForever())
+                    .subscribe(s);
+            settle();
+            assertThat(steps).containsExactly("onSubscribe", "start 1", "start 2", "start 3");
+            s.cancel();
+            settle();
+            assertThat(cancels).hasValue(1);
+            assertThat(steps).contains("finally 1", "finally 2", "finally 3").doesNotContain("start 4")
+                    .noneMatch(step -> step.startsWith("onError") || step.startsWith("onComplete"));
+            assertOnlyTaskLeftIsMine();
+        });
+    }
+
+    @AllEngines
+    void anUpstreamErrorCancelsEveryCoroutineInFlight(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            IllegalStateException boom = new IllegalStateException("boom");
+            RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps, Long.MAX_VALUE);
+            // the error comes once both coroutines run (a task cancelled before its start runs nothing)
+            Publisher<Integer> upstream = Reactive.publisher(Async.loop(), y -> {
+                y.yield(1);
+                y.yield(2);
+                Async.sleep(Duration.ofMillis(5));
+                throw boom;
+            });
+            Reactive.mapAsync(upstream, Async.loop(), 4, sleepsForever()).subscribe(s);
+            assertThat(s.awaitTerminal()).isSameAs(boom);
+            settle();
+            assertThat(steps).contains("cancelled 1", "finally 1", "cancelled 2", "finally 2");
+            assertThat(s.items).isEmpty();
+            assertOnlyTaskLeftIsMine();
+        });
+    }
+
+    @AllEngines
+    void aFailedCoroutineCancelsTheOthersAndTheUpstream(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            AtomicInteger cancels = new AtomicInteger();
+            IllegalStateException boom = new IllegalStateException("boom");
+            CoroutineFunction<Integer, Integer> forever = sleepsForever();
+            RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps, Long.MAX_VALUE);
+            // items 1 and 2 never finish: the failure of item 3 must not wait behind them
+            Reactive.mapAsync(Flux.range(1, 100).doOnCancel(cancels::incrementAndGet), Async.loop(), 4, i -> {
+                if (i == 3) {
+                    Async.sleep(Duration.ofMillis(2));
+                    throw boom;
+                }
+                return forever.apply(i);
+            }).subscribe(s);
+            assertThat(s.awaitTerminal()).isSameAs(boom);
+            settle();
+            assertThat(cancels).hasValue(1);
+            assertThat(steps).contains("finally 1", "finally 2", "finally 4").doesNotContain("start 5");
+            assertOnlyTaskLeftIsMine();
+        });
+    }
+
+    @AllEngines
+    void aNullResultIsOnErrorNullPointerException(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps, Long.MAX_VALUE);
+            CoroutineFunction<Integer, Integer> forever = sleepsForever();
+            // item 1 never finishes: the null of item 2 must not wait behind it
+            Reactive.mapAsync(Flux.range(1, 3), Async.loop(), 3, i -> i == 2 ? null : forever.apply(i)).subscribe(s);
+            assertThat(s.awaitTerminal()).isInstanceOf(NullPointerException.class).hasMessageContaining("2.13");
+            settle();
+            assertThat(steps).contains("finally 1", "finally 3");
+            assertOnlyTaskLeftIsMine();
+        });
+    }
+
+    @AllEngines
+    void aNonPositiveRequestIsOnErrorRule39(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps);
+            Reactive.mapAsync(Flux.range(1, 3), Async.loop(), 2, sleepsForever()).subscribe(s);
+            settle();
+            s.request(-1);
+            assertThat(s.awaitTerminal()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3.9");
+            settle();
+            assertThat(steps).contains("finally 1", "finally 2");
+            assertOnlyTaskLeftIsMine();
+        });
+    }
+
+    @AllEngines
+    void aSubscriberThrowingFromOnNextIsCancelledAndReported(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            List<Map<String, Object>> errors = Collections.synchronizedList(new ArrayList<>());
+            Async.loop().setExceptionHandler((loop, ctx) -> errors.add(ctx));
+            AtomicInteger cancels = new AtomicInteger();
+            IllegalStateException bug = new IllegalStateException("subscriber bug");
+            CoroutineFunction<Integer, Integer> forever = sleepsForever();
+            RecordingSubscriber<Integer> s = new RecordingSubscriber<Integer>(Async.loop(), steps, Long.MAX_VALUE)
+                    .onNextDoing(i -> {
+                        throw bug;
+                    });
+            Reactive.mapAsync(Flux.range(1, 100).doOnCancel(cancels::incrementAndGet), Async.loop(), 3,
+                    i -> i == 1 ? i : forever.apply(i)).subscribe(s);
+            settle();
+            assertThat(errors).singleElement().satisfies(ctx -> assertThat(ctx.get("exception")).isSameAs(bug));
+            assertThat(cancels).hasValue(1);
+            assertThat(steps).contains("onNext 1", "finally 2", "finally 3")
+                    .noneMatch(step -> step.startsWith("onError") || step.startsWith("onComplete"));
+            assertOnlyTaskLeftIsMine();
+        });
+    }
+
+    @AllEngines
+    void badArgumentsAreRejectedAtOnce(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            EventLoop loop = Async.loop();
+            CoroutineFunction<Integer, Integer> id = i -> i;
+            assertThatIllegalArgumentException().isThrownBy(() -> Reactive.mapAsync(Flux.just(1), loop, 0, id))
+                    .withMessageContaining("concurrency").withMessageContaining("0");
+            assertThatIllegalArgumentException().isThrownBy(() -> Reactive.mapAsync(Flux.just(1), loop, -1, id));
+            assertThatNullPointerException().isThrownBy(() -> Reactive.mapAsync(null, loop, 1, id))
+                    .withMessageContaining("publisher");
+            assertThatNullPointerException().isThrownBy(() -> Reactive.mapAsync(Flux.just(1), loop, 1, null))
+                    .withMessageContaining("fn");
+        });
+    }
+
+    @AllEngines
+    void tenThousandItemsWith256InFlightArriveInOrderAndLeaveNoTask(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger max = new AtomicInteger();
+            Publisher<Integer> mapped = Reactive.mapAsync(Flux.range(1, 10_000), Async.loop(), 256, i -> {
+                max.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    Async.sleep(Duration.ofMillis(1));
+                } finally {
+                    running.decrementAndGet();
+                }
+                return i;
+            });
+            assertThat(Reactive.toList(mapped)).isEqualTo(range(1, 10_000));
+            assertThat(max.get()).isBetween(2, 256);
+            assertOnlyTaskLeftIsMine();
+            assertThat(Async.loop().allTasks()).hasSize(1);
+        });
+    }
+}
