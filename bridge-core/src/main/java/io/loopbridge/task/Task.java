@@ -3,7 +3,6 @@ package io.loopbridge.task;
 import io.loopbridge.context.Context;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.internal.CurrentContext;
-import io.loopbridge.internal.LiveTask;
 import io.loopbridge.internal.LoopAccess;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.internal.Driver;
@@ -29,7 +28,8 @@ public class Task<T> extends LoopFuture<T> {
 
     private final Coroutine<T> coroutine;
     private final TaskDriver driver;
-    private final Live live = new Live();
+    private final long id;
+    /** Null until renamed: the default name is made from {@code id} when asked for. */
     private String name;
 
     /** Creates a task running {@code coroutine} on {@code loop}, named {@code Task-N}. Loop thread only. */
@@ -45,15 +45,17 @@ public class Task<T> extends LoopFuture<T> {
         if (loop.isClosed()) {
             throw new IllegalStateException("Event loop is closed");
         }
-        this.name = name != null ? name : "Task-" + COUNTER.incrementAndGet();
+        this.id = COUNTER.incrementAndGet();
+        this.name = name;
         this.driver = new TaskDriver(loop);
-        LOOPS.liveTasks(loop).add(live);
+        LOOPS.liveTasks(loop).add(driver);
         driver.start();
     }
 
     /** The task's name. */
     public final String getName() {
-        return name;
+        String n = name;
+        return n != null ? n : "Task-" + id;
     }
 
     /** Renames the task. */
@@ -95,12 +97,12 @@ public class Task<T> extends LoopFuture<T> {
     }
 
     private void finishCancelled(String message) {
-        LOOPS.liveTasks(loop()).remove(live);
+        LOOPS.liveTasks(loop()).remove(driver);
         super.cancel(message);
     }
 
     private void finish(T value, Throwable error) {
-        LOOPS.liveTasks(loop()).remove(live);
+        LOOPS.liveTasks(loop()).remove(driver);
         if (error == null) {
             setResult(value);
         } else {
@@ -117,7 +119,7 @@ public class Task<T> extends LoopFuture<T> {
                 s += " waiting on " + w;
             }
         }
-        return "name=" + name + " " + s;
+        return "name=" + getName() + " " + s;
     }
 
     private final class TaskDriver extends Driver {
@@ -161,34 +163,12 @@ public class Task<T> extends LoopFuture<T> {
 
         @Override
         protected String fiberName() {
-            return name;
+            return getName();
         }
 
         @Override
         public Object owner() {
             return Task.this;
-        }
-    }
-
-    private final class Live implements LiveTask {
-        @Override
-        public Object task() {
-            return Task.this;
-        }
-
-        @Override
-        public String describe() {
-            StringBuilder sb = new StringBuilder(Task.this.toString());
-            StackTraceElement[] trace = driver.stackTrace();
-            for (int i = 0; i < Math.min(trace.length, 8); i++) {
-                sb.append("\n    at ").append(trace[i]);
-            }
-            return sb.toString();
-        }
-
-        @Override
-        public void abandon() {
-            driver.abandon();
         }
     }
 }

@@ -6,7 +6,7 @@ import java.lang.invoke.MethodHandle;
  * A fiber as a {@code jdk.internal.vm.Continuation} run by the resumer's own thread: a switch is
  * a stack freeze/thaw, no thread is involved, and the loop thread never changes owner.
  */
-final class ContinuationFiber extends Fiber {
+final class ContinuationFiber extends Fiber implements Runnable {
     private static final MethodHandle NEW = Fibers.CONT_NEW;
     private static final MethodHandle RUN = Fibers.CONT_RUN;
     private static final MethodHandle YIELD = Fibers.CONT_YIELD;
@@ -17,27 +17,39 @@ final class ContinuationFiber extends Fiber {
 
     private final Object continuation;
     private final String name;
+    /** The body: a driver's (no extra object per task) or any runnable's. */
+    private final Driver driver;
+    private final Runnable body;
     private Throwable failure;
     private boolean killed;
     private boolean running;
 
-    ContinuationFiber(String name, Runnable body) {
+    ContinuationFiber(String name, Driver driver, Runnable body) {
         this.name = name;
-        Runnable guarded = () -> {
-            try {
-                if (!killed) {
-                    body.run();
-                }
-            } catch (FiberKilled expected) {
-                // unwound on purpose
-            } catch (Throwable t) {
-                failure = t;
-            }
-        };
+        this.driver = driver;
+        this.body = body;
         try {
-            this.continuation = (Object) NEW.invokeExact(SCOPE, guarded);
+            this.continuation = (Object) NEW.invokeExact(SCOPE, (Runnable) this);
         } catch (Throwable t) {
             throw sneakyThrow(t);
+        }
+    }
+
+    /** The continuation's entry point: runs the body, keeping an escaping failure for {@link #resume()}. */
+    @Override
+    public void run() {
+        try {
+            if (!killed) {
+                if (driver != null) {
+                    driver.enterBody();
+                } else {
+                    body.run();
+                }
+            }
+        } catch (FiberKilled expected) {
+            // unwound on purpose
+        } catch (Throwable t) {
+            failure = t;
         }
     }
 
@@ -136,6 +148,6 @@ final class ContinuationFiber extends Fiber {
 
     @Override
     public String toString() {
-        return name != null ? name : continuation.toString();
+        return name != null ? name : driver != null ? driver.fiberName() : continuation.toString();
     }
 }

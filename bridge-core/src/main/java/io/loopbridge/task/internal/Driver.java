@@ -2,6 +2,7 @@ package io.loopbridge.task.internal;
 
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.internal.CurrentContext;
+import io.loopbridge.internal.LiveTask;
 import io.loopbridge.internal.LoopAccess;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.AsyncTimeoutException;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  *   <li>Cancellation surfaces only where the body suspends.
  * </ol>
  */
-public abstract class Driver {
+public abstract class Driver implements Runnable, Consumer<LoopFuture<?>>, LiveTask {
     private static final LoopAccess LOOPS = LoopAccess.get();
 
     protected final EventLoop loop;
@@ -35,8 +36,6 @@ public abstract class Driver {
     private int timeoutRequests;
     /** Set once the loop closed under the body: a suspend now would never be resumed. */
     private boolean abandoned;
-    private final Runnable stepper = this::step;
-    private final Consumer<LoopFuture<?>> wakeup = f -> step();
     /** The context the body runs in; null until a context variable is first set in it. */
     private Object context;
     private final boolean ownsContext;
@@ -90,7 +89,35 @@ public abstract class Driver {
 
     /** Schedules the first step. */
     public final void start() {
-        loop.callSoon(stepper);
+        loop.callSoon(this);
+    }
+
+    /** A scheduled step (the driver is its own callback, so a task allocates no lambda for it). */
+    @Override
+    public final void run() {
+        step();
+    }
+
+    /** The wake-up: the awaited future is done. */
+    @Override
+    public final void accept(LoopFuture<?> done) {
+        step();
+    }
+
+    @Override
+    public final Object task() {
+        return owner();
+    }
+
+    /** For {@code dumpTasks}: the owner and where its body waits. */
+    @Override
+    public String describe() {
+        StringBuilder sb = new StringBuilder(String.valueOf(owner()));
+        StackTraceElement[] trace = stackTrace();
+        for (int i = 0; i < Math.min(trace.length, 8); i++) {
+            sb.append("\n    at ").append(trace[i]);
+        }
+        return sb.toString();
     }
 
     /** Resumes the body until it suspends or ends. Runs on the loop, as a callback. */
@@ -108,7 +135,7 @@ public abstract class Driver {
                     cancelBeforeStart(cancelMessage);
                     return;
                 }
-                fiber = Fibers.create(loop.engine(), loop, fiberName(), this::enterBody);
+                fiber = Fibers.create(loop.engine(), loop, this);
             }
             fiber.resume();
         } finally {
@@ -120,7 +147,7 @@ public abstract class Driver {
         }
     }
 
-    private void enterBody() {
+    final void enterBody() {
         if (context != null || ownsContext) {
             // a fiber with its own thread needs the context in that thread's slot
             CurrentContext.swap(context);
@@ -140,7 +167,7 @@ public abstract class Driver {
                 throw new FiberKilled(); // an await in a finally block while the loop closes
             }
             waitingOn = future;
-            future.addDoneCallback(wakeup);
+            future.addDoneCallback(this);
             if (mustCancel && future.cancel(cancelMessage)) {
                 // cancelled while running (e.g. by itself): as asyncio's __step, cancel what it awaits now
                 mustCancel = false;
@@ -148,7 +175,7 @@ public abstract class Driver {
             try {
                 fiber.suspend();
             } catch (IllegalStateException pinned) {
-                future.removeDoneCallback(wakeup);
+                future.removeDoneCallback(this);
                 waitingOn = null;
                 throw pinned;
             }
@@ -178,7 +205,7 @@ public abstract class Driver {
         if (abandoned) {
             throw new FiberKilled();
         }
-        loop.callSoon(stepper);
+        loop.callSoon(this);
         fiber.suspend();
         if (mustCancel) {
             throw takeCancellation();
@@ -230,7 +257,7 @@ public abstract class Driver {
         return mustCancel;
     }
 
-    /** Clears a pending cancellation that the body ended before seeing; returns its message holder. */
+    /** Clears a pending cancellation that the body ended before seeing; returns whether there was one. */
     public final boolean takeMustCancel() {
         boolean m = mustCancel;
         mustCancel = false;
@@ -277,6 +304,7 @@ public abstract class Driver {
     }
 
     /** Unwinds a body whose loop closes under it. */
+    @Override
     public final void abandon() {
         abandoned = true;
         Fiber f = fiber;

@@ -97,12 +97,20 @@ public final class Fibers {
     public static Fiber create(CoroutineEngine engine, EventLoop loop, String name, Runnable body) {
         switch (engine) {
             case CONTINUATION:
-                return new ContinuationFiber(name, body);
+                return new ContinuationFiber(name, null, body);
             case VIRTUAL:
                 return new ThreadFiber(VIRTUAL, loop, name, body);
             default:
                 return new ThreadFiber(PLATFORM, loop, name, body);
         }
+    }
+
+    /** A fiber for a driver's body; on the continuation engine it costs no extra object. */
+    static Fiber create(CoroutineEngine engine, EventLoop loop, Driver driver) {
+        if (engine == CoroutineEngine.CONTINUATION) {
+            return new ContinuationFiber(null, driver, null);
+        }
+        return create(engine, loop, driver.fiberName(), driver::enterBody);
     }
 
     private static ThreadFactory virtualThreadFactory() {
