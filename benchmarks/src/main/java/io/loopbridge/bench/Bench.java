@@ -24,9 +24,12 @@ import java.util.stream.Collectors;
  * ABS &lt;name&gt;.&lt;peer&gt; &lt;median ns&gt; ns/&lt;op&gt;
  * </pre>
  *
- * A ratio above 1 means loopbridge is faster. Comparisons that cannot run here print {@code SKIP
- * <name>: <reason>}; one that fails prints {@code FAIL <name>: <error>} and the exit status is 1.
- * Progress goes to stderr.
+ * A ratio above 1 means loopbridge is faster. Before the comparisons, every {@link Report} of
+ * {@link Comparisons#reports()} (or those matching {@code --only}) runs once and prints its own
+ * lines, such as {@code MEM <name> <value> B/task (...)}: first, so that what they measure does not
+ * depend on which comparisons ran before in this JVM. Comparisons and reports that cannot run here
+ * print {@code SKIP <name>: <reason>}; one that fails prints {@code FAIL <name>: <error>} and the
+ * exit status is 1. Progress goes to stderr.
  */
 public final class Bench {
     static final int MIN_ROUNDS = 5;
@@ -53,7 +56,7 @@ public final class Bench {
     static String usage() {
         return String.join("\n",
                 "usage: Bench [--only PATTERN] [--rounds N] [--round-ms MS] [--warmup-ms MS] [--list]",
-                "  --only PATTERN   run comparisons whose name contains PATTERN or matches it as a regex",
+                "  --only PATTERN   run comparisons and reports whose name contains PATTERN or matches it as a regex",
                 "  --rounds N       alternating rounds per comparison (default and minimum " + MIN_ROUNDS + ")",
                 "  --round-ms MS    duration of one side's round (default 300)",
                 "  --warmup-ms MS   warm-up of our side before the rounds (default 1500)",
@@ -120,25 +123,53 @@ public final class Bench {
                 selected.add(c);
             }
         }
-        if (selected.isEmpty()) {
-            System.err.println("bench: no comparison matches '" + only + "'; available: "
-                    + Comparisons.all().stream().map(Comparison::name).toList());
+        List<Report> reports = new ArrayList<>();
+        for (Report r : Comparisons.reports()) {
+            if (matches(r.name())) {
+                reports.add(r);
+            }
+        }
+        if (selected.isEmpty() && reports.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            Comparisons.reports().forEach(r -> names.add(r.name()));
+            Comparisons.all().forEach(c -> names.add(c.name()));
+            System.err.println("bench: no comparison matches '" + only + "'; available: " + names);
             return 2;
         }
         if (list) {
+            reports.forEach(r -> out.println(r.name()));
             selected.forEach(c -> out.println(c.name()));
             return 0;
         }
         out.println(jvmLine());
         int status = 0;
+        for (Report r : reports) {
+            String skip = r.skipReason();
+            if (skip != null) {
+                out.println("SKIP " + r.name() + ": " + skip);
+                continue;
+            }
+            long start = System.nanoTime();
+            try {
+                r.run().forEach(out::println);
+                out.flush();
+                progress.printf(Locale.ROOT, "[bench] %s done in %.1f s%n", r.name(), (System.nanoTime() - start) / 1e9);
+            } catch (Exception | LinkageError | AssertionError e) {
+                out.println("FAIL " + r.name() + ": " + e);
+                e.printStackTrace(progress);
+                status = 1;
+            }
+        }
         for (Comparison c : selected) {
             String skip = c.skipReason();
             if (skip != null) {
                 out.println("SKIP " + c.name() + ": " + skip);
                 continue;
             }
+            long start = System.nanoTime();
             try (c) {
                 compare(c);
+                progress.printf(Locale.ROOT, "[bench] %s done in %.1f s%n", c.name(), (System.nanoTime() - start) / 1e9);
             } catch (Exception | LinkageError | AssertionError e) {
                 out.println("FAIL " + c.name() + ": " + e);
                 e.printStackTrace(progress);
@@ -186,6 +217,12 @@ public final class Bench {
     private void compare(Comparison c) throws Exception {
         String name = c.name();
         progress.println("[bench] " + name + " set-up and warm-up");
+        double scale = c.timeScale();
+        if (!(scale > 0 && scale <= 1)) {
+            throw new IllegalStateException("timeScale() must be in (0, 1]: " + scale);
+        }
+        long roundMillis = Math.max(10, Math.round(this.roundMillis * scale));
+        long warmupMillis = Math.round(this.warmupMillis * scale);
         c.setUp();
         // Our side runs until the JIT has compiled it; the peer warms itself up in setUp, one more
         // round here settles it too.

@@ -28,6 +28,15 @@ public interface Comparison extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The fraction of {@code --round-ms} and {@code --warmup-ms} this comparison uses, in (0, 1]:
+     * less than 1 for comparisons whose rounds settle quickly, to keep the whole run short. Still at
+     * least 10 ms a round and {@code --rounds} rounds.
+     */
+    default double timeScale() {
+        return 1.0;
+    }
+
     /** Allocates state and starts the peer (process, threads). Called once, before any round. */
     default void setUp() throws Exception {}
 

@@ -1,14 +1,45 @@
 package io.loopbridge.bench;
 
+import io.loopbridge.task.CoroutineEngine;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The registry of comparisons {@link Bench} runs, in order. */
+/** The registry of comparisons and reports {@link Bench} runs, in order. */
 final class Comparisons {
     private Comparisons() {}
 
+    /** Every engine, available or not: the unavailable ones print {@code SKIP}. */
+    private static final List<CoroutineEngine> ENGINES = List.of(CoroutineEngine.values());
+
     static List<Comparison> all() {
-        return List.of(
+        List<Comparison> all = new ArrayList<>(List.of(
                 new CallSoonVsPython(PythonPeer.Loop.ASYNCIO),
-                new CallSoonVsPython(PythonPeer.Loop.UVLOOP));
+                new CallSoonVsPython(PythonPeer.Loop.UVLOOP)));
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new AwaitVsPython(e));
+        }
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new TaskCreateVsPython(e));
+        }
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new GeneratorNextVsPython(e));
+        }
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new GeneratorForEachVsPython(e));
+        }
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new AsyncGenVsPython(e));
+        }
+        return List.copyOf(all);
+    }
+
+    /** One-shot measurements, run before the comparisons. */
+    static List<Report> reports() {
+        List<Report> all = new ArrayList<>();
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new TaskBytes(e));
+        }
+        all.add(new TaskBytesPython());
+        return List.copyOf(all);
     }
 }

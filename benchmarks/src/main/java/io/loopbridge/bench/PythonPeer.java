@@ -132,6 +132,34 @@ final class PythonPeer implements AutoCloseable {
         return peer;
     }
 
+    /**
+     * Runs {@code script --loop <loop> args...} once (no {@code --serve}) and returns the first
+     * line it prints; its stderr goes to ours.
+     */
+    static String runOnce(String script, Loop loop, String... args) throws IOException {
+        Path path = script(script);
+        if (path == null) {
+            throw new IOException(script + " not found");
+        }
+        List<String> cmd = new ArrayList<>(List.of(executable(), path.toString(), "--loop", loop.label));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        PythonPeer peer = new PythonPeer(p, script + " (" + loop.label + ")");
+        try {
+            p.getOutputStream().close();
+            return peer.readLine();
+        } finally {
+            try {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+
     /** One round on the Python side: about {@code millis} ms of work; returns ns per op. */
     double measure(long millis) throws IOException {
         in.write("run " + millis + "\n");

@@ -403,7 +403,8 @@ public class EventLoop implements AutoCloseable {
         poll(timeout);
         drainInbound();
 
-        long end = time() + clockSlackNanos;
+        // no clock read on laps without timers: a ping-pong of callbacks never needs one
+        long end = timers.isEmpty() ? Long.MIN_VALUE : time() + clockSlackNanos;
         TimerHandle t;
         while ((t = timers.peek()) != null) {
             if (t.isCancelled()) {
@@ -527,6 +528,9 @@ public class EventLoop implements AutoCloseable {
     /** Waits up to {@code timeoutNanos} (negative: forever, zero: not at all) for I/O or a wake-up. */
     private void poll(long timeoutNanos) {
         boolean io = selector != null && !selector.keys().isEmpty();
+        if (timeoutNanos == 0 && !io) {
+            return; // a busy lap with no I/O: nothing to poll, and no volatile write either
+        }
         if (timeoutNanos != 0) {
             selectorPolling = io;
             awake = 0;
@@ -926,5 +930,37 @@ public class EventLoop implements AutoCloseable {
     public String toString() {
         return "EventLoop[" + (closed ? "closed" : owner != null ? "running" : "idle")
                 + " ready=" + ready.size() + " timers=" + timers.size() + " debug=" + debug + "]";
+    }
+
+    // ---------------------------------------------------------------- network I/O (io.loopbridge.io)
+
+    /**
+     * Starts a TCP server listening on {@code host:port} (asyncio's {@code create_server}): each
+     * accepted connection gets a new protocol from {@code protocolFactory} and a transport on this
+     * loop. {@code host} {@code null} or empty listens on every interface; a name is resolved and
+     * every address it has is bound; port 0 lets the system pick ({@link io.loopbridge.io.Server#sockets()}).
+     * The server is serving when this returns. Suspends (to resolve a name) and must be called
+     * inside a coroutine of this loop.
+     *
+     * @throws IOException if an address cannot be bound ({@link java.net.BindException}) or resolved
+     */
+    public io.loopbridge.io.Server createServer(java.util.function.Supplier<? extends io.loopbridge.io.Protocol> protocolFactory,
+            String host, int port) throws IOException {
+        return io.loopbridge.io.internal.Endpoints.createServer(this, protocolFactory, host, port);
+    }
+
+    /**
+     * Connects to {@code host:port} over TCP (asyncio's {@code create_connection}), trying each
+     * address of {@code host} in turn, and returns once the new protocol's {@code connectionMade}
+     * has run. Suspends and must be called inside a coroutine of this loop; if the calling task is
+     * cancelled, nothing is left open.
+     *
+     * @throws java.net.ConnectException if nothing listens there
+     * @throws java.net.UnknownHostException if {@code host} cannot be resolved
+     * @throws IOException if the connection fails otherwise
+     */
+    public <P extends io.loopbridge.io.Protocol> io.loopbridge.io.TransportPair<P> createConnection(
+            java.util.function.Supplier<P> protocolFactory, String host, int port) throws IOException {
+        return io.loopbridge.io.internal.Endpoints.createConnection(this, protocolFactory, host, port);
     }
 }

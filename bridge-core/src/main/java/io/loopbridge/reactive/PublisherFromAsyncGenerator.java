@@ -166,6 +166,10 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 }
                 emitted++;
             }
+            if (cancelled) {
+                // §3.6: demand read above may come from a request made after a cancel; re-check after reading it
+                throw new GeneratorExit();
+            }
             emitting = true;
             try {
                 downstream.onNext(value);

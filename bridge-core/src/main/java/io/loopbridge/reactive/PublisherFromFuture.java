@@ -100,7 +100,7 @@ final class PublisherFromFuture<T> implements Publisher<T> {
                 terminate(null);
                 return;
             }
-            if (!requested) {
+            if (!requested || cancelled) { // §3.6: re-check after reading the request, which may follow a cancel
                 return;
             }
             Subscriber<? super T> d = downstream;

@@ -254,8 +254,8 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                     }
                     return;
                 }
-                if (!head.isDone() || (requested != Long.MAX_VALUE && emitted == requested)) {
-                    return;
+                if (!head.isDone() || (requested != Long.MAX_VALUE && emitted == requested) || cancelled) {
+                    return; // cancelled re-checked after reading demand, which may follow a cancel (§3.6)
                 }
                 inFlight.pollFirst();
                 if (head.isCancelled()) {

@@ -8,8 +8,10 @@
  * <p>They are not thread-safe, and need not be: every coroutine of a loop runs on that loop, one
  * step at a time. Methods that suspend ({@code acquire}, {@code await}, {@code put}, {@code get},
  * {@code join}) must be called inside a coroutine and throw {@link IllegalStateException}
- * elsewhere; the others must be called on the loop (a coroutine or a callback). A primitive is bound
- * to the loop of the first coroutine that waits on it, as in asyncio.
+ * elsewhere; the others must be called on the loop (a coroutine or a callback). A primitive belongs
+ * to the loop that first uses it (asyncio binds it at the first wait): waiting on it in a coroutine
+ * of another loop throws {@link IllegalStateException}, as does calling it from another thread
+ * while its loop runs.
  *
  * <p>Cancellation never loses anything: a waiter that is cancelled leaves the wait queue, and a
  * waiter that is cancelled after it was handed the lock, a permit or a wake-up, but before it could

@@ -127,7 +127,9 @@ public abstract class Driver implements Runnable, Consumer<LoopFuture<?>>, LiveT
         }
         Object previous = LOOPS.currentStep(loop);
         LOOPS.setCurrentStep(loop, this);
-        Object callerContext = ownsContext ? CurrentContext.swap(context) : null;
+        // no context work at all until some context variable is set somewhere
+        boolean swaps = ownsContext && (context != null || CurrentContext.inUse());
+        Object callerContext = swaps ? CurrentContext.swap(context) : null;
         try {
             if (fiber == null) {
                 if (mustCancel) {
@@ -139,7 +141,7 @@ public abstract class Driver implements Runnable, Consumer<LoopFuture<?>>, LiveT
             }
             fiber.resume();
         } finally {
-            if (ownsContext) {
+            if (swaps || (ownsContext && CurrentContext.inUse())) {
                 // a body that set its first variable made a context in the slot: keep it
                 context = CurrentContext.swap(callerContext);
             }
@@ -148,7 +150,7 @@ public abstract class Driver implements Runnable, Consumer<LoopFuture<?>>, LiveT
     }
 
     final void enterBody() {
-        if (context != null || ownsContext) {
+        if (context != null) {
             // a fiber with its own thread needs the context in that thread's slot
             CurrentContext.swap(context);
         }

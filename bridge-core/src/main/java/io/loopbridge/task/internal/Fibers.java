@@ -119,8 +119,6 @@ public final class Fibers {
             Class<?> builder = Class.forName("java.lang.Thread$Builder");
             MethodHandles.Lookup l = MethodHandles.publicLookup();
             Object b = l.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtual)).invoke();
-            b = l.findVirtual(ofVirtual, "name", MethodType.methodType(ofVirtual, String.class, long.class))
-                    .invoke(b, "loopbridge-virtual-", 1L);
             return (ThreadFactory) l.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class)).invoke(b);
         } catch (Throwable unavailable) {
             return null;

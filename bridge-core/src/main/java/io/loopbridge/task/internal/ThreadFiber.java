@@ -27,8 +27,9 @@ final class ThreadFiber extends Fiber {
         this.loop = loop;
         this.body = body;
         this.thread = threads.newThread(this::main);
-        if (name != null) {
-            // keep the factory's loopbridge- prefix: thread dumps and leak checks look for it
+        if (name != null && !thread.getName().isEmpty()) {
+            // keep the factory's loopbridge- prefix: thread dumps and leak checks look for it;
+            // virtual threads stay unnamed, a name would cost more than the rest of the fiber
             thread.setName(thread.getName() + " " + name);
         }
         thread.setDaemon(true);

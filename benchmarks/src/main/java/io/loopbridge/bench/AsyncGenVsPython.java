@@ -1,0 +1,27 @@
+package io.loopbridge.bench;
+
+import io.loopbridge.task.CoroutineEngine;
+
+/**
+ * {@code asyncgen_next_vs_asyncio_<engine>}: a coroutine sums an {@code AsyncGenerator} of {@value
+ * #ITEMS} ints with a for-each loop (each step an {@code anext()} that resumes the generator's body
+ * up to its next yield, then an await of the already-done future), against {@code async for} over
+ * a CPython async generator in an asyncio task. Neither body awaits between its yields.
+ */
+final class AsyncGenVsPython extends CoroutineVsPython {
+    static final int ITEMS = 10_000;
+
+    AsyncGenVsPython(CoroutineEngine engine) {
+        super("asyncgen_next_vs_asyncio", "asyncio", "asyncgen", engine, ITEMS);
+    }
+
+    @Override
+    public String opName() {
+        return "item";
+    }
+
+    @Override
+    void batch() {
+        sink += CoroutineWorkloads.asyncGeneratorFor(size);
+    }
+}

@@ -1,0 +1,181 @@
+package io.loopbridge.bench;
+
+import io.loopbridge.Async;
+import io.loopbridge.future.LoopFuture;
+import io.loopbridge.task.Coroutine;
+import io.loopbridge.task.CoroutineEngine;
+import io.loopbridge.task.Task;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+
+/**
+ * {@code MEM task_bytes_<engine>}: heap bytes retained per suspended task. Inside a coroutine of
+ * {@code Async.run(engine, ...)}: a full GC, heap used; create N tasks that each await one
+ * never-completed {@code LoopFuture}; yield once so every task runs up to its await; a full GC,
+ * heap used again; the difference over N. N is {@value #TASKS} ({@value #THREAD_TASKS} on the
+ * threads engine); median of {@value #RUNS} runs (one on the threads engine) after {@value
+ * #WARMUP_PASSES} unmeasured passes with N/5 tasks that get the await path JIT-compiled.
+ *
+ * <p>The figure counts the task, its driver and fiber, the name, the loop's live-task entry and
+ * the future's callback entry, and the suspended stack where the engine keeps it on the heap: a
+ * virtual thread's or a continuation's frames are frozen into stack-chunk objects, which the heap
+ * figure includes. A platform thread's stack (threads engine) is native memory outside the heap:
+ * an extra {@code ABS} line gives the growth of the process's resident set per task, which covers
+ * it (the bench pre-touches the heap, so heap growth does not show up there).
+ *
+ * <p>With {@code -Dbench.taskBytes.histogram=true} (e.g. {@code BENCH_JAVA_OPTS="-Xms1g -Xmx1g
+ * -XX:+AlwaysPreTouch -Dbench.taskBytes.histogram=true"}), the last run also prints to stderr where
+ * the bytes go: the growth per task of each class in the heap's class histogram (HotSpot's {@code
+ * GC.class_histogram}).
+ */
+final class TaskBytes implements Report {
+    static final int TASKS = 100_000;
+    static final int THREAD_TASKS = 10_000;
+    /** Measured runs; one on the threads engine, whose heap figure holds no stacks and barely moves. */
+    static final int RUNS = 3;
+    /** Unmeasured passes of N/5 tasks before the runs. */
+    static final int WARMUP_PASSES = 2;
+
+    private final CoroutineEngine engine;
+    private final int tasks;
+    private final int runs;
+
+    TaskBytes(CoroutineEngine engine) {
+        this.engine = engine;
+        boolean threads = engine == CoroutineEngine.THREADS;
+        this.tasks = threads ? THREAD_TASKS : TASKS;
+        this.runs = threads ? 1 : RUNS;
+    }
+
+    @Override
+    public String name() {
+        return "task_bytes_" + Engines.label(engine);
+    }
+
+    @Override
+    public String skipReason() {
+        return Engines.skipReason(engine);
+    }
+
+    @Override
+    public List<String> run() {
+        // A suspended task keeps its frames as they were when it suspended: interpreted ones are
+        // larger than compiled ones. Unmeasured passes first get the await path compiled, as it
+        // is in an application that has been running for a while (the C2 compiles of the parking
+        // path can take more than one pass on a busy machine).
+        for (int w = 0; w < WARMUP_PASSES; w++) {
+            System.err.printf(Locale.ROOT, "[bench] %s warm-up %d/%d (%d tasks)%n", name(), w + 1, WARMUP_PASSES, tasks / 5);
+            Async.run(engine, () -> measure(tasks / 5, null));
+        }
+        double[] heap = new double[runs];
+        double[] rss = new double[runs];
+        boolean haveRss = true;
+        for (int r = 0; r < runs; r++) {
+            System.err.printf(Locale.ROOT, "[bench] %s run %d/%d%n", name(), r + 1, runs);
+            boolean histogram = r == runs - 1 && Boolean.getBoolean("bench.taskBytes.histogram");
+            long[] m = Async.run(engine, () -> measure(tasks, histogram ? name() : null));
+            heap[r] = (double) m[0] / tasks;
+            rss[r] = (double) m[1] / tasks;
+            haveRss &= m[2] != 0;
+            System.err.printf(Locale.ROOT, "[bench]   %.0f B/task heap, %.0f B/task resident set%n", heap[r], rss[r]);
+        }
+        double[] sorted = heap.clone();
+        Arrays.sort(sorted);
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "MEM %s %.0f B/task (%d suspended tasks, heap used after full GC, %s)",
+                name(), Bench.median(heap), tasks, runs == 1 ? "one run"
+                        : String.format(Locale.ROOT, "median of %d runs, spread %.0f..%.0f", runs, sorted[0], sorted[runs - 1])));
+        if (haveRss) {
+            String note = switch (engine) {
+                case THREADS -> "the platform threads' native stacks and thread structures, outside the heap "
+                        + "and so not in the MEM figure";
+                case VIRTUAL -> "~0 expected: virtual threads' stacks are heap stack chunks, already in the MEM figure";
+                case CONTINUATION -> "~0 expected: continuations' stacks are heap stack chunks, already in the MEM figure";
+            };
+            lines.add(String.format(Locale.ROOT, "ABS %s.rss %.0f B/task (resident-set growth per task; %s)",
+                    name(), Bench.median(rss), note));
+        }
+        if (engine == CoroutineEngine.THREADS) {
+            lines.add("ABS " + name() + ".note platform thread stacks are not in the heap figure; each reserves -Xss "
+                    + "(default 1 MiB) of address space and commits the pages it touches");
+        }
+        return lines;
+    }
+
+    /** Inside a coroutine: {heap bytes, resident-set bytes, 1 if the resident set was readable} for {@code n} tasks. */
+    private static long[] measure(int n, String histogramOf) {
+        LoopFuture<Void> never = Async.loop().createFuture();
+        int[] waiting = {0};
+        Coroutine<Void> waiter = () -> {
+            waiting[0]++;
+            Async.await(never);
+            return null;
+        };
+        @SuppressWarnings("unchecked")
+        Task<Void>[] tasks = new Task[n]; // allocated before the baseline: not counted
+        Map<String, long[]> histogram0 = histogramOf != null ? ClassHistogram.take() : null;
+        long heap0 = heapUsedAfterGc();
+        long rss0 = residentSet();
+        for (int i = 0; i < n; i++) {
+            tasks[i] = Async.createTask(waiter);
+        }
+        Async.sleep(Duration.ZERO); // the first steps of all n tasks run before this resumes
+        if (waiting[0] != n) {
+            throw new IllegalStateException(waiting[0] + " of " + n + " tasks reached their await");
+        }
+        long heap1 = heapUsedAfterGc();
+        long rss1 = residentSet();
+        if (histogramOf != null) {
+            ClassHistogram.printGrowth(histogramOf, histogram0, ClassHistogram.take(), n);
+        }
+        for (Task<Void> t : tasks) {
+            t.cancel();
+        }
+        Async.await(Async.gatherSettled(Arrays.asList(tasks)));
+        for (Task<Void> t : tasks) {
+            if (!t.isCancelled()) {
+                throw new IllegalStateException("a waiting task was not cancelled: " + t);
+            }
+        }
+        return new long[] {heap1 - heap0, rss1 - rss0, rss0 > 0 && rss1 > 0 ? 1 : 0};
+    }
+
+    private static long heapUsedAfterGc() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        // Until it stops shrinking: a collection can free what finalization or reference
+        // processing released during the previous one.
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            long now = memory.getHeapMemoryUsage().getUsed();
+            if (now >= used) {
+                return Math.min(now, used);
+            }
+            used = now;
+        }
+        return used;
+    }
+
+    /** VmRSS of this process in bytes (Linux), or 0. */
+    private static long residentSet() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.substring(6).replace("kB", "").trim()) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return 0;
+    }
+}

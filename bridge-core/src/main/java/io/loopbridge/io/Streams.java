@@ -1,0 +1,57 @@
+package io.loopbridge.io;
+
+import io.loopbridge.Async;
+import io.loopbridge.loop.EventLoop;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * asyncio's stream functions: {@link #openConnection} and {@link #startServer}, built on {@code
+ * loop.createConnection} and {@code loop.createServer} with a protocol that feeds a {@link
+ * StreamReader} and serves a {@link StreamWriter}.
+ *
+ * <p>Both suspend and must be called inside a coroutine; the connection belongs to its loop.
+ */
+public final class Streams {
+    private Streams() {}
+
+    /**
+     * Connects to {@code host:port} and returns the connection's reader and writer (asyncio's {@code
+     * open_connection}).
+     *
+     * @throws java.net.ConnectException if nothing listens there
+     * @throws java.net.UnknownHostException if {@code host} cannot be resolved
+     * @throws IOException if the connection fails otherwise
+     */
+    public static StreamPair openConnection(String host, int port) throws IOException {
+        return openConnection(host, port, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /** {@link #openConnection(String, int)} with a reader of the given {@link StreamReader#limit()}. */
+    public static StreamPair openConnection(String host, int port, int limit) throws IOException {
+        StreamReader reader = new StreamReader(limit);
+        EventLoop loop = Async.loop();
+        TransportPair<StreamReaderProtocol> pair =
+                loop.createConnection(() -> new StreamReaderProtocol(loop, reader, null), host, port);
+        return new StreamPair(reader, new StreamWriter(pair.transport(), pair.protocol(), reader));
+    }
+
+    /**
+     * Listens on {@code host:port} ({@code null} or empty: every interface; port 0: one the system
+     * picks, see {@link Server#sockets()}) and runs {@code handler} as a new task for each connection
+     * (asyncio's {@code start_server}). The server is serving when this returns.
+     *
+     * @throws IOException if the address cannot be bound
+     */
+    public static Server startServer(StreamHandler handler, String host, int port) throws IOException {
+        return startServer(handler, host, port, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /** {@link #startServer(StreamHandler, String, int)} with readers of the given {@link StreamReader#limit()}. */
+    public static Server startServer(StreamHandler handler, String host, int port, int limit) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        StreamReader.checkLimit(limit);
+        EventLoop loop = Async.loop();
+        return loop.createServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), handler), host, port);
+    }
+}

@@ -1,0 +1,16 @@
+package io.loopbridge.io;
+
+import java.util.Objects;
+
+/**
+ * What {@code loop.createConnection} returns: the transport and the protocol the factory made for
+ * it (asyncio's {@code (transport, protocol)} tuple).
+ *
+ * @param <P> the type of the protocol
+ */
+public record TransportPair<P extends Protocol>(Transport transport, P protocol) {
+    public TransportPair {
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(protocol, "protocol");
+    }
+}

@@ -1,0 +1,203 @@
+package io.loopbridge.io.internal;
+
+import io.loopbridge.Async;
+import io.loopbridge.future.LoopFuture;
+import io.loopbridge.internal.IoCallback;
+import io.loopbridge.internal.LoopAccess;
+import io.loopbridge.io.Protocol;
+import io.loopbridge.io.Server;
+import io.loopbridge.io.TransportPair;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.task.internal.Driver;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * How servers and connections are made: what {@code EventLoop.createServer} and {@code
+ * createConnection} delegate to. Not API.
+ */
+public final class Endpoints {
+    private static final LoopAccess LOOPS = LoopAccess.get();
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /** Pending connections the system queues per listening socket, as asyncio's default. */
+    public static final int DEFAULT_BACKLOG = 100;
+
+    private Endpoints() {}
+
+    /** See {@code EventLoop.createServer}. */
+    public static Server createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory, String host, int port)
+            throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        checkPort(port);
+        enter(loop, "createServer");
+        InetAddress[] addresses = host == null || host.isEmpty() ? new InetAddress[] {null} : resolve(loop, host);
+        List<ServerSocketChannel> channels = new ArrayList<>();
+        try {
+            for (InetAddress address : addresses) {
+                InetSocketAddress where = address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port);
+                ServerSocketChannel ch = ServerSocketChannel.open();
+                channels.add(ch);
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                try {
+                    ch.bind(where, DEFAULT_BACKLOG);
+                } catch (BindException e) {
+                    BindException clear = new BindException("error while attempting to bind on address " + where + ": " + e.getMessage());
+                    clear.initCause(e);
+                    throw clear;
+                }
+            }
+            SocketServer server = new SocketServer(loop, channels, protocolFactory, DEFAULT_BACKLOG);
+            server.startServing();
+            return server;
+        } catch (IOException | RuntimeException | Error e) {
+            for (ServerSocketChannel ch : channels) {
+                closeQuietly(ch);
+            }
+            throw e;
+        }
+    }
+
+    /** See {@code EventLoop.createConnection}. */
+    public static <P extends Protocol> TransportPair<P> createConnection(EventLoop loop, Supplier<P> protocolFactory,
+            String host, int port) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(host, "host");
+        checkPort(port);
+        enter(loop, "createConnection");
+        SocketChannel ch = connectAny(loop, resolve(loop, host), port);
+        SocketTransport transport;
+        P protocol;
+        LoopFuture<Void> made = loop.createFuture();
+        try {
+            protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+            transport = new SocketTransport(loop, ch, protocol, null, made);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(ch);
+            throw e;
+        }
+        try {
+            awaitIo(made);
+        } catch (CancellationException e) {
+            transport.close();
+            throw e;
+        }
+        return new TransportPair<>(transport, protocol);
+    }
+
+    /** Tries each address in turn; throws the first failure, with the others suppressed, if none answers. */
+    private static SocketChannel connectAny(EventLoop loop, InetAddress[] addresses, int port) throws IOException {
+        IOException first = null;
+        for (InetAddress address : addresses) {
+            try {
+                return connect(loop, new InetSocketAddress(address, port));
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        throw first;
+    }
+
+    private static SocketChannel connect(EventLoop loop, InetSocketAddress address) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        boolean connected = false;
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (!ch.connect(address)) {
+                LoopFuture<Void> done = loop.createFuture();
+                ch.register(LOOPS.selector(loop), SelectionKey.OP_CONNECT, (IoCallback) (key, ops) -> {
+                    if (done.isDone()) {
+                        return;
+                    }
+                    try {
+                        if (ch.finishConnect()) {
+                            key.interestOps(0);
+                            done.setResult(null);
+                        }
+                    } catch (IOException e) {
+                        key.interestOps(0);
+                        done.setException(e);
+                    }
+                });
+                awaitIo(done);
+            }
+            connected = true;
+            return ch;
+        } catch (ConnectException e) {
+            ConnectException clear = new ConnectException(e.getMessage() + ": " + address);
+            clear.initCause(e);
+            throw clear;
+        } finally {
+            if (!connected) {
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    /**
+     * The addresses of {@code host}: an IP literal at once, a name through the loop's default
+     * executor (resolving may block, as asyncio's {@code getaddrinfo} does in its executor).
+     */
+    static InetAddress[] resolve(EventLoop loop, String host) throws IOException {
+        if (IPV4_LITERAL.matcher(host).matches() || host.indexOf(':') >= 0) {
+            return InetAddress.getAllByName(host); // a literal: no lookup
+        }
+        return awaitIo(loop.runInExecutor(null, () -> InetAddress.getAllByName(host)));
+    }
+
+    /**
+     * Awaits {@code future} and throws its {@link IOException} as it is (rather than wrapped in
+     * {@code CompletionException}, as {@code Async.await} does with checked exceptions).
+     */
+    public static <T> T awaitIo(LoopFuture<T> future) throws IOException {
+        try {
+            return Async.await(future);
+        } catch (RuntimeException e) {
+            if (future.isDone() && !future.isCancelled() && future.exception() instanceof IOException) {
+                throw (IOException) future.exception();
+            }
+            throw e;
+        }
+    }
+
+    /** Checks that the caller is a coroutine of {@code loop}; the method name goes into the message. */
+    static void enter(EventLoop loop, String method) {
+        Objects.requireNonNull(loop, "loop");
+        Driver d = Driver.current(method + "()");
+        if (d.loop() != loop) {
+            throw new IllegalStateException(method + "() must be called from a coroutine of the loop it is called on: " + loop);
+        }
+    }
+
+    private static void checkPort(int port) {
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+    }
+
+    static void closeQuietly(java.nio.channels.Channel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing left to do with it
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package io.loopbridge.io.internal;
+
+import io.loopbridge.Async;
+import io.loopbridge.future.LoopFuture;
+import io.loopbridge.internal.IoCallback;
+import io.loopbridge.internal.LoopAccess;
+import io.loopbridge.io.Protocol;
+import io.loopbridge.io.Server;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.task.internal.Driver;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.Supplier;
+
+/**
+ * Listening sockets that accept connections on their loop (asyncio's {@code Server} with {@code
+ * BaseSelectorEventLoop._accept_connection}).
+ *
+ * <p>Invariants: {@code channels} is null once closed; {@code waiters} is null once closed with no
+ * connection left (then {@link #waitClosed} returns at once); each accepted connection is in {@code
+ * clients} from its transport's creation until its {@code connectionLost} has run.
+ */
+final class SocketServer implements Server {
+    private static final LoopAccess LOOPS = LoopAccess.get();
+    /** How long accepting pauses after {@code accept()} failed (out of file descriptors, say), as asyncio. */
+    private static final Duration ACCEPT_RETRY_DELAY = Duration.ofSeconds(1);
+
+    private final EventLoop loop;
+    private final Supplier<? extends Protocol> protocolFactory;
+    private final int backlog;
+    private List<ServerSocketChannel> channels;
+    private final List<SelectionKey> keys = new ArrayList<>();
+    private final List<InetSocketAddress> addresses = new ArrayList<>();
+    private final Set<SocketTransport> clients = new LinkedHashSet<>();
+    private List<LoopFuture<Void>> waiters = new ArrayList<>();
+    private LoopFuture<Void> servingForever;
+    private boolean serving;
+
+    SocketServer(EventLoop loop, List<ServerSocketChannel> channels, Supplier<? extends Protocol> protocolFactory, int backlog)
+            throws IOException {
+        this.loop = loop;
+        this.channels = channels;
+        this.protocolFactory = protocolFactory;
+        this.backlog = backlog;
+        for (ServerSocketChannel ch : channels) {
+            addresses.add((InetSocketAddress) ch.getLocalAddress());
+            keys.add(ch.register(LOOPS.selector(loop), 0, (IoCallback) (key, ops) -> accept(ch)));
+        }
+    }
+
+    private void accept(ServerSocketChannel listening) {
+        // as asyncio: up to backlog connections per readiness, so one lap cannot starve the others
+        for (int i = 0; i < backlog && serving; i++) {
+            SocketChannel ch;
+            try {
+                ch = listening.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                Map<String, Object> ctx = new LinkedHashMap<>();
+                ctx.put("message", "accept() failed; accepting again in " + ACCEPT_RETRY_DELAY.toSeconds() + " s");
+                ctx.put("exception", e);
+                ctx.put("server", this);
+                loop.callExceptionHandler(ctx);
+                pauseAccepting();
+                loop.callLater(ACCEPT_RETRY_DELAY, this::resumeAccepting);
+                return;
+            }
+            if (ch == null) {
+                return;
+            }
+            accepted(ch);
+        }
+    }
+
+    private void accepted(SocketChannel ch) {
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            Protocol protocol = protocolFactory.get();
+            if (protocol == null) {
+                throw new NullPointerException("the protocol factory returned null");
+            }
+            new SocketTransport(loop, ch, protocol, this, null);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            Endpoints.closeQuietly(ch);
+            Map<String, Object> ctx = new LinkedHashMap<>();
+            ctx.put("message", "Error on transport creation for incoming connection");
+            ctx.put("exception", e);
+            ctx.put("server", this);
+            loop.callExceptionHandler(ctx);
+        }
+    }
+
+    private void pauseAccepting() {
+        for (SelectionKey k : keys) {
+            if (k.isValid()) {
+                k.interestOps(0);
+            }
+        }
+    }
+
+    private void resumeAccepting() {
+        if (serving) {
+            for (SelectionKey k : keys) {
+                if (k.isValid()) {
+                    k.interestOps(SelectionKey.OP_ACCEPT);
+                }
+            }
+        }
+    }
+
+    void attach(SocketTransport t) {
+        clients.add(t);
+    }
+
+    void detach(SocketTransport t) {
+        clients.remove(t);
+        if (channels == null && clients.isEmpty()) {
+            wakeUp();
+        }
+    }
+
+    private void wakeUp() {
+        List<LoopFuture<Void>> w = waiters;
+        waiters = null;
+        if (w != null) {
+            for (LoopFuture<Void> f : w) {
+                if (!f.isDone()) {
+                    f.setResult(null);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- Server
+
+    @Override
+    public List<InetSocketAddress> sockets() {
+        return channels == null ? List.of() : List.copyOf(addresses);
+    }
+
+    @Override
+    public void startServing() {
+        loop.checkOwner("startServing");
+        if (serving || channels == null) {
+            return;
+        }
+        serving = true;
+        resumeAccepting();
+    }
+
+    @Override
+    public boolean isServing() {
+        return serving;
+    }
+
+    @Override
+    public void close() {
+        loop.checkOwner("close");
+        List<ServerSocketChannel> chs = channels;
+        if (chs == null) {
+            return;
+        }
+        channels = null;
+        serving = false;
+        for (SelectionKey k : keys) {
+            k.cancel();
+        }
+        for (ServerSocketChannel ch : chs) {
+            Endpoints.closeQuietly(ch);
+        }
+        if (servingForever != null && !servingForever.isDone()) {
+            servingForever.setResult(null);
+        }
+        if (clients.isEmpty()) {
+            wakeUp();
+        }
+    }
+
+    @Override
+    public void closeClients() {
+        loop.checkOwner("closeClients");
+        for (SocketTransport t : List.copyOf(clients)) {
+            t.close();
+        }
+    }
+
+    @Override
+    public void abortClients() {
+        loop.checkOwner("abortClients");
+        for (SocketTransport t : List.copyOf(clients)) {
+            t.abort();
+        }
+    }
+
+    @Override
+    public void waitClosed() {
+        Driver d = Driver.current("Server.waitClosed()");
+        if (d.loop() != loop) {
+            throw new IllegalStateException("Server.waitClosed() called from a coroutine of another loop: " + this);
+        }
+        if (waiters == null) {
+            return;
+        }
+        LoopFuture<Void> waiter = loop.createFuture();
+        waiters.add(waiter);
+        Async.await(waiter);
+    }
+
+    @Override
+    public void serveForever() {
+        Driver d = Driver.current("Server.serveForever()");
+        if (d.loop() != loop) {
+            throw new IllegalStateException("Server.serveForever() called from a coroutine of another loop: " + this);
+        }
+        if (servingForever != null) {
+            throw new IllegalStateException("server " + this + " is already being awaited on serveForever()");
+        }
+        if (channels == null) {
+            throw new IllegalStateException("server " + this + " is closed");
+        }
+        startServing();
+        LoopFuture<Void> forever = loop.createFuture();
+        servingForever = forever;
+        try {
+            Async.await(forever);
+        } catch (CancellationException e) {
+            // the calling task was cancelled (close() completes the future instead)
+            try {
+                close();
+                waitClosed();
+            } catch (CancellationException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        } finally {
+            if (servingForever == forever) {
+                servingForever = null;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Server[" + (channels == null ? "closed" : addresses.toString()) + " clients=" + clients.size()
+                + (serving ? " serving" : "") + "]";
+    }
+}

@@ -1,0 +1,18 @@
+/**
+ * Network I/O on the event loop (asyncio's streams, transports and protocols).
+ *
+ * <p>Two levels, as in asyncio. <b>Streams</b>: {@link io.loopbridge.io.Streams#openConnection}
+ * and {@link io.loopbridge.io.Streams#startServer} give a {@link io.loopbridge.io.StreamReader}
+ * ({@code readline}, {@code readuntil}, {@code readexactly}, {@code read}) and a {@link
+ * io.loopbridge.io.StreamWriter} ({@code write}, {@code drain}, {@code close}) to straight-line
+ * coroutine code. <b>Transports and protocols</b>: {@code loop.createServer} and {@code
+ * loop.createConnection} pair a {@link io.loopbridge.io.Transport} with a {@link
+ * io.loopbridge.io.Protocol} whose callbacks the loop calls; streams are built on them.
+ *
+ * <p>Everything runs on the loop's thread, on non-blocking NIO channels registered with the loop's
+ * selector: no thread per connection. Methods that suspend must be called inside a coroutine;
+ * methods that do I/O declare {@link java.io.IOException} and throw the JDK's own subclasses
+ * ({@link java.net.ConnectException}, {@link java.net.SocketException} for a reset, ...).
+ * Addresses are always the caller's: nothing binds or connects anywhere by itself.
+ */
+package io.loopbridge.io;
