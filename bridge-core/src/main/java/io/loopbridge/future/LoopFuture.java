@@ -286,7 +286,11 @@ public class LoopFuture<T> implements Awaitable<T> {
             public boolean cancel(boolean mayInterruptIfRunning) {
                 boolean done = super.cancel(mayInterruptIfRunning);
                 if (done && !loop.isClosed()) {
-                    loop.callSoonThreadsafe(() -> LoopFuture.this.cancel());
+                    try {
+                        loop.callSoonThreadsafe(() -> LoopFuture.this.cancel());
+                    } catch (IllegalStateException closedMeanwhile) {
+                        // the loop closed after the check: nothing left to cancel there
+                    }
                 }
                 return done;
             }

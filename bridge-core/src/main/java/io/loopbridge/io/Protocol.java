@@ -10,7 +10,8 @@ package io.loopbridge.io;
  * {@link #connectionLost} exactly once. {@link #pauseWriting} and {@link #resumeWriting} alternate,
  * starting with {@code pauseWriting}, whenever the transport's write buffer crosses its high and then
  * its low water mark. An exception thrown by {@code dataReceived} or {@code eofReceived} is a fatal
- * error of the connection: it goes to the loop's exception handler and the transport is aborted.
+ * error of the connection: it goes to the loop's exception handler, the transport closes at once
+ * (dropping what it had buffered) and {@code connectionLost} gets the exception.
  *
  * <p>Every method does nothing by default.
  */

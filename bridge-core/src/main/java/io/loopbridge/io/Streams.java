@@ -4,6 +4,7 @@ import io.loopbridge.Async;
 import io.loopbridge.loop.EventLoop;
 import java.io.IOException;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * asyncio's stream functions: {@link #openConnection} and {@link #startServer}, built on {@code
@@ -37,6 +38,26 @@ public final class Streams {
     }
 
     /**
+     * {@link #openConnection(String, int)} over TLS: the handshake is done, and the server's
+     * certificate checked against {@code host}, when this returns.
+     *
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails (an untrusted certificate, say)
+     */
+    public static StreamPair openConnection(String host, int port, SSLContext ssl) throws IOException {
+        return openConnection(host, port, ssl, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /** {@link #openConnection(String, int, SSLContext)} with a reader of the given {@link StreamReader#limit()}. */
+    public static StreamPair openConnection(String host, int port, SSLContext ssl, int limit) throws IOException {
+        Objects.requireNonNull(ssl, "ssl");
+        StreamReader reader = new StreamReader(limit);
+        EventLoop loop = Async.loop();
+        TransportPair<StreamReaderProtocol> pair =
+                loop.createConnection(() -> new StreamReaderProtocol(loop, reader, null), host, port, ssl);
+        return new StreamPair(reader, new StreamWriter(pair.transport(), pair.protocol(), reader));
+    }
+
+    /**
      * Listens on {@code host:port} ({@code null} or empty: every interface; port 0: one the system
      * picks, see {@link Server#sockets()}) and runs {@code handler} as a new task for each connection
      * (asyncio's {@code start_server}). The server is serving when this returns.
@@ -45,6 +66,17 @@ public final class Streams {
      */
     public static Server startServer(StreamHandler handler, String host, int port) throws IOException {
         return startServer(handler, host, port, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /**
+     * {@link #startServer(StreamHandler, String, int)} over TLS: each handler starts once its
+     * connection's handshake is done; a client whose handshake fails never reaches it.
+     */
+    public static Server startServer(StreamHandler handler, String host, int port, SSLContext ssl) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(ssl, "ssl");
+        EventLoop loop = Async.loop();
+        return loop.createServer(() -> new StreamReaderProtocol(loop, new StreamReader(), handler), host, port, ssl);
     }
 
     /** {@link #startServer(StreamHandler, String, int)} with readers of the given {@link StreamReader#limit()}. */

@@ -6,6 +6,10 @@ import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.internal.IoCallback;
 import io.loopbridge.internal.LiveTask;
 import io.loopbridge.internal.LoopAccess;
+import io.loopbridge.internal.RunningLoops;
+import io.loopbridge.internal.jfr.LoopEvents;
+import io.loopbridge.internal.jfr.LoopLapEvent;
+import io.loopbridge.internal.jfr.SlowCallbackEvent;
 import io.loopbridge.task.Coroutine;
 import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.task.Task;
@@ -80,6 +84,16 @@ public class EventLoop implements AutoCloseable {
     /** The task (or other coroutine driver) whose step is running; see {@link LoopAccess}. */
     private Object currentStep;
     private final Set<LiveTask> liveTasks = new LinkedHashSet<>();
+    private final LapHistogram lapHistogram = new LapHistogram();
+    private long lapCount;
+    private long callbackCount;
+    /** What {@link #stats()} reads: published by the loop every 16th lap and before it waits. */
+    private volatile long publishedLaps;
+    private volatile long publishedCallbacks;
+    private volatile int publishedReady;
+    private volatile int publishedTimers;
+    private volatile int publishedTasks;
+    private volatile int publishedIo;
     private final Set<Object> asyncGenerators = Collections.newSetFromMap(new WeakHashMap<>());
 
     private volatile Thread owner;
@@ -160,6 +174,10 @@ public class EventLoop implements AutoCloseable {
         checkOpen();
         Handle h = new Handle(this, callback);
         inbound.offer(h);
+        if (closed && inbound.remove(h)) {
+            // close() emptied the queue between checkOpen() and offer(): the callback would linger, never run
+            throw new IllegalStateException("Event loop is closed");
+        }
         if (awake == 0 && AWAKE.compareAndSet(this, 0, 1)) {
             wakeUp();
         }
@@ -282,6 +300,7 @@ public class EventLoop implements AutoCloseable {
             throw new IllegalStateException("This event loop is already running");
         }
         RUNNING.set(this);
+        RunningLoops.started(this);
         try {
             while (true) {
                 runOnce();
@@ -291,6 +310,7 @@ public class EventLoop implements AutoCloseable {
             }
         } finally {
             stopping = false;
+            RunningLoops.stopped(this);
             RUNNING.remove();
             owner = null;
         }
@@ -399,6 +419,7 @@ public class EventLoop implements AutoCloseable {
         }
         if (timeout != 0) {
             timeout = beforeBlocking(timeout);
+            publishStats();
         }
         poll(timeout);
         drainInbound();
@@ -420,12 +441,56 @@ public class EventLoop implements AutoCloseable {
         }
 
         // Only what was ready at this point runs in this lap (invariant 2).
-        for (int n = ready.size(); n > 0; n--) {
+        int count = ready.size();
+        boolean jfr = LoopEvents.enabled();
+        boolean sampled = (++lapCount & 15) == 0 || jfr;
+        long busyStart = sampled ? System.nanoTime() : 0;
+        LoopLapEvent lap = null;
+        if (jfr) {
+            lap = new LoopLapEvent();
+            lap.begin();
+        }
+        for (int n = count; n > 0; n--) {
             Handle h = ready.pollFirst();
             if (!h.isCancelled()) {
-                run(h);
+                run(h, jfr);
             }
         }
+        callbackCount += count;
+        if (sampled) {
+            lapHistogram.record(System.nanoTime() - busyStart);
+            publishStats();
+        }
+        if (lap != null) {
+            lap.end();
+            if (lap.shouldCommit()) {
+                lap.loop = toString();
+                lap.callbacks = count;
+                lap.commit();
+            }
+        }
+    }
+
+    private void publishStats() {
+        publishedLaps = lapCount;
+        publishedCallbacks = callbackCount;
+        publishedReady = ready.size();
+        publishedTimers = timers.size();
+        publishedTasks = liveTasks.size();
+        publishedIo = selector == null ? 0 : selector.keys().size();
+    }
+
+    /**
+     * A snapshot of the loop's queues, tasks and lap times. Any thread; see {@link LoopStats} for
+     * how fresh the figures are.
+     */
+    public LoopStats stats() {
+        Thread o = owner;
+        if (o == null || o == Thread.currentThread()) {
+            publishStats(); // the state is ours to read: fresh figures
+        }
+        return new LoopStats(publishedReady, publishedTimers, publishedTasks, publishedIo, publishedLaps,
+                publishedCallbacks, lapHistogram.percentiles());
     }
 
     /**
@@ -448,16 +513,29 @@ public class EventLoop implements AutoCloseable {
         stopping = true;
     }
 
-    private void run(Handle h) {
-        if (debug) {
-            long start = System.nanoTime();
-            runGuarded(h);
-            long took = System.nanoTime() - start;
-            if (took >= slowCallbackNanos) {
-                reportSlow(h, took);
+    private void run(Handle h, boolean jfr) {
+        if (jfr) {
+            SlowCallbackEvent e = new SlowCallbackEvent();
+            e.begin();
+            runTimed(h);
+            e.end();
+            if (e.shouldCommit()) {
+                e.callback = h.toString();
+                e.commit();
             }
+        } else if (debug) {
+            runTimed(h);
         } else {
             runGuarded(h);
+        }
+    }
+
+    private void runTimed(Handle h) {
+        long start = System.nanoTime();
+        runGuarded(h);
+        long took = System.nanoTime() - start;
+        if (debug && took >= slowCallbackNanos) {
+            reportSlow(h, took);
         }
     }
 
@@ -962,5 +1040,42 @@ public class EventLoop implements AutoCloseable {
     public <P extends io.loopbridge.io.Protocol> io.loopbridge.io.TransportPair<P> createConnection(
             java.util.function.Supplier<P> protocolFactory, String host, int port) throws IOException {
         return io.loopbridge.io.internal.Endpoints.createConnection(this, protocolFactory, host, port);
+    }
+
+    /**
+     * {@link #createServer(java.util.function.Supplier, String, int)} over TLS ({@code ssl} null:
+     * plain TCP): each protocol gets {@code connectionMade} once its handshake is done, and reads
+     * and writes clear text.
+     */
+    public io.loopbridge.io.Server createServer(java.util.function.Supplier<? extends io.loopbridge.io.Protocol> protocolFactory,
+            String host, int port, javax.net.ssl.SSLContext ssl) throws IOException {
+        return io.loopbridge.io.internal.Endpoints.createServer(this, protocolFactory, host, port, ssl);
+    }
+
+    /**
+     * {@link #createConnection(java.util.function.Supplier, String, int)} over TLS ({@code ssl} null:
+     * plain TCP): returns once the handshake is done and the server's certificate was checked
+     * against {@code host}.
+     *
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails
+     */
+    public <P extends io.loopbridge.io.Protocol> io.loopbridge.io.TransportPair<P> createConnection(
+            java.util.function.Supplier<P> protocolFactory, String host, int port, javax.net.ssl.SSLContext ssl)
+            throws IOException {
+        return io.loopbridge.io.internal.Endpoints.createConnection(this, protocolFactory, host, port, ssl);
+    }
+
+    /**
+     * Opens a UDP endpoint (asyncio's {@code create_datagram_endpoint}) bound to {@code
+     * localAddress} and/or connected to {@code remoteAddress} (either may be null, not both; an
+     * unresolved address is resolved first), and returns once the new protocol's {@code
+     * connectionMade} has run. Suspends and must be called inside a coroutine of this loop.
+     *
+     * @throws IOException if the address cannot be bound or resolved
+     */
+    public <P extends io.loopbridge.io.DatagramProtocol> io.loopbridge.io.DatagramPair<P> createDatagramEndpoint(
+            java.util.function.Supplier<P> protocolFactory, java.net.InetSocketAddress localAddress,
+            java.net.InetSocketAddress remoteAddress) throws IOException {
+        return io.loopbridge.io.internal.Endpoints.createDatagramEndpoint(this, protocolFactory, localAddress, remoteAddress);
     }
 }

@@ -95,7 +95,7 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
             return;
         }
         onLoop(() -> {
-            if (upstream == s) {
+            if (upstream == s && !done) { // §2.4: no request after a terminal signal
                 s.request(prefetch);
             }
         });
@@ -172,6 +172,14 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
         if (hasPeeked) {
             return true;
         }
+        // replenish for what was taken, not for what is only peeked: awaitFirst never asks for a second item
+        if (consumed >= limit) {
+            consumed = 0;
+            Subscription s = upstream;
+            if (s != null && s != CANCELLED && !done && !closed) {
+                s.request(limit);
+            }
+        }
         while (true) {
             if (closed) {
                 return false;
@@ -181,13 +189,6 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
             if (v != null) {
                 hasPeeked = true;
                 peeked = v;
-                if (++consumed == limit) {
-                    consumed = 0;
-                    Subscription s = upstream;
-                    if (s != null && s != CANCELLED) {
-                        s.request(limit);
-                    }
-                }
                 return true;
             }
             if (terminated) {
@@ -219,6 +220,7 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
             throw new NoSuchElementException("the publisher has completed");
         }
         hasPeeked = false;
+        consumed++;
         T v = peeked;
         peeked = null;
         return v;

@@ -5,6 +5,8 @@ import io.loopbridge.future.LoopFuture;
 import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.gen.AsyncYielder;
 import io.loopbridge.gen.GeneratorExit;
+import io.loopbridge.internal.jfr.DemandStallEvent;
+import io.loopbridge.internal.jfr.LoopEvents;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.Task;
 import java.lang.invoke.MethodHandles;
@@ -199,10 +201,22 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 return;
             }
             parkedAtYield = true;
+            DemandStallEvent stall = null;
+            if (LoopEvents.enabled()) {
+                stall = new DemandStallEvent();
+                stall.begin();
+            }
             try {
                 Async.await(w);
             } finally {
                 parkedAtYield = false;
+                if (stall != null) {
+                    stall.end();
+                    if (stall.shouldCommit()) {
+                        stall.publisher = String.valueOf(body);
+                        stall.commit();
+                    }
+                }
             }
             checkBadRequest();
             if (cancelled || terminated) {

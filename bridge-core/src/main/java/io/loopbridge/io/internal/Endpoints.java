@@ -4,6 +4,8 @@ import io.loopbridge.Async;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.internal.IoCallback;
 import io.loopbridge.internal.LoopAccess;
+import io.loopbridge.io.DatagramPair;
+import io.loopbridge.io.DatagramProtocol;
 import io.loopbridge.io.Protocol;
 import io.loopbridge.io.Server;
 import io.loopbridge.io.TransportPair;
@@ -15,7 +17,9 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -24,6 +28,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * How servers and connections are made: what {@code EventLoop.createServer} and {@code
@@ -98,6 +103,89 @@ public final class Endpoints {
         return new TransportPair<>(transport, protocol);
     }
 
+    /** See {@code EventLoop.createServer} with an {@link SSLContext}; {@code ssl} null is plain TCP. */
+    public static Server createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory, String host, int port,
+            SSLContext ssl) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (ssl == null) {
+            return createServer(loop, protocolFactory, host, port);
+        }
+        return createServer(loop, () -> new SslProtocol(loop, ssl, false, null, 0, protocolFactory.get()), host, port);
+    }
+
+    /**
+     * See {@code EventLoop.createConnection} with an {@link SSLContext}: connects, then completes the
+     * TLS handshake (checking that the server's certificate is for {@code host}) before returning;
+     * {@code ssl} null is plain TCP.
+     */
+    public static <P extends Protocol> TransportPair<P> createConnection(EventLoop loop, Supplier<P> protocolFactory,
+            String host, int port, SSLContext ssl) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (ssl == null) {
+            return createConnection(loop, protocolFactory, host, port);
+        }
+        Objects.requireNonNull(host, "host");
+        enter(loop, "createConnection");
+        P app = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        TransportPair<SslProtocol> raw = createConnection(loop, () -> new SslProtocol(loop, ssl, true, host, port, app), host, port);
+        try {
+            awaitIo(raw.protocol().handshake);
+        } catch (CancellationException e) {
+            raw.transport().abort();
+            throw e;
+        }
+        return new TransportPair<>(raw.protocol().appTransport(), app);
+    }
+
+    /** See {@code EventLoop.createDatagramEndpoint}. */
+    public static <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(EventLoop loop, Supplier<P> protocolFactory,
+            InetSocketAddress localAddress, InetSocketAddress remoteAddress) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (localAddress == null && remoteAddress == null) {
+            throw new IllegalArgumentException("localAddress or remoteAddress must be given");
+        }
+        enter(loop, "createDatagramEndpoint");
+        InetSocketAddress local = localAddress == null ? null : resolved(loop, localAddress);
+        InetSocketAddress remote = remoteAddress == null ? null : resolved(loop, remoteAddress);
+        DatagramChannel ch = DatagramChannel.open();
+        try {
+            ch.configureBlocking(false);
+            if (local != null) {
+                ch.bind(local);
+            }
+            if (remote != null) {
+                ch.connect(remote);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(ch);
+            throw e;
+        }
+        P protocol;
+        DatagramSocketTransport transport;
+        LoopFuture<Void> made = loop.createFuture();
+        try {
+            protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+            transport = new DatagramSocketTransport(loop, ch, protocol, remote, made);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(ch);
+            throw e;
+        }
+        try {
+            awaitIo(made);
+        } catch (CancellationException e) {
+            transport.close();
+            throw e;
+        }
+        return new DatagramPair<>(transport, protocol);
+    }
+
+    private static InetSocketAddress resolved(EventLoop loop, InetSocketAddress address) throws IOException {
+        if (!address.isUnresolved()) {
+            return address;
+        }
+        return new InetSocketAddress(resolve(loop, address.getHostString())[0], address.getPort());
+    }
+
     /** Tries each address in turn; throws the first failure, with the others suppressed, if none answers. */
     private static SocketChannel connectAny(EventLoop loop, InetAddress[] addresses, int port) throws IOException {
         IOException first = null;
@@ -133,8 +221,7 @@ public final class Endpoints {
                             done.setResult(null);
                         }
                     } catch (IOException e) {
-                        key.interestOps(0);
-                        done.setException(e);
+                        done.setException(e); // the failed channel is closed already, its key cancelled
                     }
                 });
                 awaitIo(done);
@@ -190,6 +277,24 @@ public final class Endpoints {
     private static void checkPort(int port) {
         if (port < 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("port out of range: " + port);
+        }
+    }
+
+    /**
+     * Makes the selector forget the keys cancelled so far, which closes their channels now: NIO
+     * defers the close of a registered channel to the selector's next select, and a listening socket
+     * must stop accepting when {@code Server.close} returns, as in asyncio. The selected keys this
+     * select finds are dropped: the selector is level-triggered, so the loop's next poll finds them
+     * again (its own poll leaves the selected set empty).
+     */
+    static void flushCancelledKeys(EventLoop loop) {
+        Selector selector = LOOPS.selector(loop);
+        try {
+            selector.selectNow();
+        } catch (IOException e) {
+            return; // the loop's next poll deregisters them
+        } finally {
+            selector.selectedKeys().clear();
         }
     }
 

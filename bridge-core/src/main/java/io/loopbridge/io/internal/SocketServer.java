@@ -185,6 +185,7 @@ final class SocketServer implements Server {
         for (ServerSocketChannel ch : chs) {
             Endpoints.closeQuietly(ch);
         }
+        Endpoints.flushCancelledKeys(loop);
         if (servingForever != null && !servingForever.isDone()) {
             servingForever.setResult(null);
         }

@@ -15,6 +15,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -460,7 +462,7 @@ final class SocketTransport implements Transport, IoCallback {
     }
 
     private void report(String message, Throwable e) {
-        java.util.Map<String, Object> ctx = new java.util.LinkedHashMap<>();
+        Map<String, Object> ctx = new LinkedHashMap<>();
         ctx.put("message", message);
         ctx.put("exception", e);
         ctx.put("transport", this);

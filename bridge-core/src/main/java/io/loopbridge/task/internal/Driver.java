@@ -4,6 +4,8 @@ import io.loopbridge.future.LoopFuture;
 import io.loopbridge.internal.CurrentContext;
 import io.loopbridge.internal.LiveTask;
 import io.loopbridge.internal.LoopAccess;
+import io.loopbridge.internal.jfr.LoopEvents;
+import io.loopbridge.internal.jfr.TaskStepEvent;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.AsyncTimeoutException;
 import java.util.concurrent.CancellationException;
@@ -139,13 +141,28 @@ public abstract class Driver implements Runnable, Consumer<LoopFuture<?>>, LiveT
                 }
                 fiber = Fibers.create(loop.engine(), loop, this);
             }
-            fiber.resume();
+            if (LoopEvents.enabled()) {
+                resumeRecorded();
+            } else {
+                fiber.resume();
+            }
         } finally {
             if (swaps || (ownsContext && CurrentContext.inUse())) {
                 // a body that set its first variable made a context in the slot: keep it
                 context = CurrentContext.swap(callerContext);
             }
             LOOPS.setCurrentStep(loop, previous);
+        }
+    }
+
+    private void resumeRecorded() {
+        TaskStepEvent e = new TaskStepEvent();
+        e.begin();
+        fiber.resume();
+        e.end();
+        if (e.shouldCommit()) {
+            e.task = String.valueOf(owner());
+            e.commit();
         }
     }
 
