@@ -13,15 +13,20 @@ import reactor.core.scheduler.Scheduler;
 /**
  * A Reactor {@link Scheduler} whose work runs as callbacks of an event loop, so {@code
  * publishOn(ReactorBridge.scheduler(loop))} lands a pipeline on the loop. Disposing it rejects new
- * work and cancels what is pending; the loop itself stays open (it belongs to its owner).
+ * work and cancels what is pending, its workers' included; the loop itself stays open (it belongs
+ * to its owner).
  */
 final class LoopScheduler implements Scheduler {
     private final EventLoop loop;
+    /** Runs the work scheduled on the scheduler itself. */
     private final LoopWorker all;
+    /** The workers not disposed yet, so that disposing the scheduler reaches them. */
+    private final Set<LoopWorker> workers = ConcurrentHashMap.newKeySet();
+    private volatile boolean disposed;
 
     LoopScheduler(EventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
-        this.all = new LoopWorker(loop);
+        this.all = new LoopWorker(loop, null);
     }
 
     @Override
@@ -39,19 +44,29 @@ final class LoopScheduler implements Scheduler {
         return all.schedulePeriodically(task, initialDelay, period, unit);
     }
 
+    /** A worker of a disposed scheduler is born disposed: it rejects work, as Reactor's own schedulers do. */
     @Override
     public Worker createWorker() {
-        return new LoopWorker(loop);
+        LoopWorker w = new LoopWorker(loop, this);
+        workers.add(w);
+        if (disposed) { // re-checked after the add: dispose() may have missed it
+            w.dispose();
+        }
+        return w;
     }
 
     @Override
     public void dispose() {
+        disposed = true;
         all.dispose();
+        for (LoopWorker w : workers) {
+            w.dispose();
+        }
     }
 
     @Override
     public boolean isDisposed() {
-        return all.isDisposed();
+        return disposed;
     }
 
     @Override
@@ -62,11 +77,14 @@ final class LoopScheduler implements Scheduler {
     /** Tracks its pending work so that dispose cancels it; every method may be called from any thread. */
     static final class LoopWorker implements Worker {
         private final EventLoop loop;
+        /** The scheduler that created it, or null for the scheduler's own worker. */
+        private final LoopScheduler parent;
         private final Set<Scheduled> pending = ConcurrentHashMap.newKeySet();
         private volatile boolean disposed;
 
-        LoopWorker(EventLoop loop) {
+        LoopWorker(EventLoop loop, LoopScheduler parent) {
             this.loop = loop;
+            this.parent = parent;
         }
 
         @Override
@@ -96,6 +114,9 @@ final class LoopScheduler implements Scheduler {
         @Override
         public void dispose() {
             disposed = true;
+            if (parent != null) {
+                parent.workers.remove(this);
+            }
             for (Scheduled s : pending) {
                 s.dispose();
             }
@@ -107,13 +128,19 @@ final class LoopScheduler implements Scheduler {
         }
     }
 
-    /** One piece of work; a periodic one re-arms itself on the loop at a fixed rate. */
+    /**
+     * One piece of work; a periodic one re-arms itself on the loop at a fixed rate. Delayed work
+     * takes two handles: the hop onto the loop ({@code handle}), then the loop timer ({@code
+     * timer}), kept apart so that the hop's handle, stored after the hop may already have run, never
+     * hides the timer from {@link #dispose}.
+     */
     static final class Scheduled implements Disposable, Runnable {
         private final LoopWorker worker;
         private final Runnable task;
         private final long periodNanos;
         private volatile boolean disposed;
         private volatile Handle handle;
+        private volatile Handle timer;
         private long nextRun;
 
         Scheduled(LoopWorker worker, Runnable task, long periodNanos) {
@@ -123,10 +150,11 @@ final class LoopScheduler implements Scheduler {
         }
 
         void arm(long delayNanos) {
-            if (worker.disposed) {
+            worker.pending.add(this);
+            if (worker.disposed) { // checked after the add, so that a concurrent dispose cannot miss it
+                worker.pending.remove(this);
                 throw new RejectedExecutionException("the loop scheduler is disposed");
             }
-            worker.pending.add(this);
             try {
                 if (delayNanos == 0) {
                     handle = worker.loop.callSoonThreadsafe(this);
@@ -134,7 +162,7 @@ final class LoopScheduler implements Scheduler {
                     handle = worker.loop.callSoonThreadsafe(() -> {
                         if (!disposed) {
                             nextRun = worker.loop.time() + delayNanos;
-                            handle = worker.loop.callAt(nextRun, this);
+                            armTimer();
                         }
                     });
                 }
@@ -157,10 +185,19 @@ final class LoopScheduler implements Scheduler {
                         nextRun = worker.loop.time();
                     }
                     nextRun += periodNanos;
-                    handle = worker.loop.callAt(nextRun, this);
+                    armTimer();
                 } else {
                     worker.pending.remove(this);
                 }
+            }
+        }
+
+        /** On the loop. Writes {@code timer} then reads {@code disposed}; dispose does the reverse. */
+        private void armTimer() {
+            Handle t = worker.loop.callAt(nextRun, this);
+            timer = t;
+            if (disposed) {
+                t.cancel();
             }
         }
 
@@ -170,6 +207,10 @@ final class LoopScheduler implements Scheduler {
             Handle h = handle;
             if (h != null) {
                 h.cancel();
+            }
+            Handle t = timer;
+            if (t != null) {
+                t.cancel();
             }
             worker.pending.remove(this);
         }

@@ -3,26 +3,55 @@ package io.loopbridge.reactor;
 import io.loopbridge.Async;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 /**
  * Awaits a {@link Mono} inside a coroutine. A value that arrives while subscribing (a ready Mono)
  * is returned without suspending; one that arrives later on another thread hops onto the loop.
  * The coroutine's bound context vars form the subscriber {@link Context}.
+ *
+ * <p>Invariants:
+ *
+ * <ol>
+ *   <li>{@code state} leaves {@code WAITING} once: to {@code DONE} by the first terminal signal
+ *       (after {@code value}/{@code error} are written), or to {@code ABANDONED} when the coroutine
+ *       stops waiting (it was cancelled), which cancels the subscription.
+ *   <li>A signal that finds the state already left is Reactor's to handle: an error goes to
+ *       {@code onErrorDropped}, an item to the discard hook.
+ *   <li>A terminal signal writes the state then reads {@code waiter}; {@code result} writes {@code
+ *       waiter} then reads the state: one of them sees the other, so the coroutine is never left
+ *       waiting.
+ * </ol>
  */
 final class MonoAwait<T> implements CoreSubscriber<T> {
+    private static final int WAITING = 0;
+    private static final int DONE = 1;
+    private static final int ABANDONED = 2;
+
     private final EventLoop loop;
     private final Context context;
     private volatile Subscription upstream;
-    private volatile boolean done;
+    private volatile int state;
+    private static final VarHandle STATE;
     private T value;
     private Throwable error;
     /** Created only if the coroutine has to wait. */
     private volatile LoopFuture<Void> waiter;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(MonoAwait.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private MonoAwait(EventLoop loop, Context context) {
         this.loop = loop;
@@ -38,17 +67,14 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
     }
 
     private T result() {
-        if (!done) {
+        if (state == WAITING) {
             LoopFuture<Void> w = loop.createFuture();
             waiter = w;
-            if (!done) {
+            if (state == WAITING) {
                 try {
                     Async.await(w);
                 } catch (RuntimeException | Error e) {
-                    Subscription s = upstream;
-                    if (s != null && !done) {
-                        s.cancel();
-                    }
+                    abandon();
                     throw e;
                 }
             }
@@ -59,6 +85,18 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
         return value;
     }
 
+    /** The coroutine stops waiting: cancel the subscription; an outcome that raced in is dropped. */
+    private void abandon() {
+        if (STATE.compareAndSet(this, WAITING, ABANDONED)) {
+            Subscription s = upstream;
+            if (s != null) {
+                s.cancel();
+            }
+        } else if (error != null) {
+            Operators.onErrorDropped(error, context);
+        }
+    }
+
     @Override
     public Context currentContext() {
         return context;
@@ -66,30 +104,48 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
 
     @Override
     public void onSubscribe(Subscription s) {
+        if (!Operators.validate(upstream, s)) {
+            return;
+        }
         upstream = s;
-        s.request(Long.MAX_VALUE);
+        if (state == ABANDONED) {
+            s.cancel();
+        } else {
+            s.request(Long.MAX_VALUE);
+        }
     }
 
     @Override
     public void onNext(T t) {
-        if (value == null) {
+        if (state != WAITING) {
+            Operators.onDiscard(t, context);
+        } else if (value == null) {
             value = t;
         }
     }
 
     @Override
     public void onError(Throwable t) {
+        if (state != WAITING) {
+            Operators.onErrorDropped(t, context);
+            return;
+        }
         error = t;
-        finish();
+        if (STATE.compareAndSet(this, WAITING, DONE)) {
+            wake();
+        } else {
+            Operators.onErrorDropped(t, context);
+        }
     }
 
     @Override
     public void onComplete() {
-        finish();
+        if (STATE.compareAndSet(this, WAITING, DONE)) {
+            wake();
+        }
     }
 
-    private void finish() {
-        done = true;
+    private void wake() {
         LoopFuture<Void> w = waiter;
         if (w != null) {
             if (loop.inLoop()) {

@@ -1,7 +1,9 @@
 package io.loopbridge.reactor;
 
+import io.loopbridge.Async;
 import io.loopbridge.context.ContextVar;
 import io.loopbridge.future.Awaitable;
+import io.loopbridge.future.LoopFuture;
 import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.internal.SharedLoop;
 import io.loopbridge.loop.EventLoop;
@@ -9,12 +11,16 @@ import io.loopbridge.reactive.LoopSubscriber;
 import io.loopbridge.reactive.Reactive;
 import io.loopbridge.task.Coroutine;
 import io.loopbridge.task.CoroutineFunction;
+import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
@@ -55,15 +61,23 @@ public final class ReactorBridge {
 
     /**
      * A cold {@code Mono} of the coroutine's result: each subscription runs it as a task on {@code
-     * loop}; a {@code null} result completes empty; cancelling cancels the task.
+     * loop}; a {@code null} result completes empty; cancelling cancels the task. A failure after the
+     * subscriber cancelled goes to {@code Hooks.onErrorDropped}.
      */
     public static <T> Mono<T> mono(EventLoop loop, Coroutine<T> coroutine) {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(coroutine, "coroutine");
-        return Mono.deferContextual(view -> Mono.fromDirect(Reactive.fromCoroutine(loop, () -> {
-            ContextBridge.enter(view);
-            return coroutine.call();
-        })));
+        return Mono.deferContextual(view -> {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            return Mono.fromDirect(Reactive.<T>fromCoroutine(loop, () -> {
+                ContextBridge.enter(view);
+                try {
+                    return coroutine.call();
+                } catch (Exception e) {
+                    throw dropIfCancelled(e, cancelled, view);
+                }
+            })).doOnCancel(() -> cancelled.set(true));
+        });
     }
 
     /** {@link #mono(EventLoop, Coroutine)} on the running or the shared loop. */
@@ -74,15 +88,35 @@ public final class ReactorBridge {
     /**
      * A cold {@code Flux}: each subscription runs {@code body} as an async generator on {@code
      * loop}, each {@code y.yield(v)} an {@code onNext}, paced by demand (nothing is buffered, no
-     * overflow strategy is needed); cancelling closes the generator.
+     * overflow strategy is needed); cancelling closes the generator. A failure after the subscriber
+     * cancelled goes to {@code Hooks.onErrorDropped}.
      */
     public static <T> Flux<T> flux(EventLoop loop, AsyncGenerator.Body<T, Void> body) {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(body, "body");
-        return Flux.deferContextual(view -> Flux.from(Reactive.publisher(loop, y -> {
-            ContextBridge.enter(view);
-            body.run(y);
-        })));
+        return Flux.deferContextual(view -> {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            return Flux.from(Reactive.<T>publisher(loop, y -> {
+                ContextBridge.enter(view);
+                try {
+                    body.run(y);
+                } catch (Exception e) {
+                    throw dropIfCancelled(e, cancelled, view);
+                }
+            })).doOnCancel(() -> cancelled.set(true));
+        });
+    }
+
+    /**
+     * A failure once the subscriber has cancelled has nobody to go to but Reactor's hook for dropped
+     * errors; the coroutine then ends as cancelled, so the loop does not report it again.
+     */
+    private static Exception dropIfCancelled(Exception e, AtomicBoolean cancelled, ContextView view) {
+        if (!cancelled.get() || e instanceof CancellationException) {
+            return e;
+        }
+        Operators.onErrorDropped(e, reactor.util.context.Context.of(view));
+        return new CancellationException("the subscriber cancelled; the failure went to Hooks.onErrorDropped: " + e);
     }
 
     /** {@link #flux(EventLoop, AsyncGenerator.Body)} on the running or the shared loop. */
@@ -107,11 +141,32 @@ public final class ReactorBridge {
                     y.yield(item);
                 }
             } finally {
-                if (!generator.isDone()) {
-                    io.loopbridge.Async.await(generator.aclose());
-                }
+                close(generator);
             }
         });
+    }
+
+    /**
+     * Closes {@code generator}. A cancel that reached it through the awaited {@code anext} wakes this
+     * task first and unwinds the generator's body after (its {@code finally} may await): until that
+     * is over, {@code aclose} fails as "already running", so wait for it.
+     */
+    private static void close(AsyncGenerator<?, ?> generator) {
+        boolean first = true;
+        while (!generator.isDone()) {
+            LoopFuture<Void> closed;
+            try {
+                closed = generator.aclose();
+            } catch (IllegalStateException e) {
+                if (e.getMessage() == null || !e.getMessage().contains("already running")) {
+                    throw e;
+                }
+                Async.sleep(first ? Duration.ZERO : Duration.ofMillis(1));
+                first = false;
+                continue;
+            }
+            Async.await(closed);
+        }
     }
 
     /** {@link #toFlux(EventLoop, AsyncGenerator)} on the running or the shared loop. */
