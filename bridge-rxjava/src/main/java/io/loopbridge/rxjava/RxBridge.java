@@ -1,0 +1,337 @@
+package io.loopbridge.rxjava;
+
+import io.loopbridge.future.Awaitable;
+import io.loopbridge.future.LoopFuture;
+import io.loopbridge.gen.AsyncGenerator;
+import io.loopbridge.internal.SharedLoop;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.reactive.LoopSubscriber;
+import io.loopbridge.reactive.Reactive;
+import io.loopbridge.task.Coroutine;
+import io.loopbridge.task.CoroutineFunction;
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.FlowableTransformer;
+import io.reactivex.rxjava3.core.Maybe;
+import io.reactivex.rxjava3.core.Observable;
+import io.reactivex.rxjava3.core.Scheduler;
+import io.reactivex.rxjava3.core.Single;
+import io.reactivex.rxjava3.exceptions.MissingBackpressureException;
+import io.reactivex.rxjava3.plugins.RxJavaPlugins;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Coroutines inside RxJava 3 applications, and RxJava inside coroutines.
+ *
+ * <pre>{@code
+ * Single<User> user = RxBridge.single(() -> {
+ *     Profile p = RxBridge.await(profiles.find(id));   // suspends, does not block
+ *     Async.sleep(Duration.ofMillis(10));
+ *     return new User(p);
+ * });
+ * Flowable<Integer> enriched = ids.compose(RxBridge.mapAsync(8, id -> lookup(id)));
+ * }</pre>
+ *
+ * <p><b>Loops.</b> Methods without a loop use the running loop when called inside a coroutine, and
+ * otherwise one shared loop, started on first use on a daemon thread ({@code loopbridge-shared}) and
+ * closed at JVM shutdown. Every source here is cold, runs its coroutine or generator on its loop and
+ * signals from it, and may be subscribed from any thread; {@code onSubscribe} of a {@code Single},
+ * {@code Maybe} or {@code Completable} comes on the subscribing thread.
+ *
+ * <p><b>Disposal.</b> Disposing a subscription cancels its task or closes its generator ({@code
+ * finally} blocks run), and its {@code Disposable.isDisposed()} is true from then on (and after the
+ * terminal signal). A task cancelled by a dispose ends in silence: no error, no {@code
+ * UndeliverableException}. Sources made from an {@link Awaitable} ({@code toSingle}, ...) never
+ * cancel it, since others may await it too.
+ *
+ * <p><b>Errors RxJava cannot deliver</b> — a coroutine or generator that fails after its observer
+ * disposed it (say, it catches the cancellation and throws something else), an observer that
+ * throws, a source that fails after the coroutine awaiting or iterating it has left, a scheduled
+ * task that throws — follow one policy:
+ *
+ * <ol>
+ *   <li>they always go to the loop's exception handler ({@link EventLoop#setExceptionHandler}), on
+ *       the loop, with the keys {@code "message"}, {@code "exception"} and {@code "source"};
+ *   <li>they also go to {@link RxJavaPlugins#onError} (which wraps them in {@code
+ *       UndeliverableException} unless it counts them as bugs) when an RxJava error handler is
+ *       installed ({@link RxJavaPlugins#setErrorHandler}); without one, RxJava's default (print,
+ *       then the thread's uncaught-exception handler) is skipped, as the loop's handler has already
+ *       logged the error.
+ * </ol>
+ *
+ * Work scheduled on {@link #scheduler} after its loop closed is rejected as RxJava's executor
+ * schedulers reject it: a {@code RejectedExecutionException} to {@code RxJavaPlugins.onError}.
+ */
+public final class RxBridge {
+    private RxBridge() {}
+
+    // ---------------------------------------------------------------- coroutines → RxJava
+
+    /**
+     * A cold {@code Single} of the coroutine's result: each subscription runs it as a new task on
+     * {@code loop}. A {@code null} result fails with {@link NullPointerException} (use {@link
+     * #maybe}); disposing cancels the task.
+     */
+    public static <T> Single<T> single(EventLoop loop, Coroutine<T> coroutine) {
+        Objects.requireNonNull(loop, "loop is null");
+        Objects.requireNonNull(coroutine, "coroutine is null");
+        return new SingleFromFuture<>(loop, () -> loop.createTask(coroutine), true, "RxBridge.single", coroutine);
+    }
+
+    /** {@link #single(EventLoop, Coroutine)} on the running or the shared loop. */
+    public static <T> Single<T> single(Coroutine<T> coroutine) {
+        return single(SharedLoop.currentOrShared(), coroutine);
+    }
+
+    /**
+     * A cold {@code Maybe} of the coroutine's result: each subscription runs it as a new task on
+     * {@code loop}; a {@code null} result completes empty; disposing cancels the task.
+     */
+    public static <T> Maybe<T> maybe(EventLoop loop, Coroutine<T> coroutine) {
+        Objects.requireNonNull(loop, "loop is null");
+        Objects.requireNonNull(coroutine, "coroutine is null");
+        return new MaybeFromFuture<>(loop, () -> loop.createTask(coroutine), true, "RxBridge.maybe", coroutine);
+    }
+
+    /** {@link #maybe(EventLoop, Coroutine)} on the running or the shared loop. */
+    public static <T> Maybe<T> maybe(Coroutine<T> coroutine) {
+        return maybe(SharedLoop.currentOrShared(), coroutine);
+    }
+
+    /**
+     * A cold {@code Completable}: each subscription runs the coroutine as a new task on {@code loop}
+     * and completes when it returns (its result is ignored); disposing cancels the task.
+     */
+    public static Completable completable(EventLoop loop, Coroutine<?> coroutine) {
+        Objects.requireNonNull(loop, "loop is null");
+        Objects.requireNonNull(coroutine, "coroutine is null");
+        return new CompletableFromFuture<>(loop, () -> loop.createTask(coroutine), true, "RxBridge.completable", coroutine);
+    }
+
+    /** {@link #completable(EventLoop, Coroutine)} on the running or the shared loop. */
+    public static Completable completable(Coroutine<?> coroutine) {
+        return completable(SharedLoop.currentOrShared(), coroutine);
+    }
+
+    /**
+     * A cold {@code Flowable}: each subscription runs {@code body} as an async generator on {@code
+     * loop}, each {@code y.yield(v)} an {@code onNext}. Backpressure: a {@code yield} returns at once
+     * while the subscriber has demand and waits for demand otherwise, so nothing is buffered and no
+     * overflow strategy is needed. Returning completes, an exception is {@code onError}, cancelling
+     * closes the generator.
+     */
+    public static <T> Flowable<T> flowable(EventLoop loop, AsyncGenerator.Body<T, Void> body) {
+        Objects.requireNonNull(loop, "loop is null");
+        Objects.requireNonNull(body, "body is null");
+        return new FlowableFromAsyncGenerator<>(loop, body);
+    }
+
+    /** {@link #flowable(EventLoop, AsyncGenerator.Body)} on the running or the shared loop. */
+    public static <T> Flowable<T> flowable(AsyncGenerator.Body<T, Void> body) {
+        return flowable(SharedLoop.currentOrShared(), body);
+    }
+
+    /**
+     * A cold {@code Observable}: each subscription runs {@code body} as an async generator on {@code
+     * loop}, each {@code y.yield(v)} an {@code onNext}. An {@code Observable} has no backpressure: a
+     * {@code yield} never waits, so the generator runs at the loop's pace, giving the loop up only
+     * where it awaits. Disposing closes the generator.
+     */
+    public static <T> Observable<T> observable(EventLoop loop, AsyncGenerator.Body<T, Void> body) {
+        Objects.requireNonNull(loop, "loop is null");
+        Objects.requireNonNull(body, "body is null");
+        return new ObservableFromAsyncGenerator<>(loop, body);
+    }
+
+    /** {@link #observable(EventLoop, AsyncGenerator.Body)} on the running or the shared loop. */
+    public static <T> Observable<T> observable(AsyncGenerator.Body<T, Void> body) {
+        return observable(SharedLoop.currentOrShared(), body);
+    }
+
+    /**
+     * A {@code Single} of {@code awaitable}'s outcome, signalled from its loop; a {@code null} result
+     * fails with {@link NullPointerException}. Disposing does not cancel the awaitable.
+     */
+    public static <T> Single<T> toSingle(Awaitable<T> awaitable) {
+        Objects.requireNonNull(awaitable, "awaitable is null");
+        return new SingleFromFuture<>(awaitable.loop(), shared(awaitable), false, "RxBridge.toSingle", awaitable);
+    }
+
+    /** A {@code Maybe} of {@code awaitable}'s outcome; {@code null} completes empty. Disposing does not cancel it. */
+    public static <T> Maybe<T> toMaybe(Awaitable<T> awaitable) {
+        Objects.requireNonNull(awaitable, "awaitable is null");
+        return new MaybeFromFuture<>(awaitable.loop(), shared(awaitable), false, "RxBridge.toMaybe", awaitable);
+    }
+
+    /** A {@code Completable} of {@code awaitable}'s outcome, its result ignored. Disposing does not cancel it. */
+    public static Completable toCompletable(Awaitable<?> awaitable) {
+        Objects.requireNonNull(awaitable, "awaitable is null");
+        return new CompletableFromFuture<>(awaitable.loop(), shared(awaitable), false, "RxBridge.toCompletable", awaitable);
+    }
+
+    private static <T> Supplier<LoopFuture<T>> shared(Awaitable<T> awaitable) {
+        return awaitable::future;
+    }
+
+    /**
+     * A transformer for {@code flowable.compose(...)}: runs {@code fn} as a coroutine per item on
+     * {@code loop}, at most {@code concurrency} at a time, and emits the results in upstream order as
+     * downstream demand allows (see {@link Reactive#mapAsync}). Cancelling cancels the upstream and
+     * every task in flight.
+     */
+    public static <T, R> FlowableTransformer<T, R> mapAsync(EventLoop loop, int concurrency,
+            CoroutineFunction<? super T, ? extends R> fn) {
+        Objects.requireNonNull(loop, "loop is null");
+        Objects.requireNonNull(fn, "fn is null");
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+        }
+        return upstream -> Flowable.fromPublisher(Reactive.mapAsync(upstream, loop, concurrency, fn));
+    }
+
+    /** {@link #mapAsync(EventLoop, int, CoroutineFunction)} on the running or the shared loop. */
+    public static <T, R> FlowableTransformer<T, R> mapAsync(int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
+        return mapAsync(SharedLoop.currentOrShared(), concurrency, fn);
+    }
+
+    // ---------------------------------------------------------------- RxJava → coroutines
+
+    /**
+     * Inside a coroutine: subscribes to {@code single} and suspends until it signals; returns its
+     * value or rethrows its error (checked ones wrapped in {@code CompletionException}). A ready
+     * source costs no suspension; a signal from another thread hops onto the loop. Cancelling the
+     * coroutine disposes the subscription.
+     */
+    public static <T> T await(Single<T> single) {
+        Objects.requireNonNull(single, "single is null");
+        AwaitObserver<T> o = new AwaitObserver<>("RxBridge.await(Single)");
+        single.subscribe(o);
+        return o.result();
+    }
+
+    /** {@link #await(Single)} for a {@code Maybe}: its value, or {@code null} when it completes empty. */
+    public static <T> T await(Maybe<T> maybe) {
+        Objects.requireNonNull(maybe, "maybe is null");
+        AwaitObserver<T> o = new AwaitObserver<>("RxBridge.await(Maybe)");
+        maybe.subscribe(o);
+        return o.result();
+    }
+
+    /** {@link #await(Single)} for a {@code Completable}: returns when it completes. */
+    public static void await(Completable completable) {
+        Objects.requireNonNull(completable, "completable is null");
+        AwaitObserver<Void> o = new AwaitObserver<>("RxBridge.await(Completable)");
+        completable.subscribe(o);
+        o.result();
+    }
+
+    /**
+     * Inside a coroutine: the first item of {@code flowable} (requested one at a time), then cancels it.
+     *
+     * @throws NoSuchElementException if it completes empty
+     */
+    public static <T> T awaitFirst(Flowable<T> flowable) {
+        return Reactive.awaitFirst(Objects.requireNonNull(flowable, "flowable is null"));
+    }
+
+    /** The first item, or {@code defaultValue} if {@code flowable} completes empty. */
+    public static <T> T awaitFirstOrDefault(Flowable<T> flowable, T defaultValue) {
+        return Reactive.awaitFirstOrDefault(Objects.requireNonNull(flowable, "flowable is null"), defaultValue);
+    }
+
+    /** The first item, or {@code null} if {@code flowable} completes empty. */
+    public static <T> T awaitFirstOrNull(Flowable<T> flowable) {
+        return Reactive.awaitFirstOrNull(Objects.requireNonNull(flowable, "flowable is null"));
+    }
+
+    /** The last item once {@code flowable} completes; {@link NoSuchElementException} if empty. */
+    public static <T> T awaitLast(Flowable<T> flowable) {
+        return Reactive.awaitLast(Objects.requireNonNull(flowable, "flowable is null"));
+    }
+
+    /** The only item; {@link NoSuchElementException} if empty, {@link IllegalArgumentException} on a second. */
+    public static <T> T awaitSingle(Flowable<T> flowable) {
+        return Reactive.awaitSingle(Objects.requireNonNull(flowable, "flowable is null"));
+    }
+
+    /** The only item, or {@code null} if empty; {@link IllegalArgumentException} on a second. */
+    public static <T> T awaitSingleOrNull(Flowable<T> flowable) {
+        return Reactive.awaitSingleOrNull(Objects.requireNonNull(flowable, "flowable is null"));
+    }
+
+    /**
+     * Inside a coroutine: the first item of {@code observable}, then disposes it.
+     *
+     * @throws NoSuchElementException if it completes empty
+     */
+    public static <T> T awaitFirst(Observable<T> observable) {
+        return await(Objects.requireNonNull(observable, "observable is null").firstOrError());
+    }
+
+    /** The first item, or {@code defaultValue} if {@code observable} completes empty. */
+    public static <T> T awaitFirstOrDefault(Observable<T> observable, T defaultValue) {
+        T first = awaitFirstOrNull(observable);
+        return first != null ? first : defaultValue;
+    }
+
+    /** The first item, or {@code null} if {@code observable} completes empty. */
+    public static <T> T awaitFirstOrNull(Observable<T> observable) {
+        return await(Objects.requireNonNull(observable, "observable is null").firstElement());
+    }
+
+    /** The last item once {@code observable} completes; {@link NoSuchElementException} if empty. */
+    public static <T> T awaitLast(Observable<T> observable) {
+        return await(Objects.requireNonNull(observable, "observable is null").lastOrError());
+    }
+
+    /** The only item; {@link NoSuchElementException} if empty, {@link IllegalArgumentException} on a second. */
+    public static <T> T awaitSingle(Observable<T> observable) {
+        return await(Objects.requireNonNull(observable, "observable is null").singleOrError());
+    }
+
+    /** The only item, or {@code null} if empty; {@link IllegalArgumentException} on a second. */
+    public static <T> T awaitSingleOrNull(Observable<T> observable) {
+        return await(Objects.requireNonNull(observable, "observable is null").singleElement());
+    }
+
+    /**
+     * Inside a coroutine: iterates {@code flowable}, requesting {@code prefetch} items and more as
+     * they are read; see {@link LoopSubscriber}. Close it (try-with-resources) or {@code break} out
+     * of a try-with-resources block to cancel early.
+     */
+    public static <T> LoopSubscriber<T> iterate(Flowable<T> flowable, int prefetch) {
+        return Reactive.iterate(Objects.requireNonNull(flowable, "flowable is null"), prefetch);
+    }
+
+    /**
+     * Inside a coroutine: iterates {@code observable}, whose items wait for the coroutine in a buffer
+     * of {@code bufferSize}; an item that finds the buffer full fails the iteration with {@link
+     * MissingBackpressureException} (never a silent loss); see {@link LoopObserver}. Close it
+     * (try-with-resources) to dispose the upstream early.
+     */
+    public static <T> LoopObserver<T> iterate(Observable<T> observable, int bufferSize) {
+        Objects.requireNonNull(observable, "observable is null");
+        EventLoop loop = EventLoop.running();
+        if (loop == null) {
+            throw new IllegalStateException("RxBridge.iterate() needs a running event loop: call it inside a coroutine");
+        }
+        LoopObserver<T> o = new LoopObserver<>(loop, bufferSize);
+        observable.subscribe(o);
+        return o;
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    /**
+     * An RxJava {@link Scheduler} running work on {@code loop}: {@code observeOn(scheduler(loop))}
+     * moves a pipeline onto the loop; delays and periods use the loop's timers and {@code now()} its
+     * clock (virtual time on a {@code TestEventLoop}). A worker's tasks run one at a time, in the
+     * order scheduled; disposing a worker cancels its pending work. {@code shutdown()} disposes
+     * every worker and leaves the loop open.
+     */
+    public static Scheduler scheduler(EventLoop loop) {
+        return new LoopScheduler(loop);
+    }
+}

@@ -1,0 +1,219 @@
+package io.loopbridge.rxjava;
+
+import static io.loopbridge.rxjava.RxTesting.FOREVER;
+import static io.loopbridge.rxjava.RxTesting.captureLoopErrors;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loopbridge.Async;
+import io.loopbridge.loop.TestEventLoop;
+import io.loopbridge.rxjava.RxTesting.LoopThread;
+import io.loopbridge.rxjava.RxTesting.NoThreadsLeft;
+import io.loopbridge.rxjava.RxTesting.RxJavaErrors;
+import io.loopbridge.task.CoroutineEngine;
+import io.loopbridge.task.Task;
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Single;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.exceptions.UndeliverableException;
+import io.reactivex.rxjava3.observers.TestObserver;
+import io.reactivex.rxjava3.plugins.RxJavaPlugins;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The undeliverable-error policy of {@link RxBridge}: a task cancelled by a dispose ends in silence,
+ * however many disposes race with completions; an error that really cannot be delivered goes to the
+ * loop's exception handler, and to {@code RxJavaPlugins.onError} when RxJava has a handler. The
+ * {@link RxJavaErrors} extension installs that handler around each test and fails the test if any
+ * error reaches it unexpected.
+ */
+@ExtendWith({NoThreadsLeft.class, RxJavaErrors.class})
+class UndeliverableTest {
+    static final int STORM = 3_000;
+
+    final List<Throwable> observed = Collections.synchronizedList(new ArrayList<>());
+
+    /** Disposes {@code ds} from four threads at once, each disposable twice, racing the loop. */
+    static void storm(List<Disposable> ds) throws InterruptedException {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int offset = t;
+            Thread thread = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = offset % 2; i < ds.size(); i += 2) {
+                    ds.get(offset < 2 ? i : ds.size() - 1 - i).dispose();
+                }
+            }, "dispose-storm-" + t);
+            thread.start();
+            threads.add(thread);
+        }
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join(10_000);
+        }
+        for (Disposable d : ds) {
+            assertThat(d.isDisposed()).isTrue();
+        }
+    }
+
+    /** Sleeps 0 to 2 ms, so some finish while the storm rages and some are cancelled. */
+    static io.loopbridge.task.Coroutine<Integer> brief(int i) {
+        return () -> {
+            Async.sleep(Duration.ofNanos((i % 21) * 100_000L));
+            return i;
+        };
+    }
+
+    @AllEngines
+    void aDisposeStormOverSinglesMaybesAndCompletablesReportsNothing(CoroutineEngine engine) throws Exception {
+        try (LoopThread lt = new LoopThread(engine)) {
+            List<Disposable> ds = new ArrayList<>();
+            for (int i = 0; i < STORM; i++) {
+                switch (i % 3) {
+                    case 0:
+                        ds.add(RxBridge.single(lt.loop, brief(i)).subscribe(v -> {}, observed::add));
+                        break;
+                    case 1:
+                        ds.add(RxBridge.maybe(lt.loop, brief(i)).subscribe(v -> {}, observed::add));
+                        break;
+                    default:
+                        ds.add(RxBridge.completable(lt.loop, brief(i)).subscribe(() -> {}, observed::add));
+                }
+            }
+            storm(ds);
+            lt.awaitNoLiveTasks();
+            assertThat(observed).isEmpty();
+            assertThat(lt.loopErrors).isEmpty();
+        }
+    }
+
+    @AllEngines
+    void aDisposeStormOverGeneratorsAndMapAsyncReportsNothing(CoroutineEngine engine) throws Exception {
+        try (LoopThread lt = new LoopThread(engine)) {
+            List<Disposable> ds = new ArrayList<>();
+            for (int i = 0; i < STORM; i++) {
+                int n = i;
+                switch (i % 3) {
+                    case 0:
+                        ds.add(RxBridge.<Integer>flowable(lt.loop, y -> {
+                            for (int k = 0; k < 3; k++) {
+                                Async.sleep(Duration.ofNanos((n % 11) * 100_000L));
+                                y.yield(k);
+                            }
+                        }).subscribe(v -> {}, observed::add));
+                        break;
+                    case 1:
+                        ds.add(RxBridge.<Integer>observable(lt.loop, y -> {
+                            for (int k = 0; k < 3; k++) {
+                                Async.sleep(Duration.ofNanos((n % 11) * 100_000L));
+                                y.yield(k);
+                            }
+                        }).subscribe(v -> {}, observed::add));
+                        break;
+                    default:
+                        ds.add(Flowable.range(0, 3)
+                                .compose(RxBridge.mapAsync(lt.loop, 2, (Integer k) -> brief(n + k).call())).subscribe(v -> {}, observed::add));
+                }
+            }
+            storm(ds);
+            lt.awaitNoLiveTasks();
+            assertThat(observed).isEmpty();
+            assertThat(lt.loopErrors).isEmpty();
+        }
+    }
+
+    @AllEngines
+    void cancellingCoroutinesThatAwaitRxJavaReportsNothing(CoroutineEngine engine) throws Exception {
+        try (LoopThread sources = new LoopThread(engine); LoopThread awaiters = new LoopThread(engine)) {
+            List<Task<Integer>> tasks = awaiters.call(() -> {
+                List<Task<Integer>> ts = new ArrayList<>();
+                for (int i = 0; i < STORM; i++) {
+                    Single<Integer> other = RxBridge.single(sources.loop, brief(i)); // completes on another loop's thread
+                    ts.add(awaiters.loop.createTask(() -> RxBridge.await(other)));
+                }
+                return ts;
+            });
+            Thread.sleep(1);
+            awaiters.call(() -> {
+                tasks.forEach(Task::cancel);
+                return null;
+            });
+            awaiters.awaitNoLiveTasks();
+            sources.awaitNoLiveTasks();
+            for (int i = 0; i < STORM; i++) {
+                Task<Integer> t = tasks.get(i);
+                if (!t.isCancelled()) { // it finished before the cancel
+                    assertThat(awaiters.call(t::result)).isEqualTo(i);
+                }
+            }
+            assertThat(sources.loopErrors).isEmpty();
+            assertThat(awaiters.loopErrors).isEmpty();
+        }
+    }
+
+    @AllEngines
+    void aCoroutineThatFailsAfterItsDisposeIsReportedToTheLoopAndToRxJava(CoroutineEngine engine) {
+        try (TestEventLoop loop = new TestEventLoop(engine)) {
+            List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
+            TestObserver<Integer> to = RxBridge.single(loop, () -> {
+                try {
+                    Async.sleep(FOREVER);
+                } catch (CancellationException e) {
+                    throw new IOException("cleanup failed");
+                }
+                return 1;
+            }).test();
+            loop.runUntilIdle();
+            to.dispose();
+            loop.runUntilIdle();
+            to.assertEmpty();
+            assertThat(loopErrors).singleElement().satisfies(ctx -> {
+                assertThat((String) ctx.get("message")).startsWith("RxBridge.single(").endsWith("failed after its observer disposed it");
+                assertThat((Throwable) ctx.get("exception")).isInstanceOf(IOException.class);
+                assertThat(ctx.get("source")).isInstanceOf(Task.class);
+            });
+            assertThat(RxJavaErrors.take()).singleElement().isInstanceOf(UndeliverableException.class)
+                    .extracting(Throwable::getCause).isInstanceOf(IOException.class);
+        }
+    }
+
+    @AllEngines
+    void withoutAnRxJavaHandlerOnlyTheLoopsHandlerGetsIt(CoroutineEngine engine) {
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        List<Throwable> uncaught = Collections.synchronizedList(new ArrayList<>());
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        RxJavaPlugins.setErrorHandler(null);
+        try (TestEventLoop loop = new TestEventLoop(engine)) {
+            List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
+            Disposable d = RxBridge.completable(loop, () -> {
+                try {
+                    Async.sleep(FOREVER);
+                } catch (CancellationException e) {
+                    throw new IllegalStateException("refused to stop");
+                }
+                return null;
+            }).subscribe();
+            loop.runUntilIdle();
+            d.dispose();
+            loop.runUntilIdle();
+            assertThat(loopErrors).singleElement()
+                    .satisfies(ctx -> assertThat((Throwable) ctx.get("exception")).hasMessage("refused to stop"));
+            assertThat(uncaught).as("RxJava's default handler was not run").isEmpty();
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+        }
+    }
+}
