@@ -4,6 +4,7 @@ import io.loopbridge.future.Awaitable;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.reactive.internal.SubscriberFactory;
 import io.loopbridge.task.Coroutine;
 import io.loopbridge.task.CoroutineFunction;
 import java.util.ArrayList;
@@ -95,7 +96,10 @@ public final class Reactive {
      */
     public static <T> LoopSubscriber<T> iterate(Publisher<T> publisher, int prefetch) {
         Objects.requireNonNull(publisher, "publisher");
-        LoopSubscriber<T> s = new LoopSubscriber<>(runningLoop("Reactive.iterate()"), prefetch);
+        if (prefetch < 1) {
+            throw new IllegalArgumentException("prefetch must be at least 1, got " + prefetch);
+        }
+        LoopSubscriber<T> s = SubscriberFactory.subscriberFor(publisher, runningLoop("Reactive.iterate()"), prefetch);
         publisher.subscribe(s);
         return s;
     }

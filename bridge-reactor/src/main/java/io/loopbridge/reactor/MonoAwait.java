@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
@@ -58,8 +59,17 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
         this.context = context;
     }
 
+    @SuppressWarnings("unchecked")
     static <T> T await(Mono<T> mono) {
         Objects.requireNonNull(mono, "mono");
+        if (mono instanceof Fuseable.ScalarCallable) {
+            // Mono.just/empty/error hold their outcome: read it as Reactor's own block() does
+            try {
+                return ((Fuseable.ScalarCallable<T>) mono).call();
+            } catch (Exception e) {
+                throw LoopFuture.rethrowable(e);
+            }
+        }
         EventLoop loop = Async.loop();
         MonoAwait<T> s = new MonoAwait<>(loop, ContextBridge.current());
         mono.subscribe(s);

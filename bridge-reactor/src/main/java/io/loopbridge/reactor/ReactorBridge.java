@@ -207,32 +207,32 @@ public final class ReactorBridge {
 
     /** Inside a coroutine: the first item of {@code flux}, then cancels it. */
     public static <T> T awaitFirst(Flux<T> flux) {
-        return Reactive.awaitFirst(withContext(flux));
+        return Reactive.awaitFirst(checked(flux));
     }
 
     /** The first item, or {@code defaultValue} if {@code flux} completes empty. */
     public static <T> T awaitFirstOrDefault(Flux<T> flux, T defaultValue) {
-        return Reactive.awaitFirstOrDefault(withContext(flux), defaultValue);
+        return Reactive.awaitFirstOrDefault(checked(flux), defaultValue);
     }
 
     /** The first item, or {@code null} if {@code flux} completes empty. */
     public static <T> T awaitFirstOrNull(Flux<T> flux) {
-        return Reactive.awaitFirstOrNull(withContext(flux));
+        return Reactive.awaitFirstOrNull(checked(flux));
     }
 
     /** The last item once {@code flux} completes; {@link NoSuchElementException} if empty. */
     public static <T> T awaitLast(Flux<T> flux) {
-        return Reactive.awaitLast(withContext(flux));
+        return Reactive.awaitLast(checked(flux));
     }
 
     /** The only item; {@link NoSuchElementException} if empty, {@link IllegalArgumentException} on a second. */
     public static <T> T awaitSingle(Flux<T> flux) {
-        return Reactive.awaitSingle(withContext(flux));
+        return Reactive.awaitSingle(checked(flux));
     }
 
     /** The only item, or {@code null} if empty; {@link IllegalArgumentException} on a second. */
     public static <T> T awaitSingleOrNull(Flux<T> flux) {
-        return Reactive.awaitSingleOrNull(withContext(flux));
+        return Reactive.awaitSingleOrNull(checked(flux));
     }
 
     /**
@@ -240,13 +240,12 @@ public final class ReactorBridge {
      * LoopSubscriber}. Close it (try-with-resources) to cancel early.
      */
     public static <T> LoopSubscriber<T> iterate(Flux<T> flux, int prefetch) {
-        return Reactive.iterate(withContext(flux), prefetch);
+        return Reactive.iterate(checked(flux), prefetch);
     }
 
-    private static <T> Flux<T> withContext(Flux<T> flux) {
-        Objects.requireNonNull(flux, "flux");
-        reactor.util.context.Context ctx = ContextBridge.current();
-        return ctx.isEmpty() ? flux : flux.contextWrite(ctx);
+    /** The coroutine's bound context vars reach the Flux through the subscriber ({@link ReactorSubscriberFactory}). */
+    private static <T> Flux<T> checked(Flux<T> flux) {
+        return Objects.requireNonNull(flux, "flux");
     }
 
     // ---------------------------------------------------------------- scheduling and context
