@@ -57,12 +57,25 @@ public final class Async {
 
     /** {@link #run(Coroutine)} on a loop whose coroutines run on {@code engine}. */
     public static <T> T run(CoroutineEngine engine, Coroutine<T> main) {
+        Objects.requireNonNull(engine, "engine");
+        return run(() -> new EventLoop(engine), main);
+    }
+
+    /**
+     * {@link #run(Coroutine)} on a loop made by {@code loopFactory} (Python 3.12's {@code
+     * loop_factory}), e.g. {@code Async.run(TestEventLoop::new, main)} to run on virtual time.
+     */
+    public static <T> T run(java.util.function.Supplier<? extends EventLoop> loopFactory, Coroutine<T> main) {
+        Objects.requireNonNull(loopFactory, "loopFactory");
         Objects.requireNonNull(main, "main");
         if (EventLoop.running() != null) {
             throw new IllegalStateException("Async.run() cannot be called from a running event loop: "
                     + "await the coroutine, or start it with Async.createTask()");
         }
-        EventLoop loop = new EventLoop(engine);
+        EventLoop loop = Objects.requireNonNull(loopFactory.get(), "loopFactory returned null");
+        if (loop.isRunning() || loop.isClosed()) {
+            throw new IllegalArgumentException("loopFactory must return a new loop, got " + loop);
+        }
         try {
             Task<T> task = loop.createTask(main);
             return loop.runUntilComplete(task);
