@@ -260,6 +260,7 @@ public final class Bench {
         String unit = "ns/" + c.opName();
         out.printf(Locale.ROOT, "ABS %s.loopbridge %s %s%n", name, fmt(median(ours)), unit);
         out.printf(Locale.ROOT, "ABS %s.%s %s %s%n", name, c.peerName(), fmt(median(peer)), unit);
+        c.extraLines().forEach(out::println);
         out.flush();
     }
 
@@ -270,10 +271,11 @@ public final class Bench {
         return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
     }
 
-    /** Three significant figures, at least one decimal: 87.3, 1234.5, 4.56, 0.123. */
+    /** Three significant figures, at least one decimal: 87.3, 1234.5, 4.56, 0.123, 0.000312. */
     static String fmt(double v) {
         double a = Math.abs(v);
-        int decimals = a >= 100 ? 1 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+        int decimals = a >= 100 ? 1 : a >= 10 ? 1 : a >= 1 ? 2
+                : a > 0 ? Math.max(3, Math.min(12, 2 - (int) Math.floor(Math.log10(a)))) : 3;
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 }

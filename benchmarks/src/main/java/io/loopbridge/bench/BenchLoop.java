@@ -2,6 +2,7 @@ package io.loopbridge.bench;
 
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.Coroutine;
+import io.loopbridge.task.CoroutineEngine;
 
 /**
  * An event loop on one coroutine engine that a JMH benchmark keeps for a whole trial and runs one
@@ -24,7 +25,17 @@ final class BenchLoop implements AutoCloseable {
      *     that parameter as failed, with the reason, and goes on with the others
      */
     BenchLoop(String engine) {
-        this.loop = new EventLoop(Engines.require(engine));
+        this(Engines.require(engine));
+    }
+
+    /** A loop on {@code engine}, which must be available (see {@link Engines#skipReason}). */
+    BenchLoop(CoroutineEngine engine) {
+        this.loop = new EventLoop(engine);
+    }
+
+    /** The loop, e.g. to build publishers on it. */
+    EventLoop loop() {
+        return loop;
     }
 
     /** Runs {@code coroutine} as a task of the loop until it completes; returns its result. */

@@ -1,5 +1,7 @@
 package io.loopbridge.bench;
 
+import java.util.List;
+
 /**
  * One side-by-side measurement of {@code benchmarks/bench}: loopbridge against a peer doing the
  * same work. {@link Bench} warms our side up, then alternates rounds (ours, peer, ours, peer, ...)
@@ -45,6 +47,14 @@ public interface Comparison extends AutoCloseable {
 
     /** Runs the peer for about {@code millis} ms and returns nanoseconds per op. */
     double peerNanosPerOp(long millis) throws Exception;
+
+    /**
+     * More lines to print after the {@code RATIO} and {@code ABS} lines, once the rounds are over
+     * (e.g. {@code ABS <name>.loopbridge_<engine> ...} per engine); none by default.
+     */
+    default List<String> extraLines() {
+        return List.of();
+    }
 
     /** Stops the peer and releases what {@link #setUp()} took. Called even when a round failed. */
     @Override

@@ -30,6 +30,31 @@ final class Comparisons {
         for (CoroutineEngine e : ENGINES) {
             all.add(new AsyncGenVsPython(e));
         }
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new PublisherVsFluxGenerate(e, false));
+        }
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new PublisherVsFluxGenerate(e, true));
+        }
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new IterateVsSubscribe(e));
+        }
+        all.add(new PublisherVsFiberInterop());
+        all.add(new PublisherVsKotlinx());
+        all.add(new MonoAwaitVsBlock(false));
+        all.add(new MonoAwaitVsBlock(true));
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new FluxBridgeVsFluxGenerate(e));
+        }
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new FlowableBridgeVsFlowableGenerate(e));
+        }
+        all.add(new SingleAwaitVsBlockingGet());
+        // Network: the streams echo server against asyncio's, uvloop's and Netty's, each loaded by the
+        // same client process (EchoClient).
+        for (EchoRoundTrips.Peer p : EchoRoundTrips.Peer.values()) {
+            all.add(new EchoRoundTrips(p));
+        }
         return List.copyOf(all);
     }
 

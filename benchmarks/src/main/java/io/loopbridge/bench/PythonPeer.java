@@ -172,6 +172,13 @@ final class PythonPeer implements AutoCloseable {
         }
     }
 
+    /** Writes {@code command} as a line to the script's stdin and returns the line it answers. */
+    String ask(String command) throws IOException {
+        in.write(command + "\n");
+        in.flush();
+        return readLine();
+    }
+
     private String readLine() throws IOException {
         String line = out.readLine();
         if (line == null) {

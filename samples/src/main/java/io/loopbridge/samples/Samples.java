@@ -8,7 +8,20 @@ import java.util.Optional;
 /** Entry point of {@code samples/run}: {@code list}, {@code tour}, or a sample's name and its arguments. */
 public final class Samples {
     /** Every sample, in tour order. */
-    static final List<Sample> ALL = List.of();
+    static final List<Sample> ALL = List.of(
+            new PrintSum(),
+            new FutureCallback(),
+            new Factorial(),
+            new Iterators(),
+            new Generators(),
+            new Awaitables(),
+            new Cooperative(),
+            new ThreadsVsLoop(),
+            new FetchRows(),
+            new Migrate(),
+            new ReactorInterop(),
+            new RxJavaInterop(),
+            new WebFluxApp());
 
     private Samples() {}
 
@@ -47,7 +60,12 @@ public final class Samples {
 
     /** Runs every sample that needs no arguments; {@code true} if all of them succeeded. */
     static boolean tour(PrintStream out) {
-        List<Sample> tour = ALL.stream().filter(Sample::inTour).toList();
+        return tour(ALL, out);
+    }
+
+    /** Runs those of {@code samples} that need no arguments; {@code true} if all of them succeeded. */
+    static boolean tour(List<Sample> samples, PrintStream out) {
+        List<Sample> tour = samples.stream().filter(Sample::inTour).toList();
         if (tour.isEmpty()) {
             out.println("no samples yet");
         }
@@ -58,7 +76,8 @@ public final class Samples {
             try {
                 s.run(new String[0], out);
                 ok++;
-            } catch (Exception | AssertionError e) {
+            } catch (Exception | AssertionError | LinkageError e) {
+                // a LinkageError: a sample whose dependency is missing or mismatched fails alone
                 out.println("!! " + s.name() + " failed: " + e);
                 e.printStackTrace(out);
             }

@@ -28,6 +28,21 @@
  *   <tr><td>{@code flux.transform(ReactorBridge.mapAsync(loop, concurrency, fn))}</td>
  *       <td>{@link io.loopbridge.tck.ReactorBridgeMapAsyncTckTest}</td>
  *       <td>{@link io.loopbridge.tck.ReactorBridgeMapAsyncFlowTckTest}</td></tr>
+ *   <tr><td>{@code RxBridge.flowable(loop, body)}</td>
+ *       <td>{@link io.loopbridge.tck.RxBridgeFlowableTckTest}</td>
+ *       <td>{@link io.loopbridge.tck.RxBridgeFlowableFlowTckTest}</td></tr>
+ *   <tr><td>{@code RxBridge.single(loop, coroutine).toFlowable()}</td>
+ *       <td>{@link io.loopbridge.tck.RxBridgeSingleTckTest}</td>
+ *       <td>{@link io.loopbridge.tck.RxBridgeSingleFlowTckTest}</td></tr>
+ *   <tr><td>{@code RxBridge.maybe(loop, coroutine).toFlowable()}</td>
+ *       <td>{@link io.loopbridge.tck.RxBridgeMaybeTckTest}</td>
+ *       <td>{@link io.loopbridge.tck.RxBridgeMaybeFlowTckTest}</td></tr>
+ *   <tr><td>{@code RxBridge.toSingle(awaitable).toFlowable()}</td>
+ *       <td>{@link io.loopbridge.tck.RxBridgeToSingleTckTest}</td>
+ *       <td>{@link io.loopbridge.tck.RxBridgeToSingleFlowTckTest}</td></tr>
+ *   <tr><td>{@code Flowable.range(...).compose(RxBridge.mapAsync(loop, concurrency, fn))}</td>
+ *       <td>{@link io.loopbridge.tck.RxBridgeMapAsyncTckTest}</td>
+ *       <td>{@link io.loopbridge.tck.RxBridgeMapAsyncFlowTckTest}</td></tr>
  *   <tr><td>{@code LoopSubscriber} (whitebox)</td>
  *       <td>{@link io.loopbridge.tck.LoopSubscriberWhiteboxTckTest}</td>
  *       <td>{@link io.loopbridge.tck.LoopSubscriberWhiteboxFlowTckTest}</td></tr>

@@ -1,0 +1,324 @@
+package io.loopbridge.bench;
+
+import io.loopbridge.Async;
+import io.loopbridge.future.LoopFuture;
+import io.loopbridge.io.Server;
+import io.loopbridge.io.StreamReader;
+import io.loopbridge.io.StreamWriter;
+import io.loopbridge.io.Streams;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.task.CoroutineEngine;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The line-echo servers of the {@code echo_roundtrips_vs_*} comparisons, all on 127.0.0.1 with a
+ * port the system picks, and the process of the load client ({@link EchoClient}) that measures
+ * them.
+ */
+final class EchoServers {
+    static final String HOST = "127.0.0.1";
+
+    private EchoServers() {}
+
+    /** A running echo server. */
+    interface EchoServer extends AutoCloseable {
+        int port();
+
+        /** Stops the server and its connections; bounded in time. */
+        @Override
+        void close();
+    }
+
+    /**
+     * The handler of our server: asyncio's streams echo, line by line, until the client closes.
+     * {@code python/echo_server.py} has the same loop.
+     */
+    static void echo(StreamReader reader, StreamWriter writer) throws IOException {
+        try {
+            byte[] line;
+            while ((line = reader.readline()).length > 0) {
+                writer.write(line);
+                writer.drain();
+            }
+        } finally {
+            writer.close();
+        }
+    }
+
+    /**
+     * {@code Streams.startServer(EchoServers::echo, "127.0.0.1", 0)} in a task of one event loop on
+     * a platform thread of the bench JVM: one loop does the accepting and all the I/O, as one asyncio
+     * loop does.
+     */
+    static final class Loopbridge implements EchoServer {
+        private final Thread thread;
+        private final int port;
+        private volatile EventLoop loop;
+        private volatile LoopFuture<Void> stop;
+
+        Loopbridge(CoroutineEngine engine) throws IOException {
+            CompletableFuture<Integer> bound = new CompletableFuture<>();
+            thread = new Thread(() -> {
+                EventLoop l = new EventLoop(engine);
+                loop = l;
+                try {
+                    l.runUntilComplete(l.createTask(() -> {
+                        stop = Async.loop().createFuture();
+                        Server server = Streams.startServer(EchoServers::echo, HOST, 0);
+                        bound.complete(server.sockets().get(0).getPort());
+                        try {
+                            Async.await(stop);
+                        } finally {
+                            server.close();
+                            server.closeClients();
+                            Async.waitFor(Async.loop().createTask(() -> {
+                                server.waitClosed();
+                                return null;
+                            }), Duration.ofSeconds(5));
+                        }
+                        return null;
+                    }, "echo-server"));
+                } catch (Throwable e) {
+                    bound.completeExceptionally(e);
+                } finally {
+                    l.close();
+                }
+            }, "bench-echo-loopbridge");
+            thread.setDaemon(true);
+            thread.start();
+            port = awaitPort(bound, "the loopbridge echo server");
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public void close() {
+            EventLoop l = loop;
+            if (l != null && !l.isClosed()) {
+                try {
+                    l.callSoonThreadsafe(() -> {
+                        if (stop != null && !stop.isDone()) {
+                            stop.setResult(null);
+                        }
+                    });
+                } catch (RuntimeException closedMeanwhile) {
+                    // the loop ended on its own
+                }
+            }
+            join(thread);
+        }
+    }
+
+    /**
+     * A plain Netty echo server: {@link LineBasedFrameDecoder} (64 KiB limit, as our readline's,
+     * newline kept) and a handler that writes each line back, flushing when a read batch is done
+     * (Netty's own echo example does the same). NIO transport, one event-loop thread for accepting
+     * and all I/O by default, as our server has one loop; {@code -Dbench.echo.nettyThreads=N} for
+     * more.
+     */
+    static final class Netty implements EchoServer {
+        private final EventLoopGroup group;
+        private final Channel listener;
+        private final int port;
+
+        Netty(int threads) throws IOException {
+            group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+            try {
+                ServerBootstrap b = new ServerBootstrap()
+                        .group(group)
+                        .channel(NioServerSocketChannel.class)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel ch) {
+                                ch.pipeline().addLast(new LineBasedFrameDecoder(StreamReader.DEFAULT_LIMIT, false, false),
+                                        NettyEcho.INSTANCE);
+                            }
+                        });
+                listener = b.bind(HOST, 0).syncUninterruptibly().channel();
+                port = ((InetSocketAddress) listener.localAddress()).getPort();
+            } catch (RuntimeException e) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                throw new IOException("the Netty echo server did not start", e);
+            }
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public void close() {
+            try {
+                listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            } finally {
+                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @ChannelHandler.Sharable
+    static final class NettyEcho extends ChannelInboundHandlerAdapter {
+        static final NettyEcho INSTANCE = new NettyEcho();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /** {@code python/echo_server.py} in a process of its own. */
+    static final class Python implements EchoServer {
+        private final PythonPeer peer;
+        private final int port;
+
+        Python(PythonPeer.Loop loop) throws IOException {
+            peer = PythonPeer.start("echo_server.py", loop);
+            try {
+                port = Integer.parseInt(peer.ask("port"));
+            } catch (IOException | RuntimeException e) {
+                peer.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public void close() {
+            peer.close();
+        }
+    }
+
+    /**
+     * The load client, {@link EchoClient}{@code --serve}, in a JVM of its own (same {@code java}
+     * and class path as the bench; {@code -Dbench.echo.clientJavaOpts} replaces its JVM options).
+     */
+    static final class ClientProcess implements AutoCloseable {
+        static final String DEFAULT_OPTS = "-Xms128m -Xmx128m -XX:+UseSerialGC -XX:+AlwaysPreTouch";
+
+        private final Process process;
+        private final BufferedReader out;
+        private final Writer in;
+
+        ClientProcess() throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            String opts = System.getProperty("bench.echo.clientJavaOpts", DEFAULT_OPTS).trim();
+            if (!opts.isEmpty()) {
+                cmd.addAll(Arrays.asList(opts.split("\\s+")));
+            }
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EchoClient.class.getName(), "--serve"));
+            process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            String first = out.readLine();
+            if (!"ready".equals(first)) {
+                close();
+                throw new IOException("the echo client process did not start: " + first);
+            }
+        }
+
+        /** One run against {@code port}; ns per round trip. */
+        double run(int port, int clients, int roundTrips, long timeoutMillis) throws IOException {
+            in.write("run " + port + " " + clients + " " + roundTrips + " " + timeoutMillis + "\n");
+            in.flush();
+            String line = out.readLine();
+            if (line == null) {
+                throw new IOException("the echo client process exited; see its stderr above");
+            }
+            try {
+                return Double.parseDouble(line.strip());
+            } catch (NumberFormatException e) {
+                throw new IOException("the echo client answered: " + line);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.write("quit\n");
+                in.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static int awaitPort(CompletableFuture<Integer> bound, String what) throws IOException {
+        try {
+            return bound.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException(what + " did not start", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException(what + " did not start within 30 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting " + what);
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(15));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            System.err.println("[bench] " + t.getName() + " did not stop within 15 s");
+        }
+    }
+}
