@@ -794,7 +794,7 @@ class ReactorBridgeTest {
     /** What fails once the subscriber has left is Reactor's dropped error, not the loop's to report. */
     @Nested
     class DroppedErrors {
-        final List<Throwable> dropped = Collections.synchronizedList(new ArrayList<>());
+        final List<Throwable> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @AllEngines
         void aMonoCoroutineFailingAfterTheCancelGoesToOnErrorDropped(CoroutineEngine engine) {

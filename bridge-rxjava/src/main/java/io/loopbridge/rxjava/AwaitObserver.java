@@ -54,6 +54,13 @@ final class AwaitObserver<T> implements SingleObserver<T>, MaybeObserver<T>, Com
     private Throwable error;
     /** Created only if the coroutine has to wait. */
     private volatile LoopFuture<Void> waiter;
+    /** The awaiting coroutine's thread, and whether it is inside subscribe: signals made there cannot race. */
+    private final Thread caller = Thread.currentThread();
+    boolean subscribing;
+
+    private boolean onCallerDuringSubscribe() {
+        return Thread.currentThread() == caller && subscribing;
+    }
 
     AwaitObserver(String what) {
         EventLoop l = EventLoop.running();
@@ -108,6 +115,14 @@ final class AwaitObserver<T> implements SingleObserver<T>, MaybeObserver<T>, Com
 
     @Override
     public void onSubscribe(Disposable d) {
+        if (onCallerDuringSubscribe()) {
+            if (upstream == null) {
+                UPSTREAM.setRelease(this, d);
+            } else {
+                d.dispose();
+            }
+            return;
+        }
         if (!UPSTREAM.compareAndSet(this, null, d)) {
             d.dispose(); // the coroutine gave up before the source called in
         }
@@ -134,6 +149,13 @@ final class AwaitObserver<T> implements SingleObserver<T>, MaybeObserver<T>, Com
 
     /** {@code false} if the coroutine has left. */
     private boolean finish() {
+        if (onCallerDuringSubscribe()) {
+            if (state != WAITING) {
+                return false;
+            }
+            STATE.setRelease(this, DONE);
+            return true;
+        }
         if (!STATE.compareAndSet(this, WAITING, DONE)) {
             return false;
         }

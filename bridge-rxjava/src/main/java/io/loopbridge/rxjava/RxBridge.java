@@ -207,7 +207,12 @@ public final class RxBridge {
     public static <T> T await(Single<T> single) {
         Objects.requireNonNull(single, "single is null");
         AwaitObserver<T> o = new AwaitObserver<>("RxBridge.await(Single)");
-        single.subscribe(o);
+        o.subscribing = true;
+        try {
+            single.subscribe(o);
+        } finally {
+            o.subscribing = false;
+        }
         return o.result();
     }
 
@@ -215,7 +220,12 @@ public final class RxBridge {
     public static <T> T await(Maybe<T> maybe) {
         Objects.requireNonNull(maybe, "maybe is null");
         AwaitObserver<T> o = new AwaitObserver<>("RxBridge.await(Maybe)");
-        maybe.subscribe(o);
+        o.subscribing = true;
+        try {
+            maybe.subscribe(o);
+        } finally {
+            o.subscribing = false;
+        }
         return o.result();
     }
 
@@ -223,7 +233,12 @@ public final class RxBridge {
     public static void await(Completable completable) {
         Objects.requireNonNull(completable, "completable is null");
         AwaitObserver<Void> o = new AwaitObserver<>("RxBridge.await(Completable)");
-        completable.subscribe(o);
+        o.subscribing = true;
+        try {
+            completable.subscribe(o);
+        } finally {
+            o.subscribing = false;
+        }
         o.result();
     }
 

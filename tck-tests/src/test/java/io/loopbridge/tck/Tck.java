@@ -34,7 +34,7 @@ import org.reactivestreams.tck.TestEnvironment;
  */
 final class Tck {
     /** Positive waits ("the element must arrive within"): a pass costs nothing, so be generous. */
-    static final long TIMEOUT_MILLIS = Long.getLong("loopbridge.tck.timeoutMillis", 300);
+    static final long TIMEOUT_MILLIS = Long.getLong("loopbridge.tck.timeoutMillis", 1000);
     /** Negative waits ("nothing more may arrive within"): every such check pays it in full. */
     static final long NO_SIGNALS_MILLIS = Long.getLong("loopbridge.tck.noSignalsMillis", 50);
     /**
