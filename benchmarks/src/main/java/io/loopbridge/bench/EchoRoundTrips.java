@@ -13,7 +13,7 @@ import java.util.Locale;
  * ({@link EchoClient}, one NIO thread in a JVM of its own, kept for the whole comparison).
  *
  * <p>A round is a fixed workload, whatever {@code --round-ms}: {@value #CLIENTS} concurrent clients
- * × {@value #ROUND_TRIPS} line round trips each ({@code --round-ms} is ignored; {@code
+ * × 2 000 line round trips each ({@code --round-ms} is ignored; {@code
  * -Dbench.echo.roundTrips=N} changes the count). Its figure is ns per round trip, so the {@code
  * RATIO} is round trips/s ours ÷ the peer's. Our server runs on the default coroutine engine
  * ({@code -Dloopbridge.engine} to choose another).
@@ -25,8 +25,10 @@ import java.util.Locale;
 final class EchoRoundTrips implements Comparison {
     static final int CLIENTS = 50;
     static final int ROUND_TRIPS = Integer.getInteger("bench.echo.roundTrips", 2_000);
-    /** Bounds one round: the slowest peer here (asyncio) needs a few seconds. */
+    /** Bounds one round: the slowest peer here (asyncio) needs about 1.5 s. */
     static final long ROUND_TIMEOUT_MS = 60_000;
+    /** Unmeasured runs against a JVM peer in {@link #setUp}, for its JIT. */
+    static final int PEER_WARMUP_RUNS = 3;
 
     enum Peer {
         ASYNCIO("asyncio"),
@@ -45,10 +47,13 @@ final class EchoRoundTrips implements Comparison {
     private EchoServers.ClientProcess client;
     private EchoServers.EchoServer ours;
     private EchoServers.EchoServer theirs;
-    /** Our figure of the round in progress, and the per-round pairs (see {@link #peerNanosPerOp}). */
-    private double lastOurs = Double.NaN;
+    /**
+     * Our figures of the round in progress, and per round {ours, peer} figures (see {@link
+     * #peerNanosPerOp}); a figure is {ns, server process CPU ns, client CPU ns} per round trip.
+     */
+    private double[] lastOurs;
     private int peerCalls;
-    private final List<double[]> rounds = new ArrayList<>();
+    private final List<double[][]> rounds = new ArrayList<>();
 
     EchoRoundTrips(Peer peer) {
         this.peer = peer;
@@ -87,12 +92,27 @@ final class EchoRoundTrips implements Comparison {
             case UVLOOP -> new EchoServers.Python(PythonPeer.Loop.UVLOOP);
             case NETTY -> new EchoServers.Netty(Integer.getInteger("bench.echo.nettyThreads", 1));
         };
+        if (peer == Peer.NETTY) {
+            // Netty's pipeline needs the JIT as ours does: without this its first rounds are still
+            // warming up (the bench gives the peer one unmeasured round only).
+            for (int i = 0; i < PEER_WARMUP_RUNS; i++) {
+                client.run(theirs.port(), CLIENTS, ROUND_TRIPS, ROUND_TIMEOUT_MS);
+            }
+        }
     }
 
     @Override
     public double oursNanosPerOp(long millis) throws Exception {
-        lastOurs = client.run(ours.port(), CLIENTS, ROUND_TRIPS, ROUND_TIMEOUT_MS);
-        return lastOurs;
+        lastOurs = measure(ours);
+        return lastOurs[0];
+    }
+
+    /** One round against {@code server}: {ns, server process CPU ns, client CPU ns} per round trip. */
+    private double[] measure(EchoServers.EchoServer server) throws Exception {
+        server.markCpu();
+        double[] r = client.run(server.port(), CLIENTS, ROUND_TRIPS, ROUND_TIMEOUT_MS);
+        long cpu = server.cpuNanosSinceMark();
+        return new double[] {r[0], cpu / ((double) CLIENTS * ROUND_TRIPS), r[1]};
     }
 
     /**
@@ -101,23 +121,41 @@ final class EchoRoundTrips implements Comparison {
      */
     @Override
     public double peerNanosPerOp(long millis) throws Exception {
-        double ns = client.run(theirs.port(), CLIENTS, ROUND_TRIPS, ROUND_TIMEOUT_MS);
-        if (peerCalls++ > 0) {
-            rounds.add(new double[] {lastOurs, ns});
+        double[] r = measure(theirs);
+        if (peerCalls++ > 0 && lastOurs != null) {
+            rounds.add(new double[][] {lastOurs, r});
         }
-        return ns;
+        return r[0];
     }
 
     @Override
     public List<String> extraLines() {
         List<String> lines = new ArrayList<>();
         if (!rounds.isEmpty()) {
-            double[] o = rounds.stream().mapToDouble(r -> 1e9 / r[0]).toArray();
-            double[] p = rounds.stream().mapToDouble(r -> 1e9 / r[1]).toArray();
-            lines.add(String.format(Locale.ROOT, "ABS %s.loopbridge_rate %.0f roundtrips/s (median; engine %s)",
-                    name(), Bench.median(o), engine.name().toLowerCase(Locale.ROOT)));
-            lines.add(String.format(Locale.ROOT, "ABS %s.%s_rate %.0f roundtrips/s (median)",
-                    name(), peer.label, Bench.median(p)));
+            String[] who = {"loopbridge", peer.label};
+            for (int side = 0; side < 2; side++) {
+                int s = side;
+                lines.add(String.format(Locale.ROOT, "ABS %s.%s_rate %.0f roundtrips/s (median%s)",
+                        name(), who[s], Bench.median(column(r -> 1e9 / r[s][0])),
+                        s == 0 ? "; engine " + engine.name().toLowerCase(Locale.ROOT) : ""));
+            }
+            for (int side = 0; side < 2; side++) {
+                int s = side;
+                lines.add(String.format(Locale.ROOT,
+                        "ABS %s.%s_server_cpu %.0f ns/roundtrip (CPU time of the server's whole process per round trip, "
+                                + "all its threads, median)",
+                        name(), who[s], Bench.median(column(r -> r[s][1]))));
+            }
+            lines.add(String.format(Locale.ROOT,
+                    "ABS %s.server_cpu_ratio %s (%s server CPU per round trip ÷ ours, median of rounds: efficiency "
+                            + "whatever the client gets of the CPU)",
+                    name(), Bench.fmt(Bench.median(column(r -> r[1][1] / r[0][1]))), peer.label));
+            for (int side = 0; side < 2; side++) {
+                int s = side;
+                lines.add(String.format(Locale.ROOT,
+                        "ABS %s.%s_client_cpu %.0f ns/roundtrip (CPU time of the load client per round trip, median)",
+                        name(), who[s], Bench.median(column(r -> r[s][2]))));
+            }
         }
         int cpus = Runtime.getRuntime().availableProcessors();
         String servers = switch (peer) {
@@ -131,6 +169,10 @@ final class EchoRoundTrips implements Comparison {
                 name(), cpus, CLIENTS, ROUND_TRIPS, EchoClient.LINE.length, servers,
                 cpus <= 2 ? "; with " + cpus + " cpus client and server compete for CPU, which lowers both figures" : ""));
         return lines;
+    }
+
+    private double[] column(java.util.function.ToDoubleFunction<double[][]> f) {
+        return rounds.stream().mapToDouble(f).toArray();
     }
 
     @Override

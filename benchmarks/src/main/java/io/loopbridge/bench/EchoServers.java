@@ -26,13 +26,18 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +56,16 @@ final class EchoServers {
     /** A running echo server. */
     interface EchoServer extends AutoCloseable {
         int port();
+
+        /** Starts a CPU-time measurement of the process the server runs in (see {@link #cpuNanosSinceMark}). */
+        void markCpu() throws IOException;
+
+        /**
+         * CPU time used since {@link #markCpu} by the whole process the server runs in (all its
+         * threads: JIT and GC included; for a server in the bench JVM, the bench's idle threads too),
+         * in ns.
+         */
+        long cpuNanosSinceMark() throws IOException;
 
         /** Stops the server and its connections; bounded in time. */
         @Override
@@ -79,6 +94,7 @@ final class EchoServers {
      * loop does.
      */
     static final class Loopbridge implements EchoServer {
+        private final JvmCpu cpu = new JvmCpu();
         private final Thread thread;
         private final int port;
         private volatile EventLoop loop;
@@ -123,6 +139,16 @@ final class EchoServers {
         }
 
         @Override
+        public void markCpu() {
+            cpu.mark();
+        }
+
+        @Override
+        public long cpuNanosSinceMark() {
+            return cpu.nanosSinceMark();
+        }
+
+        @Override
         public void close() {
             EventLoop l = loop;
             if (l != null && !l.isClosed()) {
@@ -148,6 +174,7 @@ final class EchoServers {
      * more.
      */
     static final class Netty implements EchoServer {
+        private final JvmCpu cpu = new JvmCpu();
         private final EventLoopGroup group;
         private final Channel listener;
         private final int port;
@@ -177,6 +204,16 @@ final class EchoServers {
         @Override
         public int port() {
             return port;
+        }
+
+        @Override
+        public void markCpu() {
+            cpu.mark();
+        }
+
+        @Override
+        public long cpuNanosSinceMark() {
+            return cpu.nanosSinceMark();
         }
 
         @Override
@@ -213,6 +250,7 @@ final class EchoServers {
     static final class Python implements EchoServer {
         private final PythonPeer peer;
         private final int port;
+        private long marked;
 
         Python(PythonPeer.Loop loop) throws IOException {
             peer = PythonPeer.start("echo_server.py", loop);
@@ -227,6 +265,26 @@ final class EchoServers {
         @Override
         public int port() {
             return port;
+        }
+
+        @Override
+        public void markCpu() throws IOException {
+            marked = cpuNanos();
+        }
+
+        @Override
+        public long cpuNanosSinceMark() throws IOException {
+            return cpuNanos() - marked;
+        }
+
+        /** {@code time.process_time()} of the Python process: all its threads, ns resolution. */
+        private long cpuNanos() throws IOException {
+            String answer = peer.ask("cpu");
+            try {
+                return Math.round(Double.parseDouble(answer) * 1e9);
+            } catch (NumberFormatException e) {
+                throw new IOException("echo_server.py answered '" + answer + "' to 'cpu'");
+            }
         }
 
         @Override
@@ -264,8 +322,8 @@ final class EchoServers {
             }
         }
 
-        /** One run against {@code port}; ns per round trip. */
-        double run(int port, int clients, int roundTrips, long timeoutMillis) throws IOException {
+        /** One run against {@code port}: ns per round trip and the client's CPU ns per round trip. */
+        double[] run(int port, int clients, int roundTrips, long timeoutMillis) throws IOException {
             in.write("run " + port + " " + clients + " " + roundTrips + " " + timeoutMillis + "\n");
             in.flush();
             String line = out.readLine();
@@ -273,8 +331,9 @@ final class EchoServers {
                 throw new IOException("the echo client process exited; see its stderr above");
             }
             try {
-                return Double.parseDouble(line.strip());
-            } catch (NumberFormatException e) {
+                String[] w = line.strip().split(" ");
+                return new double[] {Double.parseDouble(w[0]), Double.parseDouble(w[1])};
+            } catch (RuntimeException e) {
                 throw new IOException("the echo client answered: " + line);
             }
         }
@@ -295,6 +354,62 @@ final class EchoServers {
                 Thread.currentThread().interrupt();
                 process.destroyForcibly();
             }
+        }
+    }
+
+    /**
+     * CPU time of this JVM, all threads (user and system), between {@link #mark} and {@link
+     * #nanosSinceMark}. On Linux from {@code /proc/self/task/<tid>/schedstat} (ns resolution): per
+     * thread, the time since the mark (all of it for a thread started since); a thread that ended
+     * meanwhile loses its share. Elsewhere the {@code OperatingSystemMXBean}'s process CPU time
+     * (10 ms resolution on Linux, hence not used there).
+     */
+    static final class JvmCpu {
+        private static final Path TASKS = Path.of("/proc/self/task");
+        private Map<String, Long> marked = Map.of();
+        private long markedTotal;
+
+        void mark() {
+            marked = perThread();
+            markedTotal = processTotal();
+        }
+
+        long nanosSinceMark() {
+            Map<String, Long> now = perThread();
+            if (now.isEmpty() || marked.isEmpty()) {
+                return processTotal() - markedTotal;
+            }
+            long sum = 0;
+            for (Map.Entry<String, Long> e : now.entrySet()) {
+                sum += Math.max(0, e.getValue() - marked.getOrDefault(e.getKey(), 0L));
+            }
+            return sum;
+        }
+
+        private static long processTotal() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
+
+        /** Thread id → ns on CPU; empty when /proc is not there. */
+        private static Map<String, Long> perThread() {
+            Map<String, Long> m = new HashMap<>();
+            if (!Files.isDirectory(TASKS)) {
+                return m;
+            }
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(TASKS)) {
+                for (Path t : ds) {
+                    try {
+                        String stat = Files.readString(t.resolve("schedstat"));
+                        m.put(t.getFileName().toString(), Long.parseLong(stat.substring(0, stat.indexOf(' '))));
+                    } catch (IOException | RuntimeException ended) {
+                        // the thread ended while we looked
+                    }
+                }
+            } catch (IOException e) {
+                m.clear();
+            }
+            return m;
         }
     }
 
