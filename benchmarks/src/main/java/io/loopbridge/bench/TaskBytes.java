@@ -43,7 +43,7 @@ final class TaskBytes implements Report {
     /** Measured runs; one on the threads engine, whose heap figure holds no stacks and barely moves. */
     static final int RUNS = 3;
     /** Unmeasured passes of N/5 tasks before the runs. */
-    static final int WARMUP_PASSES = 2;
+    static final int WARMUP_PASSES = 3;
 
     private final CoroutineEngine engine;
     private final int tasks;
@@ -73,8 +73,8 @@ final class TaskBytes implements Report {
         // is in an application that has been running for a while (the C2 compiles of the parking
         // path can take more than one pass on a busy machine).
         for (int w = 0; w < WARMUP_PASSES; w++) {
-            System.err.printf(Locale.ROOT, "[bench] %s warm-up %d/%d (%d tasks)%n", name(), w + 1, WARMUP_PASSES, tasks / 5);
-            Async.run(engine, () -> measure(tasks / 5, null));
+            System.err.printf(Locale.ROOT, "[bench] %s warm-up %d/%d (%d tasks)%n", name(), w + 1, WARMUP_PASSES, tasks / 2);
+            Async.run(engine, () -> measure(tasks / 2, null));
         }
         double[] heap = new double[runs];
         double[] rss = new double[runs];
