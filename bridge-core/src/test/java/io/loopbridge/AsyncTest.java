@@ -1,6 +1,7 @@
 package io.loopbridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,10 +9,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.loop.TestEventLoop;
 import io.loopbridge.task.Coroutine;
 import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.task.Task;
 import io.loopbridge.testing.AllEngines;
+import io.loopbridge.testing.VirtualTime;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +25,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,6 +36,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The {@link Async} facade, read like the asyncio documentation: {@code run}, {@code await},
  * {@code sleep}, {@code gather}, {@code toThread}, and the programs of seed 003 (chained coroutines,
  * three factorial tasks). Every test runs on each coroutine engine the JVM offers.
+ *
+ * <p>Most tests run on real time; one whose outcome depends on which of several sleeps ends first
+ * runs on virtual time ({@link VirtualTime}), where they end in the order of their deadlines however
+ * loaded the machine is.
  */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
 class AsyncTest {
@@ -144,6 +153,155 @@ class AsyncTest {
             assertThatNullPointerException()
                     .isThrownBy(() -> Async.run(CoroutineEngine.THREADS, null))
                     .withMessageContaining("main");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> Async.run(TestEventLoop::new, null))
+                    .withMessageContaining("main");
+        }
+    }
+
+    /** {@code Async.run(loopFactory, main)}: Python 3.12's {@code asyncio.run(main, loop_factory=...)}. */
+    @Nested
+    class RunWithALoopFactory {
+
+        @AllEngines
+        void mainRunsOnTheLoopTheFactoryMakesHereOnVirtualTime(CoroutineEngine engine) {
+            List<EventLoop> made = new ArrayList<>();
+            long start = System.nanoTime();
+
+            Duration slept = Async.run(() -> {
+                TestEventLoop loop = new TestEventLoop(engine);
+                made.add(loop);
+                return loop;
+            }, () -> {
+                assertThat(Async.loop()).isSameAs(made.get(0));
+                long before = Async.loop().time();
+                Async.sleep(Duration.ofHours(1));
+                return Duration.ofNanos(Async.loop().time() - before);
+            });
+
+            assertThat(made).as("the factory is called once").hasSize(1);
+            assertThat(made.get(0).engine()).isEqualTo(engine);
+            assertThat(slept).as("the loop's clock").isEqualTo(Duration.ofHours(1));
+            // an hour on real time; PROMPTLY leaves room for a loaded machine
+            assertThat(since(start)).as("wall time of an hour of virtual time").isLessThan(PROMPTLY);
+        }
+
+        @AllEngines
+        void theTasksLeftBehindAreCancelledThenTheLoopIsClosed(CoroutineEngine engine) {
+            AtomicReference<TestEventLoop> loop = new AtomicReference<>();
+            AtomicReference<Task<?>> leftover = new AtomicReference<>();
+
+            String result = Async.run(() -> {
+                loop.set(new TestEventLoop(engine));
+                return loop.get();
+            }, () -> {
+                leftover.set(Async.createTask(() -> {
+                    events.add("leftover sleeps");
+                    try {
+                        Async.sleep(FOREVER);
+                        events.add("leftover woke up");
+                    } catch (CancellationException e) {
+                        events.add("leftover cancelled");
+                        throw e;
+                    } finally {
+                        events.add("leftover finally at " + Duration.ofNanos(Async.loop().time()));
+                    }
+                    return null;
+                }));
+                Async.sleep(STEP); // the leftover reaches its sleep
+                events.add("main returns");
+                return "done";
+            });
+
+            assertThat(result).isEqualTo("done");
+            // cancelled at shutdown, at once: the clock did not jump to the leftover's timer
+            assertThat(events).containsExactly(
+                    "leftover sleeps", "main returns", "leftover cancelled", "leftover finally at " + STEP);
+            assertThat(leftover.get().isCancelled()).isTrue();
+            assertThat(loop.get().isClosed()).isTrue();
+        }
+
+        @AllEngines
+        void theLoopIsClosedWhenMainFailsToo(CoroutineEngine engine) {
+            AtomicReference<TestEventLoop> loop = new AtomicReference<>();
+            IllegalStateException boom = new IllegalStateException("boom");
+
+            Throwable thrown = catchThrowable(() -> Async.run(() -> {
+                loop.set(new TestEventLoop(engine));
+                return loop.get();
+            }, () -> {
+                Async.sleep(STEP);
+                throw boom;
+            }));
+
+            assertThat(thrown).isSameAs(boom);
+            assertThat(loop.get().isClosed()).isTrue();
+        }
+
+        @Test
+        void aNullFactoryOrAFactoryReturningNullIsRejected() {
+            assertThatNullPointerException()
+                    .isThrownBy(() -> Async.run((Supplier<EventLoop>) null, () -> 1))
+                    .withMessageContaining("loopFactory");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> Async.run(() -> null, () -> 1))
+                    .withMessage("loopFactory returned null");
+        }
+
+        @Test
+        void aClosedLoopIsRejectedAndMainNeverRuns() {
+            EventLoop closed = new TestEventLoop();
+            closed.close();
+
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> Async.run(() -> closed, () -> {
+                        events.add("main runs");
+                        return 1;
+                    }))
+                    .withMessageContaining("loopFactory must return a new loop")
+                    .withMessageContaining("closed");
+            assertThat(events).isEmpty();
+        }
+
+        @Test
+        void aLoopRunningOnAnotherThreadIsRejectedAndLeftRunning() throws InterruptedException {
+            EventLoop running = new EventLoop();
+            CountDownLatch started = new CountDownLatch(1);
+            running.callSoon(started::countDown);
+            Thread other = new Thread(running::runForever, "runs-the-other-loop");
+            other.start();
+            try {
+                assertThat(started.await(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+                assertThatIllegalArgumentException()
+                        .isThrownBy(() -> Async.run(() -> running, () -> {
+                            events.add("main runs");
+                            return 1;
+                        }))
+                        .withMessageContaining("loopFactory must return a new loop")
+                        .withMessageContaining("running");
+                assertThat(events).isEmpty();
+                assertThat(running.isRunning()).isTrue();
+                assertThat(running.isClosed()).as("Async.run closes only a loop it took").isFalse();
+            } finally {
+                running.callSoonThreadsafe(running::stop);
+                other.join(PROMPTLY.toMillis());
+                running.close();
+            }
+            assertThat(other.isAlive()).isFalse();
+        }
+
+        @AllEngines
+        void insideARunningLoopItIsRefusedBeforeTheFactoryIsCalled(CoroutineEngine engine) {
+            AtomicInteger calls = new AtomicInteger();
+
+            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> Async.run(() -> {
+                calls.incrementAndGet();
+                return new TestEventLoop(engine);
+            }, () -> 1)));
+
+            assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessageContaining("running event loop");
+            assertThat(calls).hasValue(0);
         }
     }
 
@@ -475,10 +633,14 @@ class AsyncTest {
 
         @AllEngines
         void resultsComeInArgumentOrderWhateverTheCompletionOrder(CoroutineEngine engine) {
-            List<String> results = Async.run(engine, () -> Async.await(Async.gather(
-                    Async.createTask(after(Duration.ofMillis(90), "slow")),
-                    Async.createTask(after(Duration.ofMillis(10), "fast")),
-                    Async.createTask(after(Duration.ofMillis(50), "medium")))));
+            List<String> results = VirtualTime.run(engine, () -> {
+                List<String> r = Async.await(Async.gather(
+                        Async.createTask(after(Duration.ofMillis(90), "slow")),
+                        Async.createTask(after(Duration.ofMillis(10), "fast")),
+                        Async.createTask(after(Duration.ofMillis(50), "medium"))));
+                assertThat(VirtualTime.now()).as("gather waited for the slowest").isEqualTo(Duration.ofMillis(90));
+                return r;
+            });
 
             assertThat(events).containsExactly("fast done", "medium done", "slow done");
             assertThat(results).containsExactly("slow", "fast", "medium");

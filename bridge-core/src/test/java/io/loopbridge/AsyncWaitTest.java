@@ -12,6 +12,7 @@ import io.loopbridge.task.ReturnWhen;
 import io.loopbridge.task.Task;
 import io.loopbridge.task.WaitResult;
 import io.loopbridge.testing.AllEngines;
+import io.loopbridge.testing.VirtualTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,14 +26,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * {@code Async.wait}, {@code Async.asCompleted} and {@code Async.gather} over coroutines, read like
  * asyncio's documentation of {@code wait}, {@code as_completed} and {@code gather}. Tasks that
- * must stay pending wait on a gate the test opens, so no outcome depends on timer races. Every
- * test runs on each coroutine engine the JVM offers.
+ * must stay pending wait on a gate the test opens. A test whose outcome depends on which of two
+ * sleeps or deadlines ends first runs on virtual time ({@link VirtualTime}), where they end in the
+ * order of their deadlines however loaded the machine is. Every test runs on each coroutine engine
+ * the JVM offers.
  */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a lost wake-up fails instead of hanging
 class AsyncWaitTest {
     static final Duration STEP = Duration.ofMillis(10);
-    /** A deadline that a task finishing after {@link #STEP} meets even on a slow, cold JVM. */
+    /** A deadline that a task finishing after {@link #STEP} meets. */
     static final Duration DEADLINE = Duration.ofMillis(200);
 
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
@@ -90,14 +93,14 @@ class AsyncWaitTest {
 
         @AllEngines
         void firstExceptionReturnsAtTheFirstFailureWithoutThrowingIt(CoroutineEngine engine) {
-            Async.run(engine, () -> {
+            VirtualTime.run(engine, () -> {
                 LoopFuture<Void> gate = Async.loop().createFuture();
                 Task<String> ok = after(STEP, "ok");
                 Task<String> failing = failingAfter(STEP.multipliedBy(5), "failing");
                 Task<String> slow = behind(gate, "slow");
 
                 WaitResult<String> r = Async.wait(List.of(ok, failing, slow), null, ReturnWhen.FIRST_EXCEPTION);
-                events.add("wait returns");
+                events.add("wait returns at " + VirtualTime.now());
 
                 assertThat(r.done()).containsExactly(ok, failing);
                 assertThat(r.pending()).containsExactly(slow);
@@ -107,24 +110,24 @@ class AsyncWaitTest {
                 return null;
             });
 
-            assertThat(events).containsExactly("ok done", "failing fails", "wait returns", "slow done");
+            assertThat(events).containsExactly("ok done", "failing fails", "wait returns at " + STEP.multipliedBy(5), "slow done");
         }
 
         @AllEngines
         void firstExceptionWithoutAnyFailureWaitsForAll(CoroutineEngine engine) {
-            Async.run(engine, () -> {
+            VirtualTime.run(engine, () -> {
                 Task<String> a = after(STEP.multipliedBy(5), "a");
                 Task<String> b = after(STEP, "b");
 
                 WaitResult<String> r = Async.wait(List.of(a, b), null, ReturnWhen.FIRST_EXCEPTION);
-                events.add("wait returns");
+                events.add("wait returns at " + VirtualTime.now());
 
                 assertThat(r.done()).containsExactly(a, b);
                 assertThat(r.pending()).isEmpty();
                 return null;
             });
 
-            assertThat(events).containsExactly("b done", "a done", "wait returns");
+            assertThat(events).containsExactly("b done", "a done", "wait returns at " + STEP.multipliedBy(5));
         }
 
         @AllEngines
@@ -152,13 +155,13 @@ class AsyncWaitTest {
 
         @AllEngines
         void aTimeoutReturnsWhatIsDoneAndCancelsNothing(CoroutineEngine engine) {
-            Async.run(engine, () -> {
+            VirtualTime.run(engine, () -> {
                 LoopFuture<Void> gate = Async.loop().createFuture();
                 Task<String> fast = after(STEP, "fast");
                 Task<String> slow = behind(gate, "slow");
 
                 WaitResult<String> r = Async.wait(List.of(fast, slow), DEADLINE, ReturnWhen.ALL_COMPLETED);
-                events.add("wait times out");
+                events.add("wait times out at " + VirtualTime.now());
 
                 assertThat(r.done()).containsExactly(fast);
                 assertThat(r.pending()).containsExactly(slow);
@@ -168,7 +171,7 @@ class AsyncWaitTest {
                 return null;
             });
 
-            assertThat(events).containsExactly("fast done", "wait times out", "slow done");
+            assertThat(events).containsExactly("fast done", "wait times out at " + DEADLINE, "slow done");
         }
 
         @AllEngines
@@ -223,7 +226,7 @@ class AsyncWaitTest {
 
         @AllEngines
         void yieldsTheOutcomesInTheOrderTheyComplete(CoroutineEngine engine) {
-            Async.run(engine, () -> {
+            VirtualTime.run(engine, () -> {
                 Task<String> a = after(STEP.multipliedBy(9), "a");
                 Task<String> b = failingAfter(STEP, "b");
                 Task<String> c = after(STEP.multipliedBy(5), "c");
@@ -243,7 +246,7 @@ class AsyncWaitTest {
 
         @AllEngines
         void aTimeoutFailsTheRemainingSlotsAndCancelsNothing(CoroutineEngine engine) {
-            Async.run(engine, () -> {
+            VirtualTime.run(engine, () -> {
                 LoopFuture<Void> gate = Async.loop().createFuture();
                 Task<String> fast = after(STEP, "fast");
                 Task<String> slow = behind(gate, "slow");
@@ -252,7 +255,7 @@ class AsyncWaitTest {
                 assertThat(slots).hasSize(2);
                 events.add("got " + Async.await(slots.get(0)));
                 Throwable thrown = catchThrowable(() -> Async.await(slots.get(1)));
-                events.add("second slot: " + thrown.getClass().getSimpleName());
+                events.add("second slot: " + thrown.getClass().getSimpleName() + " at " + VirtualTime.now());
 
                 assertThat(slow.isDone()).isFalse();
                 gate.setResult(null);
@@ -260,7 +263,8 @@ class AsyncWaitTest {
                 return null;
             });
 
-            assertThat(events).containsExactly("fast done", "got fast", "second slot: AsyncTimeoutException", "slow done");
+            assertThat(events).containsExactly(
+                    "fast done", "got fast", "second slot: AsyncTimeoutException at " + DEADLINE, "slow done");
         }
 
         @AllEngines
@@ -289,7 +293,7 @@ class AsyncWaitTest {
 
         @AllEngines
         void runsTheCoroutinesAsTasksAndReturnsTheResultsInArgumentOrder(CoroutineEngine engine) {
-            List<String> results = Async.run(engine, () -> Async.await(Async.gather(
+            List<String> results = VirtualTime.run(engine, () -> Async.await(Async.gather(
                     () -> {
                         Async.sleep(STEP.multipliedBy(5));
                         events.add("a done");

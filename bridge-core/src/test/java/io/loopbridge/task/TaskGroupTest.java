@@ -9,6 +9,7 @@ import io.loopbridge.Async;
 import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.testing.AllEngines;
+import io.loopbridge.testing.VirtualTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +24,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and {@link TaskGroup#run}), the first failure cancelling the rest, failures reported together in
  * {@link TaskGroupException}, and cancellation from outside. Every test runs on each coroutine
  * engine the JVM offers.
+ *
+ * <p>A test whose outcome depends on which of two sleeps or deadlines ends first runs on virtual
+ * time ({@link VirtualTime}): there a task sleeping {@code 5 * STEP} finishes after one sleeping
+ * {@code STEP} however slowly the machine starts their threads, and the test can check the loop time
+ * at which the group let go.
  */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
 @org.junit.jupiter.api.Timeout(value = 10, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
@@ -78,7 +84,7 @@ class TaskGroupTest {
 
         @AllEngines
         void twoTasksSucceedAndAreDoneAfterTheBlock(CoroutineEngine engine) {
-            String result = Async.run(engine, () -> {
+            String result = VirtualTime.run(engine, () -> {
                 Task<String> a;
                 Task<String> b;
                 try (TaskGroup tg = new TaskGroup()) {
@@ -87,6 +93,7 @@ class TaskGroupTest {
                     events.add("body ends");
                 }
                 events.add("after the group");
+                assertThat(VirtualTime.now()).as("the block waited for the slower task").isEqualTo(STEP.multipliedBy(5));
                 assertThat(a.isDone()).isTrue();
                 assertThat(b.isDone()).isTrue();
                 return a.result() + b.result();
@@ -168,14 +175,18 @@ class TaskGroupTest {
 
         @AllEngines
         void anExceptionOfTheBodyWaitsForTheTasksAndCarriesTheGroupsFailureSuppressed(CoroutineEngine engine) {
-            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> {
-                try (TaskGroup tg = new TaskGroup()) {
-                    tg.createTask(after(STEP, "a"));
-                    tg.createTask(failingAfter(STEP.multipliedBy(5), "b"));
-                    events.add("body throws");
-                    throw new IllegalArgumentException("body");
-                }
-            }));
+            Throwable thrown = VirtualTime.run(engine, () -> {
+                Throwable t = catchThrowable(() -> {
+                    try (TaskGroup tg = new TaskGroup()) {
+                        tg.createTask(after(STEP, "a"));
+                        tg.createTask(failingAfter(STEP.multipliedBy(5), "b"));
+                        events.add("body throws");
+                        throw new IllegalArgumentException("body");
+                    }
+                });
+                assertThat(VirtualTime.now()).as("the body's exception waited for both tasks").isEqualTo(STEP.multipliedBy(5));
+                return t;
+            });
 
             // Java cannot show close() the body's exception: the tasks run on, then the body's
             // exception propagates with the group's failure suppressed.
@@ -323,7 +334,7 @@ class TaskGroupTest {
 
         @AllEngines
         void twoTasksSucceedAndTheBodysValueIsReturned(CoroutineEngine engine) {
-            List<String> results = Async.run(engine, () -> {
+            List<String> results = VirtualTime.run(engine, () -> {
                 List<Task<String>> tasks = new ArrayList<>();
                 String body = TaskGroup.run(tg -> {
                     tasks.add(tg.createTask(after(STEP.multipliedBy(5), "a")));
@@ -332,6 +343,7 @@ class TaskGroupTest {
                     return "body";
                 });
                 events.add("after the group: " + body);
+                assertThat(VirtualTime.now()).as("run() waited for the slower task").isEqualTo(STEP.multipliedBy(5));
                 return List.of(tasks.get(0).result(), tasks.get(1).result());
             });
 
@@ -449,7 +461,7 @@ class TaskGroupTest {
 
         @AllEngines
         void aDeadlineAroundTheGroupSurfacesAsAsyncTimeoutException(CoroutineEngine engine) {
-            boolean expired = Async.run(engine, () -> {
+            boolean expired = VirtualTime.run(engine, () -> {
                 Timeout deadline = Async.timeout(STEP.multipliedBy(2));
                 try (deadline) {
                     TaskGroup.run(tg -> {
@@ -460,6 +472,7 @@ class TaskGroupTest {
                 } catch (AsyncTimeoutException e) {
                     events.add("timed out");
                 }
+                assertThat(VirtualTime.now()).as("the deadline fired on time").isEqualTo(STEP.multipliedBy(2));
                 assertThat(Async.currentTask().cancelling()).isZero();
                 return deadline.expired();
             });
@@ -470,10 +483,14 @@ class TaskGroupTest {
 
         @AllEngines
         void aTimeoutOfTheBodysOwnIsAFailure(CoroutineEngine engine) {
-            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> TaskGroup.run(tg -> {
-                Task<String> slow = tg.createTask(sleeper("slow"));
-                return Async.waitFor(slow, STEP);
-            })));
+            Throwable thrown = VirtualTime.run(engine, () -> {
+                Throwable t = catchThrowable(() -> TaskGroup.run(tg -> {
+                    Task<String> slow = tg.createTask(sleeper("slow"));
+                    return Async.waitFor(slow, STEP);
+                }));
+                assertThat(VirtualTime.now()).as("the body's waitFor timed out on time").isEqualTo(STEP);
+                return t;
+            });
 
             assertThat(thrown).isInstanceOf(TaskGroupException.class);
             assertThat(((TaskGroupException) thrown).getExceptions()).singleElement(THROWABLE)

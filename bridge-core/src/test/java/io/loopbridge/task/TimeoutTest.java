@@ -8,6 +8,7 @@ import io.loopbridge.Async;
 import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.testing.AllEngines;
+import io.loopbridge.testing.VirtualTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,12 +23,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Deadlines: {@code Async.waitFor} (asyncio's {@code wait_for}) and the {@code Async.timeout}
  * try-with-resources block (asyncio's {@code async with timeout()}). Every test runs on each
  * coroutine engine the JVM offers.
+ *
+ * <p>A test that races a deadline against a sleep, or checks when a deadline fires, runs on virtual
+ * time ({@link VirtualTime}): the deadline fires exactly at its loop time, never early and never
+ * late because the machine is busy, and the test asserts that time. The others run on real time.
  */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
 class TimeoutTest {
     static final Duration STEP = Duration.ofMillis(20);
     /** Longer than any test may take: reaching it means the deadline did not fire. */
     static final Duration FOREVER = Duration.ofSeconds(30);
+    /** A deadline that work taking {@link #STEP} meets. */
     static final Duration PROMPTLY = Duration.ofSeconds(5);
 
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
@@ -58,15 +64,19 @@ class TimeoutTest {
 
         @AllEngines
         void returnsTheResultWhenItComesInTime(CoroutineEngine engine) {
-            String result = Async.run(engine, () -> Async.waitFor(Async.createTask(work("inner", STEP)), PROMPTLY));
+            String result = VirtualTime.run(engine, () -> {
+                String r = Async.waitFor(Async.createTask(work("inner", STEP)), PROMPTLY);
+                events.add("waitFor returned at " + VirtualTime.now());
+                return r;
+            });
 
             assertThat(result).isEqualTo("inner result");
-            assertThat(events).containsExactly("inner starts", "inner completes", "inner finally");
+            assertThat(events).containsExactly("inner starts", "inner completes", "inner finally", "waitFor returned at " + STEP);
         }
 
         @AllEngines
         void acceptsACoroutineAndRunsItAsATask(CoroutineEngine engine) {
-            String result = Async.run(engine, () -> Async.waitFor(work("inner", STEP), PROMPTLY));
+            String result = VirtualTime.run(engine, () -> Async.waitFor(work("inner", STEP), PROMPTLY));
 
             assertThat(result).isEqualTo("inner result");
         }
@@ -75,7 +85,7 @@ class TimeoutTest {
         void rethrowsTheFailureOfTheAwaitableWhenItFailsInTime(CoroutineEngine engine) {
             IllegalArgumentException bad = new IllegalArgumentException("bad");
 
-            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> Async.waitFor(() -> {
+            Throwable thrown = VirtualTime.run(engine, () -> catchThrowable(() -> Async.waitFor(() -> {
                 Async.sleep(STEP);
                 throw bad;
             }, PROMPTLY)));
@@ -85,12 +95,10 @@ class TimeoutTest {
 
         @AllEngines
         void onTimeoutTheInnerTaskIsCancelledAndHasFinishedBeforeTheTimeoutIsThrown(CoroutineEngine engine) {
-            long start = System.nanoTime();
-
-            Async.run(engine, () -> {
+            VirtualTime.run(engine, () -> {
                 Task<String> inner = Async.createTask(work("inner", FOREVER));
                 Throwable thrown = catchThrowable(() -> Async.waitFor(inner, STEP));
-                events.add("waitFor threw " + thrown.getClass().getSimpleName());
+                events.add("waitFor threw " + thrown.getClass().getSimpleName() + " at " + VirtualTime.now());
 
                 assertThat(thrown).isInstanceOf(AsyncTimeoutException.class);
                 assertThat(inner.isCancelled()).isTrue();
@@ -99,8 +107,7 @@ class TimeoutTest {
             });
 
             assertThat(events).containsExactly(
-                    "inner starts", "inner cancelled", "inner finally", "waitFor threw AsyncTimeoutException");
-            assertThat(since(start)).isGreaterThanOrEqualTo(STEP).isLessThan(PROMPTLY);
+                    "inner starts", "inner cancelled", "inner finally", "waitFor threw AsyncTimeoutException at " + STEP);
         }
 
         @AllEngines
@@ -190,77 +197,76 @@ class TimeoutTest {
         @AllEngines
         void whenTheDeadlinePassesTheAwaitInTheBlockThrowsAndTheExceptionLeavesTheBlock(CoroutineEngine engine) {
             AtomicReference<Timeout> timeout = new AtomicReference<>();
-            long start = System.nanoTime();
 
-            Async.run(engine, () -> {
+            VirtualTime.run(engine, () -> {
                 try (Timeout t = Async.timeout(STEP)) {
                     timeout.set(t);
                     events.add("block starts");
                     Async.sleep(FOREVER);
                     events.add("block ends");
                 } catch (AsyncTimeoutException e) {
-                    events.add("timed out");
+                    events.add("timed out at " + VirtualTime.now());
                 }
                 events.add("after the block");
                 return null;
             });
 
-            assertThat(events).containsExactly("block starts", "timed out", "after the block");
+            assertThat(events).containsExactly("block starts", "timed out at " + STEP, "after the block");
             assertThat(timeout.get().expired()).isTrue();
-            assertThat(since(start)).isGreaterThanOrEqualTo(STEP).isLessThan(PROMPTLY);
         }
 
         @AllEngines
         void aDeadlineThatIsNotReachedDoesNothing(CoroutineEngine engine) {
             AtomicReference<Timeout> timeout = new AtomicReference<>();
 
-            Async.run(engine, () -> {
+            VirtualTime.run(engine, () -> {
                 try (Timeout t = Async.timeout(PROMPTLY)) {
                     timeout.set(t);
                     Async.sleep(STEP);
-                    events.add("block ends");
+                    events.add("block ends at " + VirtualTime.now());
                 }
-                Async.sleep(STEP);
-                events.add("after the block");
+                Async.sleep(PROMPTLY); // past the deadline of the block it left
+                events.add("after the block at " + VirtualTime.now());
                 assertThat(Async.currentTask().cancelling()).isZero();
                 return null;
             });
 
-            assertThat(events).containsExactly("block ends", "after the block");
+            assertThat(events).containsExactly("block ends at " + STEP, "after the block at " + STEP.plus(PROMPTLY));
             assertThat(timeout.get().expired()).isFalse();
         }
 
         @AllEngines
         void rescheduleExtendsTheDeadline(CoroutineEngine engine) {
-            Async.run(engine, () -> {
+            VirtualTime.run(engine, () -> {
                 try (Timeout t = Async.timeout(STEP)) {
                     long first = t.when();
                     t.reschedule(PROMPTLY);
-                    assertThat(t.when()).isGreaterThan(first);
-                    Async.sleep(Duration.ofMillis(100)); // far past the first deadline
-                    events.add("block ends");
+                    assertThat(t.when()).isGreaterThan(first).isEqualTo(PROMPTLY.toNanos()); // virtual time starts at 0
+                    Async.sleep(STEP.multipliedBy(5)); // far past the first deadline
+                    events.add("block ends at " + VirtualTime.now());
                 }
                 return null;
             });
 
-            assertThat(events).containsExactly("block ends");
+            assertThat(events).containsExactly("block ends at " + STEP.multipliedBy(5));
         }
 
         @AllEngines
         void aBlockWithoutDeadlineCanBeGivenOneLater(CoroutineEngine engine) {
-            Async.run(engine, () -> {
+            VirtualTime.run(engine, () -> {
+                Async.sleep(STEP);
                 try (Timeout t = Async.timeout(null)) {
                     assertThat(t.when()).isEqualTo(Long.MAX_VALUE);
-                    t.reschedule(STEP);
+                    t.reschedule(STEP); // from now
                     Async.sleep(FOREVER);
                     events.add("block ends");
                 } catch (AsyncTimeoutException e) {
-                    events.add("timed out");
+                    events.add("timed out at " + VirtualTime.now());
                 }
                 return null;
             });
 
-            assertThat(events).containsExactly("timed out");
+            assertThat(events).containsExactly("timed out at " + STEP.multipliedBy(2));
         }
 
         @AllEngines
@@ -268,7 +274,7 @@ class TimeoutTest {
             AtomicReference<Timeout> outer = new AtomicReference<>();
             AtomicReference<Timeout> inner = new AtomicReference<>();
 
-            Async.run(engine, () -> {
+            VirtualTime.run(engine, () -> {
                 try (Timeout o = Async.timeout(PROMPTLY)) {
                     outer.set(o);
                     try (Timeout i = Async.timeout(STEP)) {
@@ -276,15 +282,15 @@ class TimeoutTest {
                         Async.sleep(FOREVER);
                         events.add("inner block ends");
                     } catch (AsyncTimeoutException e) {
-                        events.add("inner timed out");
+                        events.add("inner timed out at " + VirtualTime.now());
                     }
                     Async.sleep(STEP);
-                    events.add("outer block goes on");
+                    events.add("outer block goes on at " + VirtualTime.now());
                 }
                 return null;
             });
 
-            assertThat(events).containsExactly("inner timed out", "outer block goes on");
+            assertThat(events).containsExactly("inner timed out at " + STEP, "outer block goes on at " + STEP.multipliedBy(2));
             assertThat(inner.get().expired()).isTrue();
             assertThat(outer.get().expired()).isFalse();
         }
@@ -294,7 +300,7 @@ class TimeoutTest {
             AtomicReference<Timeout> outer = new AtomicReference<>();
             AtomicReference<Timeout> inner = new AtomicReference<>();
 
-            Async.run(engine, () -> {
+            VirtualTime.run(engine, () -> {
                 try (Timeout o = Async.timeout(STEP)) {
                     outer.set(o);
                     try (Timeout i = Async.timeout(PROMPTLY)) {
@@ -303,12 +309,12 @@ class TimeoutTest {
                     }
                     events.add("outer block goes on");
                 } catch (AsyncTimeoutException e) {
-                    events.add("outer timed out");
+                    events.add("outer timed out at " + VirtualTime.now());
                 }
                 return null;
             });
 
-            assertThat(events).containsExactly("outer timed out");
+            assertThat(events).containsExactly("outer timed out at " + STEP);
             assertThat(outer.get().expired()).isTrue();
             assertThat(inner.get().expired()).isFalse();
         }

@@ -21,7 +21,12 @@ public final class Samples {
             new Migrate(),
             new ReactorInterop(),
             new RxJavaInterop(),
-            new WebFluxApp());
+            new WebFluxApp(),
+            new HttpHeaders(),
+            new EchoServer(),
+            new EchoClient(),
+            new EchoProtocol(),
+            new Gateway());
 
     private Samples() {}
 

@@ -1,6 +1,7 @@
 package io.loopbridge.samples;
 
 import io.loopbridge.Async;
+import io.loopbridge.io.Server;
 import io.loopbridge.task.Coroutine;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +28,24 @@ final class Serving {
 
         /** A coroutine of the service's loop: closes the servers and their connections, and waits for them. */
         void stop() throws Exception;
+    }
+
+    /** {@code server} as a service: stopping it closes it and its connections, and waits for them. */
+    static Service of(Server server) {
+        int port = server.sockets().get(0).getPort();
+        return new Service() {
+            @Override
+            public int port() {
+                return port;
+            }
+
+            @Override
+            public void stop() {
+                server.close();
+                server.closeClients();
+                server.waitClosed();
+            }
+        };
     }
 
     /** Runs {@code start} on a new loop on this thread, tells {@code started}, and serves until Ctrl-C. */

@@ -34,6 +34,13 @@ class SamplesTest {
     }
 
     @Test
+    void theNetworkSamplesComeLastAndOnlyTheEchoClientNeedsArguments() {
+        List<String> names = Samples.ALL.stream().map(Sample::name).toList();
+        assertThat(names).containsSubsequence("webflux", "http-headers", "echo-server", "echo-client", "echo-protocol", "gateway");
+        assertThat(Samples.ALL).filteredOn(s -> !s.inTour()).extracting(Sample::name).containsExactly("echo-client");
+    }
+
+    @Test
     void aSampleFailingWithALinkageErrorFailsAloneAndTheTourGoesOn() {
         Sample broken = sample("broken", () -> {
             throw new NoClassDefFoundError("org/example/Missing");
