@@ -192,13 +192,13 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
         }
         loop.checkOwner(op);
         driver = new GenDriver(loop);
-        LOOPS.asyncGenerators(loop).add(this);
+        LOOPS.asyncGenerators(loop).add(driver); // the loop finalizes it, or unwinds it when closed
         return loop;
     }
 
     private void finish(Object value, Throwable error) {
         state = DONE;
-        LOOPS.asyncGenerators(driver.loop()).remove(this);
+        LOOPS.asyncGenerators(driver.loop()).remove(driver);
         Request r = pending;
         pending = null;
         if (r == null || r.isDone()) {

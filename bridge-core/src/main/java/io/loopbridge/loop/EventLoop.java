@@ -103,6 +103,8 @@ public class EventLoop implements AutoCloseable {
     /** Cancelled timers still in the heap; touched from any thread. */
     private volatile int cancelledTimers;
     private volatile boolean selectorPolling;
+    /** Continuation engine: the thread whose stack the suspended coroutines were started on. */
+    private Thread continuationThread;
 
     private static final VarHandle OWNER;
     private static final VarHandle AWAKE;
@@ -299,6 +301,9 @@ public class EventLoop implements AutoCloseable {
         if (!OWNER.compareAndSet(this, null, me)) {
             throw new IllegalStateException("This event loop is already running");
         }
+        if (engine == CoroutineEngine.CONTINUATION) {
+            checkContinuationThread(me);
+        }
         RUNNING.set(this);
         RunningLoops.started(this);
         try {
@@ -314,6 +319,22 @@ public class EventLoop implements AutoCloseable {
             RUNNING.remove();
             owner = null;
         }
+    }
+
+    /**
+     * A coroutine of the continuation engine is part of the stack of the thread that runs the loop,
+     * and JIT-compiled frames may keep {@code Thread.currentThread()} across a suspension: while
+     * any is suspended, the loop must not move to another thread. Called once the caller owns the loop.
+     */
+    private void checkContinuationThread(Thread me) {
+        Thread last = continuationThread;
+        if (last != null && last != me && !(liveTasks.isEmpty() && asyncGenerators.isEmpty())) {
+            owner = null;
+            throw new IllegalStateException("This loop's suspended coroutines are continuations of thread '"
+                    + last.getName() + "' and cannot resume on thread '" + me.getName()
+                    + "': run the loop on that thread, or use the threads or virtual engine to move loops between threads");
+        }
+        continuationThread = me;
     }
 
     /**
@@ -390,6 +411,11 @@ public class EventLoop implements AutoCloseable {
             t.abandon();
         }
         liveTasks.clear();
+        // so would async generators left suspended at a yield (the set holds their drivers)
+        for (Object g : List.copyOf(asyncGenerators)) {
+            ((LiveTask) g).abandon();
+        }
+        asyncGenerators.clear();
         ready.clear();
         timers.clear();
         inbound.clear();
@@ -837,7 +863,7 @@ public class EventLoop implements AutoCloseable {
         // that awaits runs inside the loop even when this is called from outside it (Async.run)
         callSoon(() -> {
             for (Object g : gens) {
-                AsyncGenerator<?, ?> gen = (AsyncGenerator<?, ?>) g;
+                AsyncGenerator<?, ?> gen = (AsyncGenerator<?, ?>) ((LiveTask) g).task();
                 LoopFuture<Void> closed;
                 try {
                     closed = gen.aclose();

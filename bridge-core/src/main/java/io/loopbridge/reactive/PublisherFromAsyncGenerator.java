@@ -91,6 +91,8 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         private boolean parkedAtYield;
         /** Inside {@code downstream.onNext}: a cancel now comes from the body's own task. */
         private boolean emitting;
+        /** The body was told to close (GeneratorExit): a cancel must not cut short the finally blocks it runs now. */
+        private boolean exiting;
         private Task<Void> task;
 
         Emission(EventLoop loop, AsyncGenerator.Body<T, Void> body, Subscriber<? super T> downstream) {
@@ -150,11 +152,11 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         @Override
         public Void yield(T value) {
             if (cancelled || terminated) {
-                throw new GeneratorExit();
+                throw exit();
             }
             if (value == null) {
                 fail(new NullPointerException("§2.13: the generator yielded null; publishers may not emit null"));
-                throw new GeneratorExit();
+                throw exit();
             }
             long r = requested;
             if (r != Long.MAX_VALUE) {
@@ -170,7 +172,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             }
             if (cancelled) {
                 // §3.6: demand read above may come from a request made after a cancel; re-check after reading it
-                throw new GeneratorExit();
+                throw exit();
             }
             emitting = true;
             try {
@@ -179,21 +181,27 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 cancelled = true;
                 downstream = null;
                 report("§2.13: the subscriber threw from onNext; the subscription is cancelled", t);
-                throw new GeneratorExit();
+                throw exit();
             } finally {
                 emitting = false;
             }
             if (cancelled) {
-                throw new GeneratorExit();
+                throw exit();
             }
             return null;
+        }
+
+        /** Closes the body from its yield; see {@link #exiting}. */
+        private GeneratorExit exit() {
+            exiting = true;
+            return new GeneratorExit();
         }
 
         /** Parks the body until demand, a bad request or a cancel arrives. */
         private void awaitDemand() {
             checkBadRequest();
             if (cancelled || terminated) {
-                throw new GeneratorExit();
+                throw exit();
             }
             LoopFuture<Void> w = loop.createFuture();
             waiter = w;
@@ -220,7 +228,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             }
             checkBadRequest();
             if (cancelled || terminated) {
-                throw new GeneratorExit();
+                throw exit();
             }
         }
 
@@ -266,7 +274,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             wake();
             Signals.onLoop(loop, () -> {
                 downstream = null; // §3.13
-                if (task != null && !task.isDone() && !parkedAtYield && !emitting) {
+                if (task != null && !task.isDone() && !parkedAtYield && !emitting && !exiting) {
                     task.cancel();
                 }
             });
@@ -295,7 +303,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             } else {
                 Signals.onLoop(loop, () -> {
                     checkBadRequest();
-                    if (cancelled && task != null && !task.isDone() && !parkedAtYield && !emitting) {
+                    if (cancelled && task != null && !task.isDone() && !parkedAtYield && !emitting && !exiting) {
                         task.cancel();
                     }
                 });

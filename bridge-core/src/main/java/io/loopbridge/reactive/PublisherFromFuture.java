@@ -154,6 +154,13 @@ final class PublisherFromFuture<T> implements Publisher<T> {
                 LoopFuture<T> f = future;
                 if (parent.cancelOnUnsubscribe && f != null && !f.isDone()) {
                     f.cancel();
+                    f.addDoneCallback(done -> {
+                        // a coroutine may fail instead of ending cancelled (a finally threw): nobody else sees it
+                        if (!done.isCancelled() && done.exception() != null) {
+                            Signals.report(parent.loop, "the publisher's coroutine failed after its subscriber left",
+                                    done.exception(), null);
+                        }
+                    });
                 }
             });
         }

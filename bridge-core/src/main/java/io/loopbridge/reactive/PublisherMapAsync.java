@@ -77,6 +77,8 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         private boolean terminated;
         private boolean draining;
         private boolean missed;
+        /** The error signalled downstream, if any: not to be reported again. */
+        private Throwable failure;
 
         Mapping(PublisherMapAsync<T, R> parent, Subscriber<? super R> downstream) {
             this.parent = parent;
@@ -143,6 +145,9 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                     fail(new NullPointerException("§2.13: the mapAsync coroutine returned null; publishers may not emit null"));
                     return;
                 }
+            } else if (!t.isCancelled() && t.exception() != null && t.exception() != failure) {
+                // cancelled by the end of the stream, it failed instead (a finally threw): nobody else can see it
+                Signals.report(loop, "a mapAsync coroutine failed after its stream ended", t.exception(), this);
             }
             drain();
         }
@@ -214,6 +219,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 return;
             }
             terminated = true;
+            failure = error;
             cancelAll();
             Subscriber<? super R> d = downstream;
             downstream = null;

@@ -330,13 +330,37 @@ public abstract class Driver implements Runnable, Consumer<LoopFuture<?>>, LiveT
         if (f != null && !f.isDone()) {
             Object previous = LOOPS.currentStep(loop);
             LOOPS.setCurrentStep(loop, this);
+            Throwable escaped = null;
             try {
                 f.kill();
-            } catch (RuntimeException | Error ignored) {
-                // the body failed while unwinding: nobody is left to tell
+            } catch (RuntimeException | Error e) {
+                escaped = e;
             } finally {
                 LOOPS.setCurrentStep(loop, previous);
             }
+            reportUnwindFailure(escaped);
         }
+    }
+
+    /**
+     * A body that failed while unwinding (a {@code finally} threw) has nobody left to await it on
+     * a closed loop: its exception goes to the exception handler. A task keeps it as its outcome;
+     * what escaped the fiber then is only the closed loop refusing the task's done callbacks.
+     */
+    private void reportUnwindFailure(Throwable escaped) {
+        Object o = owner();
+        Throwable failure = escaped;
+        if (o instanceof LoopFuture && ((LoopFuture<?>) o).isDone()) {
+            LoopFuture<?> future = (LoopFuture<?>) o;
+            failure = future.isCancelled() ? null : future.exception();
+        }
+        if (failure == null || failure instanceof FiberKilled) {
+            return;
+        }
+        java.util.Map<String, Object> context = new java.util.LinkedHashMap<>();
+        context.put("message", "a coroutine failed while its closed loop unwound it");
+        context.put("exception", failure);
+        context.put("task", o);
+        loop.callExceptionHandler(context);
     }
 }
