@@ -32,12 +32,12 @@ public final class Timeout implements AutoCloseable {
         schedule(when);
     }
 
-    /** Internal: use {@code Async.timeoutAt}. {@code when} is loop time; {@code Long.MAX_VALUE}: none. */
+    /** The same as {@code Async.timeoutAt(when)}: {@code when} is loop time; {@code Long.MAX_VALUE}: none. */
     public static Timeout at(long when) {
         return new Timeout(Driver.current("Async.timeout()"), when);
     }
 
-    /** Internal: use {@code Async.timeout}. {@code null}: no deadline (until {@link #reschedule}). */
+    /** The same as {@code Async.timeout(delay)}; {@code null}: no deadline (until {@link #reschedule}). */
     public static Timeout after(Duration delay) {
         Driver d = Driver.current("Async.timeout()");
         return new Timeout(d, deadline(d.loop(), delay));
