@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -115,7 +117,7 @@ class GatewayTest {
                 def expected(i):
                     return 504 if i == 7 else 502 if i in (13, 21) else 404 if i > 100 else 200
 
-                with ThreadPoolExecutor(max_workers=50) as pool:
+                with ThreadPoolExecutor(max_workers=200) as pool:
                     statuses = list(pool.map(lambda i: get('/user/%d' % i)[0], range(1, 201)))
                 print('200 at once: %d answered, wrong: %s' % (len(statuses), [i for i, s in enumerate(statuses, 1) if s != expected(i)]))
                 """;
@@ -142,6 +144,24 @@ class GatewayTest {
         // curl says how many connections it opened for each url: one, then none
         assertThat(External.run(Duration.ofSeconds(30), "curl", args.toArray(String[]::new)))
                 .containsExactly("200 1", "404 0", "502 0", "400 0");
+    }
+
+    @Test
+    void curlGetsTheRightStatusesTwoHundredAtOnce() throws Exception {
+        List<String> args = new ArrayList<>(List.of("-s", "--parallel", "--parallel-immediate", "--parallel-max", "200",
+                "-w", "%{http_code} %{url_effective}\\n"));
+        for (int id = 1; id <= 200; id++) {
+            args.addAll(List.of("-o", "/dev/null", url("/user/" + id)));
+        }
+
+        // each transfer reports when it ends, so in no particular order: sort by id
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        for (String line : External.run(Duration.ofSeconds(90), "curl", args.toArray(String[]::new))) {
+            String[] parts = line.split(" ");
+            statuses.put(Integer.valueOf(parts[1].substring(parts[1].lastIndexOf('/') + 1)), Integer.valueOf(parts[0]));
+        }
+        assertThat(statuses).hasSize(200);
+        statuses.forEach((id, status) -> assertThat(status).as("GET /user/" + id).isEqualTo(expectedStatus(id)));
     }
 
     @Test
