@@ -188,7 +188,7 @@ public final class RxBridge {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
         }
-        return upstream -> Flowable.fromPublisher(Reactive.mapAsync(upstream, loop, concurrency, fn));
+        return upstream -> new FlowableMapAsync<>(upstream, loop, concurrency, fn);
     }
 
     /** {@link #mapAsync(EventLoop, int, CoroutineFunction)} on the running or the shared loop. */
