@@ -469,6 +469,7 @@ class ReactorBridgeTest {
         @Test
         void argumentsAreChecked() {
             assertThatNullPointerException().isThrownBy(() -> ReactorBridge.toFlux(null)).withMessage("generator");
+            assertThatNullPointerException().isThrownBy(() -> ReactorBridge.toMono(null)).withMessage("awaitable");
         }
     }
 

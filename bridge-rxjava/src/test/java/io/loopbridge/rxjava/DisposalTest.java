@@ -12,6 +12,9 @@ import io.reactivex.rxjava3.core.CompletableObserver;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.MaybeObserver;
 import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.observers.TestObserver;
+import io.reactivex.rxjava3.schedulers.TestScheduler;
+import io.reactivex.rxjava3.subscribers.TestSubscriber;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -89,6 +94,34 @@ class DisposalTest {
                     .untilAsserted(() -> assertThat(steps).containsExactly("running", "cancelled", "finally"));
             lt.awaitNoLiveTasks();
             assertThat(lt.loopErrors).as("a cancellation is not an error").isEmpty();
+        }
+    }
+
+    /** RxJava's own time operators on {@code TestScheduler} time dispose a bridged source as any other. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.loopbridge.rxjava.RxTesting#engines")
+    void aTimeoutOnTestSchedulerTimeCancelsTheTask(CoroutineEngine engine) {
+        try (LoopThread lt = new LoopThread(engine)) {
+            TestScheduler clock = new TestScheduler();
+            TestObserver<Integer> single = RxBridge.single(lt.loop, this::sleepForever)
+                    .timeout(1, TimeUnit.MINUTES, clock)
+                    .test();
+            TestSubscriber<Integer> flowable = RxBridge.<Integer>flowable(lt.loop, y -> y.yield(sleepForever()))
+                    .timeout(1, TimeUnit.MINUTES, clock)
+                    .test();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(steps).containsExactly("running", "running"));
+
+            clock.advanceTimeBy(59, TimeUnit.SECONDS);
+            single.assertNotComplete().assertNoErrors();
+            flowable.assertNotComplete().assertNoErrors();
+            clock.advanceTimeBy(1, TimeUnit.SECONDS);
+
+            single.assertError(TimeoutException.class);
+            flowable.assertError(TimeoutException.class);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(steps)
+                    .containsExactlyInAnyOrder("running", "running", "cancelled", "finally", "cancelled", "finally"));
+            lt.awaitNoLiveTasks();
+            assertThat(lt.loopErrors).isEmpty();
         }
     }
 
