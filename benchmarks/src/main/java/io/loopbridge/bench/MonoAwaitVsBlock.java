@@ -6,16 +6,18 @@ import io.loopbridge.task.CoroutineEngine;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code mono_await_vs_block}: a coroutine calls {@code ReactorBridge.await(Mono.just(x))} {@value
- * #AWAITS} times (a ready {@code Mono}: the value arrives while subscribing, so the coroutine never
- * suspends) against {@code Mono.just(x).block()} as often on the bench thread. The same {@code Mono}
+ * {@code mono_await_vs_block}: a coroutine calls {@code ReactorBridge.await(mono)} {@value #AWAITS}
+ * times on a ready {@code Mono} (the value arrives while subscribing, so the coroutine never
+ * suspends) against {@code mono.block()} as often on the bench thread. The same {@code Mono}
  * instance on both sides; ns per await.
  *
- * <p>Reactor's {@code MonoJust} overrides {@code block()} to return its value without subscribing,
- * so that peer is a field read. {@code mono_await_vs_block_hide} therefore also compares on {@code
- * Mono.just(x).hide()}: equally ready, but {@code block()} has to subscribe (its {@code
- * BlockingMonoSubscriber} gets the value during {@code subscribe} and never parks), as it does for
- * any {@code Mono} that is not a plain constant.
+ * <p>The {@code Mono} is {@code Mono.just(x).hide()}: ready, but not a constant either side may read
+ * without subscribing, as any {@code Mono} an application gets from an operator chain or an API.
+ * {@code block()} subscribes its {@code BlockingMonoSubscriber} (which gets the value during {@code
+ * subscribe} and never parks), {@code await} its own subscriber. {@code mono_await_vs_block_just}
+ * compares on the bare constant {@code Mono.just(x)}, for reference only: Reactor's {@code
+ * MonoJust.block()} and our {@code await} both read its value without subscribing, and the JIT folds
+ * both loops to a constant.
  *
  * <p>The {@code RATIO} is the continuation engine's; {@code ABS ….loopbridge_<engine>} lines give
  * every engine's figure. Loading bridge-reactor registers a non-blocking-thread predicate with
@@ -27,7 +29,7 @@ final class MonoAwaitVsBlock extends AcrossEnginesVsPeer {
     private final Mono<Integer> ready;
 
     MonoAwaitVsBlock(boolean hide) {
-        super(hide ? "mono_await_vs_block_hide" : "mono_await_vs_block", hide ? "mono_hide_block" : "mono_block",
+        super(hide ? "mono_await_vs_block" : "mono_await_vs_block_just", hide ? "mono_hide_block" : "mono_just_block",
                 "await", CoroutineEngine.CONTINUATION, AWAITS, (long) AWAITS * VALUE);
         this.ready = hide ? Mono.just(VALUE).hide() : Mono.just(VALUE);
     }

@@ -1,6 +1,7 @@
 package io.loopbridge.reactor;
 
 import io.loopbridge.context.ContextVar;
+import io.loopbridge.internal.CurrentContext;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +47,13 @@ final class ContextBridge {
 
     /** The subscriber context for what the current coroutine awaits: its enclosing context plus bound vars. */
     static Context current() {
+        if (!CurrentContext.inUse()) {
+            return Context.empty(); // no context var was ever set: neither a subscriber context nor a bound value
+        }
         ContextView base = SUBSCRIBER_CONTEXT.get(null);
+        if (BINDINGS.isEmpty()) {
+            return base == null ? Context.empty() : Context.of(base);
+        }
         Context ctx = base == null ? Context.empty() : Context.of(base);
         for (Map.Entry<ContextVar<?>, Object> b : BINDINGS.entrySet()) {
             Object value = b.getKey().get(null);

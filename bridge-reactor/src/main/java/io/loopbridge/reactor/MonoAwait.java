@@ -29,6 +29,11 @@ import reactor.util.context.Context;
  *   <li>A terminal signal writes the state then reads {@code waiter}; {@code result} writes {@code
  *       waiter} then reads the state: one of them sees the other, so the coroutine is never left
  *       waiting.
+ *   <li>Signals that come on the awaiting thread while it is inside {@code subscribe} (a ready
+ *       {@code Mono}) race with nothing: no waiter exists yet, the coroutine cannot be abandoned
+ *       before {@code subscribe} returns, and §1.3 keeps other signals out. They use plain writes,
+ *       no fence and no CAS. {@code subscribing} is that thread while inside {@code subscribe}; a
+ *       racy read of it on any other thread cannot equal that thread's own.
  * </ol>
  */
 final class MonoAwait<T> implements CoreSubscriber<T> {
@@ -45,10 +50,15 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
     private Throwable error;
     /** Created only if the coroutine has to wait. */
     private volatile LoopFuture<Void> waiter;
+    /** The awaiting thread while it is inside {@code subscribe}, else {@code null}. */
+    private Thread subscribing;
+    private static final VarHandle UPSTREAM;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(MonoAwait.class, "state", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(MonoAwait.class, "state", int.class);
+            UPSTREAM = lookup.findVarHandle(MonoAwait.class, "upstream", Subscription.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -72,8 +82,17 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
         }
         EventLoop loop = Async.loop();
         MonoAwait<T> s = new MonoAwait<>(loop, ContextBridge.current());
-        mono.subscribe(s);
+        s.subscribing = Thread.currentThread();
+        try {
+            mono.subscribe(s);
+        } finally {
+            s.subscribing = null;
+        }
         return s.result();
+    }
+
+    private boolean inline() {
+        return subscribing == Thread.currentThread();
     }
 
     private T result() {
@@ -117,6 +136,11 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
         if (!Operators.validate(upstream, s)) {
             return;
         }
+        if (inline()) {
+            UPSTREAM.set(this, s); // plain: only this thread reads it (see the invariants)
+            s.request(Long.MAX_VALUE);
+            return;
+        }
         upstream = s;
         if (state == ABANDONED) {
             s.cancel();
@@ -141,7 +165,9 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
             return;
         }
         error = t;
-        if (STATE.compareAndSet(this, WAITING, DONE)) {
+        if (inline()) {
+            STATE.set(this, DONE);
+        } else if (STATE.compareAndSet(this, WAITING, DONE)) {
             wake();
         } else {
             Operators.onErrorDropped(t, context);
@@ -150,7 +176,11 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
 
     @Override
     public void onComplete() {
-        if (STATE.compareAndSet(this, WAITING, DONE)) {
+        if (inline()) {
+            if (state == WAITING) {
+                STATE.set(this, DONE);
+            }
+        } else if (STATE.compareAndSet(this, WAITING, DONE)) {
             wake();
         }
     }

@@ -152,6 +152,36 @@ class LoopSchedulerTest {
         assertThat(delayed).containsExactly("an hour later");
     }
 
+    /**
+     * StepVerifier on loop time: Reactor's {@code withVirtualTime} swaps Reactor's own schedulers
+     * only, so a pipeline timed by the loop's scheduler is verified by moving the {@link
+     * TestEventLoop}'s clock between expectations (the test thread drives that loop).
+     */
+    @Test
+    void stepVerifierFollowsDelaysAndPeriodsOnLoopTime() {
+        StepVerifier.create(Flux.interval(Duration.ofSeconds(1), Duration.ofSeconds(2), onClock)
+                        .take(3)
+                        .map(i -> "tick " + i + " at " + TimeUnit.NANOSECONDS.toMillis(clock.time()) + " ms"
+                                + (clock.inLoop() ? "" : " OFF THE LOOP")))
+                .expectSubscription()
+                .then(() -> clock.advanceTime(Duration.ofMillis(999)))
+                .then(() -> clock.advanceTime(Duration.ofMillis(1)))
+                .expectNext("tick 0 at 1000 ms")
+                .then(() -> clock.advanceTime(Duration.ofSeconds(4)))
+                .expectNext("tick 1 at 3000 ms", "tick 2 at 5000 ms")
+                .expectComplete()
+                .verify(PATIENCE);
+
+        StepVerifier.create(Mono.just("an hour later").delayElement(Duration.ofHours(1), onClock))
+                .expectSubscription()
+                .then(() -> clock.advanceTime(Duration.ofMinutes(59)))
+                .expectNoEvent(Duration.ZERO)
+                .then(() -> clock.advanceTime(Duration.ofMinutes(1)))
+                .expectNext("an hour later")
+                .expectComplete()
+                .verify(PATIENCE);
+    }
+
     // ---------------------------------------------------------------- workers and disposal
 
     @Test

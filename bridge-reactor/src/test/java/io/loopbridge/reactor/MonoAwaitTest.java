@@ -80,6 +80,11 @@ class MonoAwaitTest {
             assertThat(ReactorBridge.await(Mono.<String>empty())).isNull();
             assertThat(catchThrowable(() -> ReactorBridge.await(Mono.error(new IllegalStateException("ready")))))
                     .hasMessage("ready");
+            // hidden: no constant to read, so the outcome arrives through the subscriber while subscribing
+            assertThat(ReactorBridge.await(Mono.just(3).hide())).isEqualTo(3);
+            assertThat(ReactorBridge.await(Mono.<String>empty().hide())).isNull();
+            assertThat(catchThrowable(() -> ReactorBridge.await(Mono.error(new IllegalStateException("hidden")).hide())))
+                    .hasMessage("hidden");
             assertThat(lap).as("the loop ran a lap").isFalse();
 
             Async.sleep(Duration.ZERO);

@@ -469,6 +469,7 @@ class ReactorBridgeTest {
         @Test
         void argumentsAreChecked() {
             assertThatNullPointerException().isThrownBy(() -> ReactorBridge.toFlux(null)).withMessage("generator");
+            assertThatNullPointerException().isThrownBy(() -> ReactorBridge.toMono(null)).withMessage("awaitable");
         }
     }
 
@@ -742,6 +743,37 @@ class ReactorBridgeTest {
                 awaitSteps("sleeping", "cancelled", "finally");
                 bg.awaitNoLiveTasks();
                 assertThat(bg.reported).isEmpty();
+            }
+        }
+
+        /**
+         * Reactor's virtual time times what surrounds a bridged Flux; the generator still runs on the
+         * loop. Items come from the loop thread, so the test waits for each to reach {@code
+         * delayElements} before it moves virtual time.
+         */
+        @AllEngines
+        void aBridgedFluxUnderReactorsVirtualTime(CoroutineEngine engine) {
+            try (BackgroundLoop bg = new BackgroundLoop(engine)) {
+                List<String> arrived = Collections.synchronizedList(new ArrayList<>());
+                StepVerifier.withVirtualTime(() -> ReactorBridge.flux(bg.loop(), counting(3))
+                                .map(i -> i + (bg.loop().inLoop() ? " from the loop" : " elsewhere"))
+                                .doOnNext(arrived::add)
+                                .delayElements(Duration.ofMinutes(1)))
+                        .expectSubscription()
+                        .then(() -> eventually().until(() -> arrived.size() == 1))
+                        .expectNoEvent(Duration.ofSeconds(59))
+                        .thenAwait(Duration.ofSeconds(1))
+                        .expectNext("1 from the loop")
+                        .then(() -> eventually().until(() -> arrived.size() == 2))
+                        .thenAwait(Duration.ofMinutes(1))
+                        .expectNext("2 from the loop")
+                        .then(() -> eventually().until(() -> arrived.size() == 3))
+                        .thenAwait(Duration.ofMinutes(1))
+                        .expectNext("3 from the loop")
+                        .expectComplete()
+                        .verify(PATIENCE);
+                awaitSteps("yield 1", "yielded 1", "yield 2", "yielded 2", "yield 3", "yielded 3", "return", "finally");
+                bg.awaitNoLiveTasks();
             }
         }
 

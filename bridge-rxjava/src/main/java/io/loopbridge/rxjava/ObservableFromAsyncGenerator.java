@@ -26,7 +26,7 @@ final class ObservableFromAsyncGenerator<T> extends Observable<T> {
 
     @Override
     protected void subscribeActual(Observer<? super T> observer) {
-        Relay<T> relay = new Relay<>(observer);
+        Relay<T> relay = new Relay<>(observer, loop, this);
         Reactive.publisher(loop, Undeliverable.guard(loop, body, relay::disposedByObserver, this)).subscribe(relay);
     }
 
@@ -35,15 +35,24 @@ final class ObservableFromAsyncGenerator<T> extends Observable<T> {
         return "RxBridge.observable(" + body + ")";
     }
 
-    /** The subscriber to the publisher and the disposable of the observer. */
+    /**
+     * The subscriber to the publisher and the disposable of the observer. An observer that throws
+     * from a signal method is disposed and the exception reported as {@link Undeliverable}.
+     */
     static final class Relay<T> implements Subscriber<T>, Disposable {
         private final Observer<? super T> downstream;
+        private final EventLoop loop;
+        private final Object source;
         private volatile Subscription upstream;
         private volatile boolean disposed;
         private volatile boolean terminated;
+        /** Set once the observer threw: no signal follows (signals come from the loop, one at a time). */
+        private boolean broken;
 
-        Relay(Observer<? super T> downstream) {
+        Relay(Observer<? super T> downstream, EventLoop loop, Object source) {
             this.downstream = downstream;
+            this.loop = loop;
+            this.source = source;
         }
 
         boolean disposedByObserver() {
@@ -53,7 +62,12 @@ final class ObservableFromAsyncGenerator<T> extends Observable<T> {
         @Override
         public void onSubscribe(Subscription s) {
             upstream = s;
-            downstream.onSubscribe(this);
+            try {
+                downstream.onSubscribe(this);
+            } catch (Throwable t) {
+                threw("onSubscribe", t, true);
+                return;
+            }
             if (!disposed) {
                 s.request(Long.MAX_VALUE);
             }
@@ -61,19 +75,51 @@ final class ObservableFromAsyncGenerator<T> extends Observable<T> {
 
         @Override
         public void onNext(T item) {
-            downstream.onNext(item);
+            if (broken) {
+                return;
+            }
+            try {
+                downstream.onNext(item);
+            } catch (Throwable t) {
+                threw("onNext", t, true);
+            }
         }
 
         @Override
-        public void onError(Throwable t) {
+        public void onError(Throwable e) {
+            if (broken) {
+                return;
+            }
             terminated = true;
-            downstream.onError(t);
+            broken = true;
+            try {
+                downstream.onError(e);
+            } catch (Throwable t) {
+                threw("onError", t, false);
+            }
         }
 
         @Override
         public void onComplete() {
+            if (broken) {
+                return;
+            }
             terminated = true;
-            downstream.onComplete();
+            broken = true;
+            try {
+                downstream.onComplete();
+            } catch (Throwable t) {
+                threw("onComplete", t, false);
+            }
+        }
+
+        private void threw(String signal, Throwable t, boolean dispose) {
+            broken = true;
+            if (dispose) {
+                dispose();
+            }
+            Undeliverable.report(loop, "the observer of " + source + " threw from " + signal
+                    + (dispose ? "; it is disposed" : "") + " (an observer must not throw)", t, source);
         }
 
         @Override

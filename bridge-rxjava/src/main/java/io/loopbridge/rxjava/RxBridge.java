@@ -47,9 +47,10 @@ import java.util.function.Supplier;
  * cancel it, since others may await it too.
  *
  * <p><b>Errors RxJava cannot deliver</b> — a coroutine or generator that fails after its observer
- * disposed it (say, it catches the cancellation and throws something else), an observer that
- * throws, a source that fails after the coroutine awaiting or iterating it has left, a scheduled
- * task that throws — follow one policy:
+ * disposed it (say, it catches the cancellation and throws something else), an observer or
+ * subscriber that throws from a signal method (its subscription is cancelled first), a source that
+ * fails after the coroutine awaiting or iterating it has left, a scheduled task that throws — follow
+ * one policy:
  *
  * <ol>
  *   <li>they always go to the loop's exception handler ({@link EventLoop#setExceptionHandler}), on
@@ -61,7 +62,11 @@ import java.util.function.Supplier;
  *       logged the error.
  * </ol>
  *
- * Work scheduled on {@link #scheduler} after its loop closed is rejected as RxJava's executor
+ * The one exception: {@code onSubscribe} of a {@code Single}, {@code Maybe} or {@code Completable}
+ * runs inside {@code subscribe()} on the subscribing thread, so what it throws is RxJava's {@code
+ * subscribe()}'s to handle, exactly as for RxJava's own sources, and no task starts.
+ *
+ * <p>Work scheduled on {@link #scheduler} after its loop closed is rejected as RxJava's executor
  * schedulers reject it: a {@code RejectedExecutionException} to {@code RxJavaPlugins.onError}.
  */
 public final class RxBridge {
@@ -188,7 +193,7 @@ public final class RxBridge {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
         }
-        return upstream -> Flowable.fromPublisher(Reactive.mapAsync(upstream, loop, concurrency, fn));
+        return upstream -> new FlowableMapAsync<>(upstream, loop, concurrency, fn);
     }
 
     /** {@link #mapAsync(EventLoop, int, CoroutineFunction)} on the running or the shared loop. */
