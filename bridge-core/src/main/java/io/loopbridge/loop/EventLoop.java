@@ -392,8 +392,10 @@ public class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Closes the loop: drops pending callbacks and timers, shuts the default executor down without
-     * waiting and releases the selector. Idempotent.
+     * Closes the loop: closes the connections, servers and endpoints still open on it (each
+     * connection's protocol gets {@code connectionLost} first, on the calling thread), drops pending
+     * callbacks and timers, shuts the default executor down without waiting and releases the
+     * selector. Idempotent.
      *
      * @throws IllegalStateException if the loop is running
      */
@@ -405,6 +407,7 @@ public class EventLoop implements AutoCloseable {
         if (closed) {
             return;
         }
+        closeChannels(); // while the loop is open: connectionLost may schedule callbacks (dropped below)
         closed = true;
         // Tasks still suspended would keep their threads forever: unwind them.
         for (LiveTask t : List.copyOf(liveTasks)) {
@@ -427,6 +430,27 @@ public class EventLoop implements AutoCloseable {
                 selector.close();
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "closing the selector failed", e);
+            }
+        }
+    }
+
+    private void closeChannels() {
+        if (selector == null) {
+            return;
+        }
+        for (SelectionKey key : List.copyOf(selector.keys())) {
+            if (key.attachment() instanceof IoCallback) {
+                try {
+                    ((IoCallback) key.attachment()).loopClosing();
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable e) {
+                    Map<String, Object> ctx = new LinkedHashMap<>();
+                    ctx.put("message", "Closing a channel failed while the event loop closed");
+                    ctx.put("exception", e);
+                    ctx.put("channel", key.channel());
+                    callExceptionHandler(ctx);
+                }
             }
         }
     }
