@@ -160,11 +160,15 @@ final class SocketTransport implements Transport, IoCallback {
             readEof();
             return;
         }
-        byte[] data = new byte[n];
         in.flip();
-        in.get(data);
         try {
-            protocol.dataReceived(data);
+            if (protocol instanceof DirectReceiver) {
+                ((DirectReceiver) protocol).dataReceived(in);
+            } else {
+                byte[] data = new byte[n];
+                in.get(data);
+                protocol.dataReceived(data);
+            }
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
