@@ -420,25 +420,11 @@ final class EchoServers {
 
         /** Thread id → system time in ticks (field 15 of its stat); empty when /proc is not there. */
         private static Map<String, Long> sysPerThread() {
-            Map<String, Long> m = new HashMap<>();
-            if (!Files.isDirectory(TASKS)) {
-                return m;
-            }
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(TASKS)) {
-                for (Path t : ds) {
-                    try {
-                        String stat = Files.readString(t.resolve("stat"));
-                        // from the state (field 3) on, after "(comm)", which may hold spaces: stime (15) is index 12
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        m.put(t.getFileName().toString(), Long.parseLong(f[12]));
-                    } catch (IOException | RuntimeException ended) {
-                        // the thread ended while we looked
-                    }
-                }
-            } catch (IOException e) {
-                m.clear();
-            }
-            return m;
+            return perThread("stat", stat -> {
+                // from the state (field 3) on, after "(comm)", which may hold spaces: stime (15) is index 12
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[12]);
+            });
         }
 
         long nanosSinceMark() {
@@ -460,6 +446,11 @@ final class EchoServers {
 
         /** Thread id → ns on CPU; empty when /proc is not there. */
         private static Map<String, Long> perThread() {
+            return perThread("schedstat", stat -> Long.parseLong(stat.substring(0, stat.indexOf(' '))));
+        }
+
+        /** Thread id → {@code parse} of the thread's {@code file} under /proc/self/task; empty when /proc is not there. */
+        private static Map<String, Long> perThread(String file, java.util.function.ToLongFunction<String> parse) {
             Map<String, Long> m = new HashMap<>();
             if (!Files.isDirectory(TASKS)) {
                 return m;
@@ -467,8 +458,7 @@ final class EchoServers {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(TASKS)) {
                 for (Path t : ds) {
                     try {
-                        String stat = Files.readString(t.resolve("schedstat"));
-                        m.put(t.getFileName().toString(), Long.parseLong(stat.substring(0, stat.indexOf(' '))));
+                        m.put(t.getFileName().toString(), parse.applyAsLong(Files.readString(t.resolve(file))));
                     } catch (IOException | RuntimeException ended) {
                         // the thread ended while we looked
                     }
