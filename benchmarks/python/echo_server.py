@@ -8,11 +8,13 @@ Standard library only; --loop uvloop uses uvloop when it is importable.
 
   echo_server.py --serve [--loop asyncio|uvloop] [--host 127.0.0.1] [--port 0]
       listens, prints "ready", then answers each line read from stdin: "port" -> the port it
-      listens on; "cpu" -> the CPU seconds this process has used (time.process_time()); "quit" or
+      listens on; "cpu" -> the CPU seconds this process has used (time.process_time()); "sys" -> the
+      system (kernel) part of them (os.times().system); "quit" or
       EOF -> closes the server and its connections and exits.
 """
 import argparse
 import asyncio
+import os
 import sys
 import threading
 import time
@@ -52,10 +54,13 @@ async def serve(host, port):
                 elif word == "cpu":
                     # CPU seconds of the whole process (all threads), for the driver's per-round-trip figure
                     print(f"{time.process_time():.6f}", flush=True)
+                elif word == "sys":
+                    # the kernel's share of it (tick resolution): syscalls and loopback TCP work
+                    print(f"{os.times().system:.6f}", flush=True)
                 elif word == "quit":
                     break
                 elif word:
-                    print(f"error: expected 'port', 'cpu' or 'quit', got {word!r}", flush=True)
+                    print(f"error: expected 'port', 'cpu', 'sys' or 'quit', got {word!r}", flush=True)
         finally:
             loop.call_soon_threadsafe(stop.set)
 

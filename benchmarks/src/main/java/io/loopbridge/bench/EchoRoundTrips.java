@@ -21,6 +21,12 @@ import java.util.Locale;
  * <p>On a machine with few cores the client and the server under test compete for the CPU; the
  * client is the same for both servers, so the ratio stays fair, but the absolute figures are lower
  * than on a machine where each has a core of its own. An {@code ABS ….setup} line says so.
+ *
+ * <p>What bounds the RATIO is printed beside it: each server's CPU per round trip and its kernel
+ * part ({@code …_server_sys_cpu}); {@code kernel_bound}, the peer's server CPU ÷ our kernel CPU,
+ * is the CPU-efficiency ratio a server of ours with no user-space cost at all would reach; and,
+ * against a Python peer, {@code netty_reference}, a plain Netty server's rate ÷ the peer's in the
+ * same rounds ({@code -Dbench.echo.noReference=true} skips it).
  */
 final class EchoRoundTrips implements Comparison {
     static final int CLIENTS = 50;
@@ -48,8 +54,15 @@ final class EchoRoundTrips implements Comparison {
     private EchoServers.EchoServer ours;
     private EchoServers.EchoServer theirs;
     /**
+     * Against a Python peer, a Netty server measured in the same rounds (not in the RATIO): the rate
+     * a well-tuned JVM NIO server reaches against that peer on this machine, a bound for ours.
+     */
+    private EchoServers.EchoServer reference;
+    private final List<Double> referenceRatios = new ArrayList<>();
+    /**
      * Our figures of the round in progress, and per round {ours, peer} figures (see {@link
-     * #peerNanosPerOp}); a figure is {ns, server process CPU ns, client CPU ns} per round trip.
+     * #peerNanosPerOp}); a figure is {ns, server process CPU ns, client CPU ns, server process
+     * system CPU ns (negative: unknown)} per round trip.
      */
     private double[] lastOurs;
     private int peerCalls;
@@ -92,11 +105,15 @@ final class EchoRoundTrips implements Comparison {
             case UVLOOP -> new EchoServers.Python(PythonPeer.Loop.UVLOOP);
             case NETTY -> new EchoServers.Netty(Integer.getInteger("bench.echo.nettyThreads", 1));
         };
-        if (peer == Peer.NETTY) {
+        if (peer != Peer.NETTY && !Boolean.getBoolean("bench.echo.noReference")) {
+            reference = new EchoServers.Netty(Integer.getInteger("bench.echo.nettyThreads", 1));
+        }
+        EchoServers.EchoServer jvmPeer = peer == Peer.NETTY ? theirs : reference;
+        if (jvmPeer != null) {
             // Netty's pipeline needs the JIT as ours does: without this its first rounds are still
             // warming up (the bench gives the peer one unmeasured round only).
             for (int i = 0; i < PEER_WARMUP_RUNS; i++) {
-                client.run(theirs.port(), CLIENTS, ROUND_TRIPS, ROUND_TIMEOUT_MS);
+                client.run(jvmPeer.port(), CLIENTS, ROUND_TRIPS, ROUND_TIMEOUT_MS);
             }
         }
     }
@@ -107,12 +124,14 @@ final class EchoRoundTrips implements Comparison {
         return lastOurs[0];
     }
 
-    /** One round against {@code server}: {ns, server process CPU ns, client CPU ns} per round trip. */
+    /** One round against {@code server}: {ns, server CPU ns, client CPU ns, server system CPU ns} per round trip. */
     private double[] measure(EchoServers.EchoServer server) throws Exception {
         server.markCpu();
         double[] r = client.run(server.port(), CLIENTS, ROUND_TRIPS, ROUND_TIMEOUT_MS);
         long cpu = server.cpuNanosSinceMark();
-        return new double[] {r[0], cpu / ((double) CLIENTS * ROUND_TRIPS), r[1]};
+        long sys = server.sysNanosSinceMark();
+        double n = (double) CLIENTS * ROUND_TRIPS;
+        return new double[] {r[0], cpu / n, r[1], sys < 0 ? -1 : sys / n};
     }
 
     /**
@@ -124,6 +143,9 @@ final class EchoRoundTrips implements Comparison {
         double[] r = measure(theirs);
         if (peerCalls++ > 0 && lastOurs != null) {
             rounds.add(new double[][] {lastOurs, r});
+            if (reference != null) {
+                referenceRatios.add(r[0] / measure(reference)[0]);
+            }
         }
         return r[0];
     }
@@ -150,12 +172,32 @@ final class EchoRoundTrips implements Comparison {
                     "ABS %s.server_cpu_ratio %s (%s server CPU per round trip ÷ ours, median of rounds: efficiency "
                             + "whatever the client gets of the CPU)",
                     name(), Bench.fmt(Bench.median(column(r -> r[1][1] / r[0][1]))), peer.label));
+            if (rounds.stream().allMatch(r -> r[0][3] >= 0 && r[1][3] >= 0)) {
+                for (int side = 0; side < 2; side++) {
+                    int s = side;
+                    lines.add(String.format(Locale.ROOT,
+                            "ABS %s.%s_server_sys_cpu %.0f ns/roundtrip (the kernel's part of the server CPU: socket "
+                                    + "syscalls and loopback TCP, 10 ms ticks, median)",
+                            name(), who[s], Bench.median(column(r -> r[s][3]))));
+                }
+                lines.add(String.format(Locale.ROOT,
+                        "ABS %s.kernel_bound %s (%s server CPU per round trip ÷ our server's kernel CPU, median: the "
+                                + "server_cpu_ratio a server of ours with no user-space cost at all would reach)",
+                        name(), Bench.fmt(Bench.median(column(r -> r[1][1] / r[0][3]))), peer.label));
+            }
             for (int side = 0; side < 2; side++) {
                 int s = side;
                 lines.add(String.format(Locale.ROOT,
                         "ABS %s.%s_client_cpu %.0f ns/roundtrip (CPU time of the load client per round trip, median)",
                         name(), who[s], Bench.median(column(r -> r[s][2]))));
             }
+        }
+        if (!referenceRatios.isEmpty()) {
+            lines.add(String.format(Locale.ROOT,
+                    "ABS %s.netty_reference %s (a plain Netty echo server's rate ÷ %s's, measured in the same rounds, "
+                            + "median: what a well-tuned JVM NIO server reaches here, not part of the RATIO)",
+                    name(), Bench.fmt(Bench.median(referenceRatios.stream().mapToDouble(Double::doubleValue).toArray())),
+                    peer.label));
         }
         int cpus = Runtime.getRuntime().availableProcessors();
         String servers = switch (peer) {
@@ -185,6 +227,9 @@ final class EchoRoundTrips implements Comparison {
             try {
                 if (theirs != null) {
                     theirs.close();
+                }
+                if (reference != null) {
+                    reference.close();
                 }
             } finally {
                 if (ours != null) {

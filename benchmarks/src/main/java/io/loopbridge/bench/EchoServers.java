@@ -67,6 +67,13 @@ final class EchoServers {
          */
         long cpuNanosSinceMark() throws IOException;
 
+        /**
+         * The part of {@link #cpuNanosSinceMark} spent in the kernel (system time: the socket
+         * syscalls and, on loopback, the TCP work of the writes), in ns at the kernel's tick
+         * resolution (10 ms); -1 where the platform does not tell.
+         */
+        long sysNanosSinceMark() throws IOException;
+
         /** Stops the server and its connections; bounded in time. */
         @Override
         void close();
@@ -149,6 +156,11 @@ final class EchoServers {
         }
 
         @Override
+        public long sysNanosSinceMark() {
+            return cpu.sysNanosSinceMark();
+        }
+
+        @Override
         public void close() {
             EventLoop l = loop;
             if (l != null && !l.isClosed()) {
@@ -217,6 +229,11 @@ final class EchoServers {
         }
 
         @Override
+        public long sysNanosSinceMark() {
+            return cpu.sysNanosSinceMark();
+        }
+
+        @Override
         public void close() {
             try {
                 listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -251,6 +268,7 @@ final class EchoServers {
         private final PythonPeer peer;
         private final int port;
         private long marked;
+        private long markedSys;
 
         Python(PythonPeer.Loop loop) throws IOException {
             peer = PythonPeer.start("echo_server.py", loop);
@@ -269,21 +287,30 @@ final class EchoServers {
 
         @Override
         public void markCpu() throws IOException {
-            marked = cpuNanos();
+            marked = cpuNanos("cpu");
+            markedSys = cpuNanos("sys");
         }
 
         @Override
         public long cpuNanosSinceMark() throws IOException {
-            return cpuNanos() - marked;
+            return cpuNanos("cpu") - marked;
         }
 
-        /** {@code time.process_time()} of the Python process: all its threads, ns resolution. */
-        private long cpuNanos() throws IOException {
-            String answer = peer.ask("cpu");
+        @Override
+        public long sysNanosSinceMark() throws IOException {
+            return cpuNanos("sys") - markedSys;
+        }
+
+        /**
+         * {@code cpu}: {@code time.process_time()} of the Python process (all its threads, ns
+         * resolution); {@code sys}: its system time ({@code os.times().system}).
+         */
+        private long cpuNanos(String command) throws IOException {
+            String answer = peer.ask(command);
             try {
                 return Math.round(Double.parseDouble(answer) * 1e9);
             } catch (NumberFormatException e) {
-                throw new IOException("echo_server.py answered '" + answer + "' to 'cpu'");
+                throw new IOException("echo_server.py answered '" + answer + "' to '" + command + "'");
             }
         }
 
@@ -366,12 +393,38 @@ final class EchoServers {
      */
     static final class JvmCpu {
         private static final Path TASKS = Path.of("/proc/self/task");
+        /** Clock ticks per second of /proc/PID/task/TID/stat: USER_HZ, 100 on every Linux build. */
+        private static final long TICK_NANOS = 10_000_000L;
         private Map<String, Long> marked = Map.of();
         private long markedTotal;
+        private Map<String, Long> markedSys = Map.of();
 
         void mark() {
             marked = perThread();
             markedTotal = processTotal();
+            markedSys = sysPerThread();
+        }
+
+        /** System time since the mark, summed over threads as {@link #nanosSinceMark}; -1 without /proc. */
+        long sysNanosSinceMark() {
+            Map<String, Long> now = sysPerThread();
+            if (now.isEmpty() || markedSys.isEmpty()) {
+                return -1;
+            }
+            long ticks = 0;
+            for (Map.Entry<String, Long> e : now.entrySet()) {
+                ticks += Math.max(0, e.getValue() - markedSys.getOrDefault(e.getKey(), 0L));
+            }
+            return ticks * TICK_NANOS;
+        }
+
+        /** Thread id → system time in ticks (field 15 of its stat); empty when /proc is not there. */
+        private static Map<String, Long> sysPerThread() {
+            return perThread("stat", stat -> {
+                // from the state (field 3) on, after "(comm)", which may hold spaces: stime (15) is index 12
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[12]);
+            });
         }
 
         long nanosSinceMark() {
@@ -393,6 +446,11 @@ final class EchoServers {
 
         /** Thread id → ns on CPU; empty when /proc is not there. */
         private static Map<String, Long> perThread() {
+            return perThread("schedstat", stat -> Long.parseLong(stat.substring(0, stat.indexOf(' '))));
+        }
+
+        /** Thread id → {@code parse} of the thread's {@code file} under /proc/self/task; empty when /proc is not there. */
+        private static Map<String, Long> perThread(String file, java.util.function.ToLongFunction<String> parse) {
             Map<String, Long> m = new HashMap<>();
             if (!Files.isDirectory(TASKS)) {
                 return m;
@@ -400,8 +458,7 @@ final class EchoServers {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(TASKS)) {
                 for (Path t : ds) {
                     try {
-                        String stat = Files.readString(t.resolve("schedstat"));
-                        m.put(t.getFileName().toString(), Long.parseLong(stat.substring(0, stat.indexOf(' '))));
+                        m.put(t.getFileName().toString(), parse.applyAsLong(Files.readString(t.resolve(file))));
                     } catch (IOException | RuntimeException ended) {
                         // the thread ended while we looked
                     }

@@ -9,4 +9,12 @@ import java.nio.channels.SelectionKey;
 @FunctionalInterface
 public interface IoCallback {
     void ready(SelectionKey key, int readyOps);
+
+    /**
+     * The loop is closing while the channel is registered: end what uses it (a connection calls
+     * {@code connectionLost}) and close it. Called by {@code EventLoop.close()} on its calling
+     * thread, once the loop has stopped and before it drops its callbacks, so callbacks scheduled
+     * here never run.
+     */
+    default void loopClosing() {}
 }

@@ -5,6 +5,7 @@ import io.loopbridge.io.internal.Endpoints;
 import io.loopbridge.task.internal.Driver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -118,6 +119,25 @@ public final class StreamReader {
             return;
         }
         append(data, offset, length);
+        afterFeed();
+    }
+
+    /** {@link #feedData(byte[])} from the remaining bytes of {@code data}, which it consumes (the socket transport's read buffer). */
+    void feedData(ByteBuffer data) {
+        if (eof) {
+            throw new IllegalStateException("feedData() after feedEof()");
+        }
+        int length = data.remaining();
+        if (length == 0) {
+            return;
+        }
+        makeRoom(length);
+        data.get(buf, end, length);
+        end += length;
+        afterFeed();
+    }
+
+    private void afterFeed() {
         wakeUpWaiter();
         if (transport != null && !paused && size() > 2L * limit) {
             try {
@@ -220,7 +240,7 @@ public final class StreamReader {
             if (eof) {
                 throw new IncompleteReadException(take(size()), -1);
             }
-            waitForData("readuntil");
+            waitForData("readuntil", "StreamReader.readuntil()");
         }
         if (isep > limit) {
             throw new LimitOverrunException("Separator is found, but chunk is longer than limit", isep);
@@ -252,7 +272,7 @@ public final class StreamReader {
             }
         }
         if (size() == 0 && !eof) {
-            waitForData("read");
+            waitForData("read", "StreamReader.read()");
         }
         byte[] data = take(Math.min(n, size()));
         maybeResumeTransport();
@@ -279,19 +299,22 @@ public final class StreamReader {
             if (eof) {
                 throw new IncompleteReadException(take(size()), n);
             }
-            waitForData("readexactly");
+            waitForData("readexactly", "StreamReader.readexactly()");
         }
         byte[] data = take(n);
         maybeResumeTransport();
         return data;
     }
 
-    /** Suspends until data, the end of the stream or a failure arrives. */
-    private void waitForData(String method) throws IOException {
+    /**
+     * Suspends until data, the end of the stream or a failure arrives. {@code call} is {@code
+     * method} as the messages name it, a constant: no string is built per wait.
+     */
+    private void waitForData(String method, String call) throws IOException {
         if (waiter != null) {
             throw new IllegalStateException(method + "() called while another coroutine is already waiting for incoming data");
         }
-        Driver d = Driver.current("StreamReader." + method + "()");
+        Driver d = Driver.current(call);
         if (paused) {
             // the reader wants more than the paused transport gave: read again (asyncio does the same)
             paused = false;
@@ -339,6 +362,13 @@ public final class StreamReader {
     }
 
     private void append(byte[] data, int offset, int length) {
+        makeRoom(length);
+        System.arraycopy(data, offset, buf, end, length);
+        end += length;
+    }
+
+    /** Makes room for {@code length} more bytes after {@code end}. */
+    private void makeRoom(int length) {
         int size = size();
         if (buf.length - end < length) {
             if (size + length <= buf.length && start >= buf.length / 2) {
@@ -352,8 +382,6 @@ public final class StreamReader {
             start = 0;
             end = size;
         }
-        System.arraycopy(data, offset, buf, end, length);
-        end += length;
     }
 
     private byte[] take(int n) {

@@ -1,11 +1,13 @@
 package io.loopbridge.io;
 
 import io.loopbridge.future.LoopFuture;
+import io.loopbridge.io.internal.DirectReceiver;
 import io.loopbridge.io.internal.Endpoints;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.Task;
 import java.io.IOException;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +17,7 @@ import java.util.Map;
  * FlowControlMixin}): feeds the {@link StreamReader}, keeps {@link StreamWriter#drain} waiting while
  * the transport has paused writing, and on a server starts the handler as a task per connection.
  */
-final class StreamReaderProtocol implements Protocol {
+final class StreamReaderProtocol implements Protocol, DirectReceiver {
     private final EventLoop loop;
     private final StreamReader reader;
     private final StreamHandler handler;
@@ -63,6 +65,11 @@ final class StreamReaderProtocol implements Protocol {
 
     @Override
     public void dataReceived(byte[] data) {
+        reader.feedData(data);
+    }
+
+    @Override
+    public void dataReceived(ByteBuffer data) {
         reader.feedData(data);
     }
 

@@ -1,7 +1,9 @@
 package io.loopbridge.io;
 
 import io.loopbridge.Async;
+import io.loopbridge.io.internal.Endpoints;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.loop.LoopGroup;
 import java.io.IOException;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
@@ -77,6 +79,20 @@ public final class Streams {
         Objects.requireNonNull(ssl, "ssl");
         EventLoop loop = Async.loop();
         return loop.createServer(() -> new StreamReaderProtocol(loop, new StreamReader(), handler), host, port, ssl);
+    }
+
+    /**
+     * {@link #startServer(StreamHandler, String, int)} that spreads its connections over the loops
+     * of {@code group}: the server accepts on the calling coroutine's loop and hands each new
+     * connection, round-robin, to a loop of the group, where its handler runs as a task and all its
+     * callbacks run (no thread per connection; one loop per core with {@code new LoopGroup()}). The
+     * returned server belongs to the calling loop; {@code close}, {@code waitClosed} and {@code
+     * closeClients} reach the connections on every loop. Close the server before the group.
+     */
+    public static Server startServer(LoopGroup group, StreamHandler handler, String host, int port) throws IOException {
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(handler, "handler");
+        return Endpoints.createServer(Async.loop(), group, l -> new StreamReaderProtocol(l, new StreamReader(), handler), host, port);
     }
 
     /** {@link #startServer(StreamHandler, String, int)} with readers of the given {@link StreamReader#limit()}. */

@@ -103,6 +103,12 @@ public class EventLoop implements AutoCloseable {
     /** Cancelled timers still in the heap; touched from any thread. */
     private volatile int cancelledTimers;
     private volatile boolean selectorPolling;
+    /** The I/O events of the last poll, run in the current lap: callback, key and ready set. */
+    private IoCallback[] ioCallbacks = new IoCallback[64];
+    private SelectionKey[] ioKeys = new SelectionKey[64];
+    private int[] ioOps = new int[64];
+    private int ioCount;
+    private final Consumer<SelectionKey> collectSelected = this::collectSelected;
     /** Continuation engine: the thread whose stack the suspended coroutines were started on. */
     private Thread continuationThread;
 
@@ -392,8 +398,10 @@ public class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Closes the loop: drops pending callbacks and timers, shuts the default executor down without
-     * waiting and releases the selector. Idempotent.
+     * Closes the loop: closes the connections, servers and endpoints still open on it (each
+     * connection's protocol gets {@code connectionLost} first, on the calling thread), drops pending
+     * callbacks and timers, shuts the default executor down without waiting and releases the
+     * selector. Idempotent.
      *
      * @throws IllegalStateException if the loop is running
      */
@@ -405,6 +413,7 @@ public class EventLoop implements AutoCloseable {
         if (closed) {
             return;
         }
+        closeChannels(); // while the loop is open: connectionLost may schedule callbacks (dropped below)
         closed = true;
         // Tasks still suspended would keep their threads forever: unwind them.
         for (LiveTask t : List.copyOf(liveTasks)) {
@@ -419,6 +428,9 @@ public class EventLoop implements AutoCloseable {
         ready.clear();
         timers.clear();
         inbound.clear();
+        java.util.Arrays.fill(ioCallbacks, null);
+        java.util.Arrays.fill(ioKeys, null);
+        ioCount = 0;
         if (defaultExecutor != null) {
             defaultExecutor.shutdown();
         }
@@ -427,6 +439,27 @@ public class EventLoop implements AutoCloseable {
                 selector.close();
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "closing the selector failed", e);
+            }
+        }
+    }
+
+    private void closeChannels() {
+        if (selector == null) {
+            return;
+        }
+        for (SelectionKey key : List.copyOf(selector.keys())) {
+            if (key.attachment() instanceof IoCallback) {
+                try {
+                    ((IoCallback) key.attachment()).loopClosing();
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable e) {
+                    Map<String, Object> ctx = new LinkedHashMap<>();
+                    ctx.put("message", "Closing a channel failed while the event loop closed");
+                    ctx.put("exception", e);
+                    ctx.put("channel", key.channel());
+                    callExceptionHandler(ctx);
+                }
             }
         }
     }
@@ -448,6 +481,7 @@ public class EventLoop implements AutoCloseable {
             publishStats();
         }
         poll(timeout);
+        int beforeIo = ready.size(); // the I/O events run after these, as if queued behind them
         drainInbound();
 
         // no clock read on laps without timers: a ping-pong of callbacks never needs one
@@ -468,6 +502,7 @@ public class EventLoop implements AutoCloseable {
 
         // Only what was ready at this point runs in this lap (invariant 2).
         int count = ready.size();
+        int io = ioCount;
         boolean jfr = LoopEvents.enabled();
         boolean sampled = (++lapCount & 15) == 0 || jfr;
         long busyStart = sampled ? System.nanoTime() : 0;
@@ -476,13 +511,22 @@ public class EventLoop implements AutoCloseable {
             lap = new LoopLapEvent();
             lap.begin();
         }
-        for (int n = count; n > 0; n--) {
+        for (int n = beforeIo; n > 0; n--) {
             Handle h = ready.pollFirst();
             if (!h.isCancelled()) {
                 run(h, jfr);
             }
         }
-        callbackCount += count;
+        if (io > 0) {
+            runIo(io, jfr);
+        }
+        for (int n = count - beforeIo; n > 0; n--) {
+            Handle h = ready.pollFirst();
+            if (!h.isCancelled()) {
+                run(h, jfr);
+            }
+        }
+        callbackCount += count + io;
         if (sampled) {
             lapHistogram.record(System.nanoTime() - busyStart);
             publishStats();
@@ -648,16 +692,13 @@ public class EventLoop implements AutoCloseable {
         }
         try {
             if (io) {
-                int n;
+                // the action form: no selected-key set to fill, iterate and clear on every poll
                 if (timeoutNanos == 0) {
-                    n = selector.selectNow();
+                    selector.selectNow(collectSelected);
                 } else if (timeoutNanos < 0) {
-                    n = selector.select();
+                    selector.select(collectSelected);
                 } else {
-                    n = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
-                }
-                if (n > 0) {
-                    dispatchSelected();
+                    selector.select(collectSelected, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
                 }
             } else if (timeoutNanos < 0) {
                 LockSupport.park(this);
@@ -671,15 +712,58 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
-    private void dispatchSelected() {
-        var keys = selector.selectedKeys();
-        for (SelectionKey key : keys) {
-            Object att = key.attachment();
-            if (att instanceof IoCallback && key.isValid()) {
-                ready.addLast(new Handle(this, new IoDispatch((IoCallback) att, key, key.readyOps())));
+    /** Records a ready key of this poll; its callback runs in this lap ({@link #runIo}). */
+    private void collectSelected(SelectionKey key) {
+        Object att = key.attachment();
+        if (att instanceof IoCallback && key.isValid()) {
+            int i = ioCount;
+            if (i == ioKeys.length) {
+                ioCallbacks = java.util.Arrays.copyOf(ioCallbacks, 2 * i);
+                ioKeys = java.util.Arrays.copyOf(ioKeys, 2 * i);
+                ioOps = java.util.Arrays.copyOf(ioOps, 2 * i);
+            }
+            ioCallbacks[i] = (IoCallback) att;
+            ioKeys[i] = key;
+            ioOps[i] = key.readyOps();
+            ioCount = i + 1;
+        }
+    }
+
+    /**
+     * Runs the first {@code n} I/O events of the lap as callbacks: guarded as any callback, and
+     * without a {@link Handle} each unless JFR or debug mode times them.
+     */
+    private void runIo(int n, boolean jfr) {
+        for (int i = 0; i < n; i++) {
+            IoCallback callback = ioCallbacks[i];
+            SelectionKey key = ioKeys[i];
+            ioCallbacks[i] = null;
+            ioKeys[i] = null;
+            if (!key.isValid()) {
+                continue; // closed earlier in the lap
+            }
+            if (jfr || debug) {
+                run(new Handle(this, new IoDispatch(callback, key, ioOps[i])), jfr);
+                continue;
+            }
+            try {
+                callback.ready(key, ioOps[i]);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                IoDispatch what = new IoDispatch(callback, key, ioOps[i]);
+                Map<String, Object> ctx = new LinkedHashMap<>();
+                ctx.put("message", "Exception in callback " + what);
+                ctx.put("exception", e);
+                ctx.put("handle", new Handle(this, what));
+                callExceptionHandler(ctx);
             }
         }
-        keys.clear();
+        // events of a nested poll (none today) would follow: keep them
+        System.arraycopy(ioCallbacks, n, ioCallbacks, 0, ioCount - n);
+        System.arraycopy(ioKeys, n, ioKeys, 0, ioCount - n);
+        System.arraycopy(ioOps, n, ioOps, 0, ioCount - n);
+        ioCount -= n;
     }
 
     private void wakeUp() {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.loopbridge.Async;
 import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.loop.LoopGroup;
 import io.loopbridge.sync.AsyncQueue;
 import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.task.Task;
@@ -150,6 +151,89 @@ class ServerTest {
             server.waitClosed();
             return null;
         });
+    }
+
+    @AllEngines
+    void aLoopGroupServerSpreadsItsConnectionsOverTheGroupsLoops(CoroutineEngine engine) {
+        int clients = 8;
+        List<String> handled = new ArrayList<>(); // guarded by itself: handlers run on the group's loops
+        List<EventLoop> groupLoops;
+        try (LoopGroup group = new LoopGroup(2)) {
+            groupLoops = group.loops();
+            List<String> answers = Async.run(engine, () -> {
+                EventLoop acceptor = Async.loop();
+                Server server = Streams.startServer(group, (reader, writer) -> {
+                    EventLoop own = Async.loop();
+                    byte[] line;
+                    while ((line = reader.readline()).length > 0) {
+                        boolean home = Async.loop() == own && own.inLoop() && own != acceptor;
+                        writer.write(b((home ? "on loop " + groupLoops.indexOf(own) : "elsewhere") + ": " + s(line)));
+                        writer.drain();
+                    }
+                    synchronized (handled) {
+                        handled.add("loop " + groupLoops.indexOf(own));
+                    }
+                    writer.close();
+                }, HOST, 0);
+                List<Task<String>> tasks = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    int id = c;
+                    tasks.add(Async.createTask(() -> {
+                        StreamPair conn = Streams.openConnection(HOST, port(server));
+                        StringBuilder got = new StringBuilder();
+                        for (int i = 0; i < 3; i++) {
+                            conn.writer().write(b("client " + id + " line " + i + "\n"));
+                            String answer = s(conn.reader().readline());
+                            got.append(answer, 0, answer.indexOf(':'));
+                        }
+                        conn.writer().writeEof();
+                        conn.reader().read(-1);
+                        conn.close();
+                        conn.writer().waitClosed();
+                        return got.toString();
+                    }));
+                }
+                List<String> all = new ArrayList<>();
+                for (Task<String> t : tasks) {
+                    all.add(Async.await(t));
+                }
+                server.close();
+                server.waitClosed(); // every connection on every loop has ended
+                return all;
+            });
+
+            assertThat(answers).hasSize(clients).allSatisfy(a -> assertThat(a).matches("(on loop [01]){3}"));
+            assertThat(answers).as("each connection stays on one loop")
+                    .allSatisfy(a -> assertThat(a).isEqualTo(a.substring(0, 9).repeat(3)));
+            assertThat(answers.stream().map(a -> a.substring(0, 9)).distinct()).as("both loops served connections")
+                    .containsExactlyInAnyOrder("on loop 0", "on loop 1");
+            synchronized (handled) {
+                assertThat(handled).hasSize(clients);
+            }
+        }
+    }
+
+    @AllEngines
+    void closeClientsOfALoopGroupServerReachesTheConnectionsOnEveryLoop(CoroutineEngine engine) {
+        try (LoopGroup group = new LoopGroup(2)) {
+            Async.run(engine, () -> {
+                Server server = Streams.startServer(group, (reader, writer) -> reader.read(-1), HOST, 0);
+                List<StreamPair> conns = new ArrayList<>();
+                for (int c = 0; c < 4; c++) {
+                    conns.add(Streams.openConnection(HOST, port(server)));
+                }
+                Async.sleep(Duration.ofMillis(50)); // every handoff has reached its loop
+
+                server.close();
+                server.closeClients();
+                for (StreamPair conn : conns) {
+                    assertThat(conn.reader().read(-1)).as("end of stream").isEmpty();
+                    conn.close();
+                }
+                server.waitClosed();
+                return null;
+            });
+        }
     }
 
     @AllEngines

@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +20,8 @@ import java.util.Objects;
  * A UDP endpoint on a non-blocking {@link DatagramChannel} (asyncio's {@code
  * _SelectorDatagramTransport}): one datagram received per readiness, datagrams the socket refuses
  * queued in order, I/O errors handed to {@link DatagramProtocol#errorReceived} without closing.
- * {@code connectionLost} runs once, in a callback, after which the channel is closed.
+ * {@code connectionLost} runs once, in a callback, after which the channel is closed (or at once
+ * when the loop closes first, see {@link #loopClosing}).
  */
 final class DatagramSocketTransport implements DatagramTransport, IoCallback {
     private static final LoopAccess LOOPS = LoopAccess.get();
@@ -35,11 +35,9 @@ final class DatagramSocketTransport implements DatagramTransport, IoCallback {
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
     private final ByteBuffer in = ByteBuffer.allocate(MAX_DATAGRAM);
-    private final ArrayDeque<Queued> buffer = new ArrayDeque<>();
-    private long bufferSize;
-    private long high = SocketTransport.DEFAULT_HIGH_WATER;
-    private long low = SocketTransport.DEFAULT_HIGH_WATER / 4;
-    private boolean protocolPaused;
+    private final WriteBuffer<Queued> buffer;
+    /** The cause handed to the {@code connectionLost} that is scheduled, for {@link #loopClosing}. */
+    private Throwable lostCause;
     private boolean started;
     private boolean closing;
     private boolean lost;
@@ -52,6 +50,7 @@ final class DatagramSocketTransport implements DatagramTransport, IoCallback {
         this.loop = loop;
         this.channel = channel;
         this.protocol = protocol;
+        this.buffer = new WriteBuffer<>(protocol::pauseWriting, protocol::resumeWriting, this::report);
         this.remote = remote;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.key = channel.register(LOOPS.selector(loop), 0, this);
@@ -107,23 +106,22 @@ final class DatagramSocketTransport implements DatagramTransport, IoCallback {
 
     private void writeReady() {
         while (!buffer.isEmpty() && !lost) {
-            Queued q = buffer.peekFirst();
+            Queued q = buffer.peek();
             int n;
             try {
                 n = send(q.data, q.address);
             } catch (IOException e) {
-                buffer.pollFirst();
-                bufferSize -= q.data.remaining();
+                buffer.poll();
+                buffer.sent(q.data.remaining());
                 errorReceived(e);
                 continue;
             }
             if (n == 0) {
                 return; // the socket is full again; still interested in OP_WRITE
             }
-            buffer.pollFirst();
-            bufferSize -= n;
+            buffer.poll();
+            buffer.sent(n);
         }
-        maybeResumeProtocol();
         updateInterest();
         if (buffer.isEmpty() && closing && !lost) {
             lost = true;
@@ -158,10 +156,8 @@ final class DatagramSocketTransport implements DatagramTransport, IoCallback {
                 return;
             }
         }
-        buffer.addLast(new Queued(ByteBuffer.wrap(data.clone()), address));
-        bufferSize += data.length;
+        buffer.add(new Queued(ByteBuffer.wrap(data.clone()), address), data.length);
         updateInterest();
-        maybePauseProtocol();
     }
 
     @Override
@@ -191,18 +187,13 @@ final class DatagramSocketTransport implements DatagramTransport, IoCallback {
 
     @Override
     public long getWriteBufferSize() {
-        return bufferSize;
+        return buffer.size();
     }
 
     @Override
     public void setWriteBufferLimits(long high, long low) {
         loop.checkOwner("setWriteBufferLimits");
-        if (!(high >= low && low >= 0)) {
-            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
-        }
-        this.high = high;
-        this.low = low;
-        maybePauseProtocol();
+        buffer.setLimits(high, low);
     }
 
     @Override
@@ -239,32 +230,6 @@ final class DatagramSocketTransport implements DatagramTransport, IoCallback {
         }
     }
 
-    private void maybePauseProtocol() {
-        if (bufferSize > high && !protocolPaused) {
-            protocolPaused = true;
-            try {
-                protocol.pauseWriting();
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) {
-                report("protocol.pauseWriting() failed", e);
-            }
-        }
-    }
-
-    private void maybeResumeProtocol() {
-        if (protocolPaused && bufferSize <= low) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) {
-                report("protocol.resumeWriting() failed", e);
-            }
-        }
-    }
-
     private void errorReceived(IOException e) {
         try {
             protocol.errorReceived(e);
@@ -297,10 +262,22 @@ final class DatagramSocketTransport implements DatagramTransport, IoCallback {
         }
         lost = true;
         closing = true;
+        lostCause = cause;
         buffer.clear();
-        bufferSize = 0;
         updateInterest();
         loop.callSoon(() -> callConnectionLost(cause));
+    }
+
+    /** The loop is closing with this endpoint open: {@code connectionLost} now, unless it has run. */
+    @Override
+    public void loopClosing() {
+        if (!channel.isOpen()) {
+            return;
+        }
+        lost = true;
+        closing = true;
+        buffer.clear();
+        callConnectionLost(lostCause);
     }
 
     private void callConnectionLost(Throwable cause) {
@@ -315,6 +292,6 @@ final class DatagramSocketTransport implements DatagramTransport, IoCallback {
     @Override
     public String toString() {
         return "DatagramTransport[" + local + (remote != null ? " -> " + remote : "") + (closing ? " closing" : "")
-                + (bufferSize > 0 ? " buffered=" + bufferSize : "") + "]";
+                + (buffer.size() > 0 ? " buffered=" + buffer.size() : "") + "]";
     }
 }

@@ -10,6 +10,7 @@ import io.loopbridge.io.Protocol;
 import io.loopbridge.io.Server;
 import io.loopbridge.io.TransportPair;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.loop.LoopGroup;
 import io.loopbridge.task.internal.Driver;
 import java.io.IOException;
 import java.net.BindException;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -46,6 +48,16 @@ public final class Endpoints {
     public static Server createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory, String host, int port)
             throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
+        return createServer(loop, null, l -> protocolFactory.get(), host, port);
+    }
+
+    /**
+     * A server on {@code loop} that hands each accepted connection to the next loop of {@code group}
+     * (null: keeps it on {@code loop}); {@code protocolFactory} is called on that loop, with it.
+     */
+    public static Server createServer(EventLoop loop, LoopGroup group, Function<EventLoop, ? extends Protocol> protocolFactory,
+            String host, int port) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
         checkPort(port);
         enter(loop, "createServer");
         InetAddress[] addresses = host == null || host.isEmpty() ? new InetAddress[] {null} : resolve(loop, host);
@@ -65,7 +77,7 @@ public final class Endpoints {
                     throw clear;
                 }
             }
-            SocketServer server = new SocketServer(loop, channels, protocolFactory, DEFAULT_BACKLOG);
+            SocketServer server = new SocketServer(loop, channels, protocolFactory, group, DEFAULT_BACKLOG);
             server.startServing();
             return server;
         } catch (IOException | RuntimeException | Error e) {
@@ -211,17 +223,25 @@ public final class Endpoints {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             if (!ch.connect(address)) {
                 LoopFuture<Void> done = loop.createFuture();
-                ch.register(LOOPS.selector(loop), SelectionKey.OP_CONNECT, (IoCallback) (key, ops) -> {
-                    if (done.isDone()) {
-                        return;
-                    }
-                    try {
-                        if (ch.finishConnect()) {
-                            key.interestOps(0);
-                            done.setResult(null);
+                ch.register(LOOPS.selector(loop), SelectionKey.OP_CONNECT, new IoCallback() {
+                    @Override
+                    public void ready(SelectionKey key, int readyOps) {
+                        if (done.isDone()) {
+                            return;
                         }
-                    } catch (IOException e) {
-                        done.setException(e); // the failed channel is closed already, its key cancelled
+                        try {
+                            if (ch.finishConnect()) {
+                                key.interestOps(0);
+                                done.setResult(null);
+                            }
+                        } catch (IOException e) {
+                            done.setException(e); // the failed channel is closed already, its key cancelled
+                        }
+                    }
+
+                    @Override
+                    public void loopClosing() {
+                        closeQuietly(ch); // the connecting task is abandoned with the loop
                     }
                 });
                 awaitIo(done);

@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,9 +33,9 @@ import java.util.Objects;
  *       goes from 0 to 1, which then closes the channel.
  *   <li>{@code closing} is set by {@code close}, {@code abort} and fatal errors; once set, no read
  *       is delivered and writes are dropped. A {@code close} with data buffered sends it first.
- *   <li>{@code protocolPaused} is true between a {@code pauseWriting} and the next {@code
- *       resumeWriting}: set when the buffer goes over {@code high}, cleared when it drains to {@code
- *       low} or below.
+ *   <li>The write buffer pauses and resumes the protocol at its water marks ({@link WriteBuffer}).
+ *   <li>Closing the loop ends the connection: {@link #loopClosing} delivers {@code connectionLost}
+ *       if it has not run yet (with the cause of a pending one) and closes the channel.
  * </ol>
  */
 final class SocketTransport implements Transport, IoCallback {
@@ -48,7 +47,6 @@ final class SocketTransport implements Transport, IoCallback {
     private static final int MAX_GATHER = 64;
     /** Writes dropped after a close before each one is logged, as asyncio's {@code LOG_THRESHOLD_FOR_CONNLOST_WRITES}. */
     private static final int DROPPED_WRITES_LOG_THRESHOLD = 5;
-    static final long DEFAULT_HIGH_WATER = 64 * 1024;
     /**
      * One read buffer per loop thread: reads happen only in {@link #ready}, a loop callback that
      * never suspends, so no two transports use it at once.
@@ -63,13 +61,12 @@ final class SocketTransport implements Transport, IoCallback {
     private final InetSocketAddress sockname;
     private Protocol protocol;
 
-    private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
+    private final WriteBuffer<ByteBuffer> buffer =
+            new WriteBuffer<>(() -> protocol.pauseWriting(), () -> protocol.resumeWriting(), this::report);
     private ByteBuffer[] gather;
-    private long bufferSize;
-    private long high = DEFAULT_HIGH_WATER;
-    private long low = DEFAULT_HIGH_WATER / 4;
-    private boolean protocolPaused;
     private boolean protocolConnected;
+    /** The cause handed to the {@code connectionLost} that is scheduled, for {@link #loopClosing}. */
+    private Throwable lostCause;
 
     private boolean started;
     private boolean readingPaused;
@@ -107,6 +104,10 @@ final class SocketTransport implements Transport, IoCallback {
             server.attach(this);
         }
         loop.callSoon(() -> start(made));
+    }
+
+    EventLoop loop() {
+        return loop;
     }
 
     private void start(LoopFuture<Void> made) {
@@ -159,11 +160,15 @@ final class SocketTransport implements Transport, IoCallback {
             readEof();
             return;
         }
-        byte[] data = new byte[n];
         in.flip();
-        in.get(data);
         try {
-            protocol.dataReceived(data);
+            if (protocol instanceof DirectReceiver) {
+                ((DirectReceiver) protocol).dataReceived(in);
+            } else {
+                byte[] data = new byte[n];
+                in.get(data);
+                protocol.dataReceived(data);
+            }
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -193,7 +198,7 @@ final class SocketTransport implements Transport, IoCallback {
         if (connLost > 0) {
             return;
         }
-        int count = Math.min(buffer.size(), MAX_GATHER);
+        int count = Math.min(buffer.count(), MAX_GATHER);
         if (gather == null || gather.length < count) {
             gather = new ByteBuffer[Math.max(count, 4)];
         }
@@ -214,11 +219,10 @@ final class SocketTransport implements Transport, IoCallback {
         } finally {
             Arrays.fill(gather, 0, count, null);
         }
-        bufferSize -= n;
-        while (!buffer.isEmpty() && !buffer.peekFirst().hasRemaining()) {
-            buffer.pollFirst();
+        while (!buffer.isEmpty() && !buffer.peek().hasRemaining()) {
+            buffer.poll();
         }
-        maybeResumeProtocol(); // may write more
+        buffer.sent(n); // may resume the protocol, which may write more
         if (buffer.isEmpty()) {
             updateInterest();
             if (closing) {
@@ -268,10 +272,8 @@ final class SocketTransport implements Transport, IoCallback {
                 return;
             }
         }
-        buffer.addLast(ByteBuffer.wrap(Arrays.copyOfRange(data, offset, offset + length)));
-        bufferSize += length;
+        buffer.add(ByteBuffer.wrap(Arrays.copyOfRange(data, offset, offset + length)), length);
         updateInterest();
-        maybePauseProtocol();
     }
 
     @Override
@@ -352,28 +354,23 @@ final class SocketTransport implements Transport, IoCallback {
 
     @Override
     public long getWriteBufferSize() {
-        return bufferSize;
+        return buffer.size();
     }
 
     @Override
     public long getWriteBufferHighWaterMark() {
-        return high;
+        return buffer.high();
     }
 
     @Override
     public long getWriteBufferLowWaterMark() {
-        return low;
+        return buffer.low();
     }
 
     @Override
     public void setWriteBufferLimits(long high, long low) {
         loop.checkOwner("setWriteBufferLimits");
-        if (!(high >= low && low >= 0)) {
-            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
-        }
-        this.high = high;
-        this.low = low;
-        maybePauseProtocol();
+        buffer.setLimits(high, low);
     }
 
     @Override
@@ -418,37 +415,8 @@ final class SocketTransport implements Transport, IoCallback {
         }
     }
 
-    private void maybePauseProtocol() {
-        if (bufferSize <= high || protocolPaused) {
-            return;
-        }
-        protocolPaused = true;
-        try {
-            protocol.pauseWriting();
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            report("protocol.pauseWriting() failed", e);
-        }
-    }
-
-    private void maybeResumeProtocol() {
-        if (!protocolPaused || bufferSize > low) {
-            return;
-        }
-        protocolPaused = false;
-        try {
-            protocol.resumeWriting();
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            report("protocol.resumeWriting() failed", e);
-        }
-    }
-
     private void dropBuffer() {
         buffer.clear();
-        bufferSize = 0;
     }
 
     /** An I/O error ends the connection quietly (the protocol hears of it); anything else is also reported. */
@@ -477,8 +445,26 @@ final class SocketTransport implements Transport, IoCallback {
         dropBuffer();
         closing = true;
         connLost++;
+        lostCause = cause;
         updateInterest();
         loop.callSoon(() -> callConnectionLost(cause));
+    }
+
+    /**
+     * The loop is closing with this connection open: {@code connectionLost} now, unless it has run
+     * (a pending one is dropped with the loop's callbacks, so it runs here with its cause).
+     */
+    @Override
+    public void loopClosing() {
+        if (!channel.isOpen()) {
+            return; // connectionLost has run
+        }
+        dropBuffer();
+        closing = true;
+        if (connLost == 0) {
+            connLost++;
+        }
+        callConnectionLost(lostCause);
     }
 
     private void callConnectionLost(Throwable cause) {
@@ -523,8 +509,8 @@ final class SocketTransport implements Transport, IoCallback {
         if (readingPaused) {
             sb.append(" reading paused");
         }
-        if (bufferSize > 0) {
-            sb.append(" buffered=").append(bufferSize);
+        if (buffer.size() > 0) {
+            sb.append(" buffered=").append(buffer.size());
         }
         return sb.append(']').toString();
     }
