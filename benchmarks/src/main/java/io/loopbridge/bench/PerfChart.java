@@ -47,7 +47,9 @@ public final class PerfChart {
             System.err.println("PerfChart: no RATIO lines in " + args[0]);
             System.exit(1);
         }
-        String title = input.stream().filter(l -> l.startsWith("jvm: ")).findFirst().orElse("");
+        String title = input.stream().filter(l -> l.startsWith("jvm: ")).findFirst().orElse("")
+                + input.stream().filter(l -> l.startsWith("load at start: ")).findFirst()
+                        .map(l -> ", load " + l.substring("load at start: ".length()).split(" \\(")[0]).orElse("");
         Files.writeString(Path.of(args[1]), svg(rows, title), StandardCharsets.UTF_8);
         if (args.length == 3) {
             Files.writeString(Path.of(args[2]), table(rows), StandardCharsets.UTF_8);
