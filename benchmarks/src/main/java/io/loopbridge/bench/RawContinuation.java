@@ -55,6 +55,40 @@ final class RawContinuation {
         return UNAVAILABLE;
     }
 
+    /** A new continuation running {@code body}, which may call {@link #yieldNow()}; not started. */
+    static Object create(Runnable body) {
+        try {
+            return (Object) NEW.invokeExact(SCOPE, body);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Runs or resumes {@code continuation} until it yields or ends; returns whether it has ended. */
+    static boolean resume(Object continuation) {
+        try {
+            RUN.invokeExact(continuation);
+            return (boolean) DONE.invokeExact(continuation);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Inside a continuation of {@link #create}: suspends it back to its {@link #resume}. */
+    static void yieldNow() {
+        try {
+            boolean ignored = (boolean) YIELD.invokeExact(SCOPE);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     /** A continuation yielding {@code n} times, resumed until done: {@code n} round trips. Returns the resumes. */
     static long roundTrips(int n) {
         try {

@@ -27,7 +27,11 @@ import java.util.Locale;
  *       each resume touches a stack that left the caches long ago).
  * </ol>
  *
- * Prints {@code ABS scale_<engine>.<N>.<what> ...} lines on stdout, progress on stderr.
+ * On the continuation engine, {@code raw_continuation_switch} gives the switch floor at the same
+ * scale: as many bare {@code jdk.internal.vm.Continuation}s resumed round-robin, to tell the JDK's
+ * and the hardware's share of the growth from ours.
+ *
+ * <p>Prints {@code ABS scale_<engine>.<N>.<what> ...} lines on stdout, progress on stderr.
  *
  * <pre>ScaleRun ENGINE N...</pre>
  */
@@ -53,6 +57,7 @@ public final class ScaleRun {
         }
         double firstSwitch = 0;
         double firstBytes = 0;
+        double firstRaw = 0;
         for (int n : sizes) {
             int repeats = n <= 1_000 ? 5 : threads || n > 100_000 ? 1 : 2;
             double[] bytes = new double[repeats];
@@ -81,6 +86,19 @@ public final class ScaleRun {
                     p, Bench.fmt(Bench.median(create)), runs);
             System.out.printf(Locale.ROOT, "%s.switch %s ns/switch (%d live tasks, each resumed %d times round-robin, %s)%n",
                     p, Bench.fmt(s), n, YIELDS + 1, runs);
+            if (engine == CoroutineEngine.CONTINUATION && RawContinuation.skipReason() == null) {
+                double[] raw = new double[repeats];
+                for (int r = 0; r < repeats; r++) {
+                    raw[r] = rawRoundRobin(n);
+                }
+                double f = Bench.median(raw);
+                if (firstRaw == 0) {
+                    firstRaw = f;
+                }
+                System.out.printf(Locale.ROOT, "%s.raw_continuation_switch %s ns/roundtrip (the floor at this scale: %d bare "
+                                + "Continuations, each resumed %d times round-robin; growth %s)%n",
+                        p, Bench.fmt(f), n, YIELDS + 1, Bench.fmt(f / firstRaw));
+            }
             if (firstSwitch == 0) {
                 firstSwitch = s;
                 firstBytes = b;
@@ -92,6 +110,33 @@ public final class ScaleRun {
             }
             System.out.flush();
         }
+    }
+
+    /**
+     * The switch floor at scale: {@code n} bare continuations, each started up to its first yield,
+     * a full GC (as for the tasks), then {@value #YIELDS}{@code  + 1} passes resuming each in turn;
+     * ns per resume.
+     */
+    private static double rawRoundRobin(int n) {
+        Object[] all = new Object[n];
+        Runnable body = () -> {
+            for (int k = 0; k <= YIELDS; k++) {
+                RawContinuation.yieldNow();
+            }
+        };
+        for (int i = 0; i < n; i++) {
+            all[i] = RawContinuation.create(body);
+            RawContinuation.resume(all[i]);
+        }
+        heapUsedAfterGc();
+        long t0 = System.nanoTime();
+        for (int k = 0; k <= YIELDS; k++) {
+            for (int i = 0; i < n; i++) {
+                RawContinuation.resume(all[i]);
+            }
+        }
+        long t1 = System.nanoTime();
+        return (double) (t1 - t0) / ((double) n * (YIELDS + 1));
     }
 
     /** Inside a coroutine: {heap B/task, create ns/task, switch ns, rss B/task} for {@code n} tasks. */
