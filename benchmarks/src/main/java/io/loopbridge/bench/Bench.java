@@ -142,24 +142,15 @@ public final class Bench {
             return 0;
         }
         out.println(jvmLine());
+        long runStart = System.nanoTime();
         int status = 0;
+        List<String> memLines = new ArrayList<>();
         for (Report r : reports) {
-            String skip = r.skipReason();
-            if (skip != null) {
-                out.println("SKIP " + r.name() + ": " + skip);
-                continue;
-            }
-            long start = System.nanoTime();
-            try {
-                r.run().forEach(out::println);
-                out.flush();
-                progress.printf(Locale.ROOT, "[bench] %s done in %.1f s%n", r.name(), (System.nanoTime() - start) / 1e9);
-            } catch (Exception | LinkageError | AssertionError e) {
-                out.println("FAIL " + r.name() + ": " + e);
-                e.printStackTrace(progress);
-                status = 1;
+            if (!r.afterComparisons()) {
+                status |= runReport(r, memLines);
             }
         }
+        MemoryRatios.lines(memLines).forEach(out::println);
         for (Comparison c : selected) {
             String skip = c.skipReason();
             if (skip != null) {
@@ -176,7 +167,37 @@ public final class Bench {
                 status = 1;
             }
         }
+        for (Report r : reports) {
+            if (r.afterComparisons()) {
+                status |= runReport(r, memLines);
+            }
+        }
+        progress.printf(Locale.ROOT, "[bench] all done in %.0f s%n", (System.nanoTime() - runStart) / 1e9);
         return status;
+    }
+
+    /** Runs one report and prints its lines (adding them to {@code printed}); 1 if it failed, else 0. */
+    private int runReport(Report r, List<String> printed) {
+        String skip = r.skipReason();
+        if (skip != null) {
+            out.println("SKIP " + r.name() + ": " + skip);
+            return 0;
+        }
+        long start = System.nanoTime();
+        progress.println("[bench] " + r.name());
+        try {
+            for (String line : r.run()) {
+                out.println(line);
+                printed.add(line);
+            }
+            out.flush();
+            progress.printf(Locale.ROOT, "[bench] %s done in %.1f s%n", r.name(), (System.nanoTime() - start) / 1e9);
+            return 0;
+        } catch (Exception | LinkageError | AssertionError e) {
+            out.println("FAIL " + r.name() + ": " + e);
+            e.printStackTrace(progress);
+            return 1;
+        }
     }
 
     /** Context for the figures: collector, heap, CPUs. */

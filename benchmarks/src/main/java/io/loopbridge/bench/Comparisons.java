@@ -50,6 +50,21 @@ final class Comparisons {
             all.add(new FlowableBridgeVsFlowableGenerate(e));
         }
         all.add(new SingleAwaitVsBlockingGet());
+        // JVM baselines: CompletableFuture chains (the callback baseline), kotlinx-coroutines,
+        // Flux.create.
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new AwaitChainVsCompletableFuture(e, false));
+        }
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new AwaitChainVsCompletableFuture(e, true));
+        }
+        for (CoroutineEngine e : List.of(CoroutineEngine.VIRTUAL, CoroutineEngine.CONTINUATION)) {
+            all.add(new CoroutineVsKotlinx(e, false));
+        }
+        for (CoroutineEngine e : List.of(CoroutineEngine.VIRTUAL, CoroutineEngine.CONTINUATION)) {
+            all.add(new CoroutineVsKotlinx(e, true));
+        }
+        all.add(new PublisherVsFluxCreate(CoroutineEngine.CONTINUATION));
         // Network: the streams echo server against asyncio's, uvloop's and Netty's, each loaded by the
         // same client process (EchoClient).
         for (EchoRoundTrips.Peer p : EchoRoundTrips.Peer.values()) {
@@ -65,6 +80,12 @@ final class Comparisons {
             all.add(new TaskBytes(e));
         }
         all.add(new TaskBytesPython());
+        // Floors and scale: ABS lines only.
+        all.add(new Floors());
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new Scale(e));
+        }
+        all.add(new EchoScale());
         return List.copyOf(all);
     }
 }

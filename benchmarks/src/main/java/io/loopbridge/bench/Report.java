@@ -17,6 +17,14 @@ public interface Report {
         return null;
     }
 
+    /**
+     * Whether this report runs after the comparisons rather than before them: for those that warm
+     * up code the comparisons measure (and so would change their JIT profiles), or that take long.
+     */
+    default boolean afterComparisons() {
+        return false;
+    }
+
     /** Measures and returns the lines to print, e.g. {@code MEM <name> <value> <unit> (...)}. */
     List<String> run() throws Exception;
 }

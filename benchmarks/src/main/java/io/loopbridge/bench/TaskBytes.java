@@ -41,7 +41,7 @@ final class TaskBytes implements Report {
     static final int TASKS = 100_000;
     static final int THREAD_TASKS = 10_000;
     /** Measured runs; one on the threads engine, whose heap figure holds no stacks and barely moves. */
-    static final int RUNS = 3;
+    static final int RUNS = 5;
     /** Unmeasured passes of N/5 tasks before the runs. */
     static final int WARMUP_PASSES = 3;
 
