@@ -173,8 +173,9 @@ public class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Schedules {@code callback} from any thread and wakes the loop if it is waiting. The only
-     * method of the loop that may be called from any thread at any time.
+     * Schedules {@code callback} from any thread and wakes the loop if it is waiting. With {@link
+     * #runCoroutineThreadsafe}, the only methods of the loop that may be called from any thread at
+     * any time.
      *
      * @throws IllegalStateException if the loop is closed; a callback queued while the loop closes
      *     is dropped with the rest of the loop's pending callbacks
