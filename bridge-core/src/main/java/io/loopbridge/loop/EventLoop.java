@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -172,8 +173,9 @@ public class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Schedules {@code callback} from any thread and wakes the loop if it is waiting. The only
-     * method of the loop that may be called from any thread at any time.
+     * Schedules {@code callback} from any thread and wakes the loop if it is waiting. With {@link
+     * #runCoroutineThreadsafe}, the only methods of the loop that may be called from any thread at
+     * any time.
      *
      * @throws IllegalStateException if the loop is closed; a callback queued while the loop closes
      *     is dropped with the rest of the loop's pending callbacks
@@ -228,6 +230,38 @@ public class EventLoop implements AutoCloseable {
     /** {@link #createTask(Coroutine)} with a name for dumps and logs. */
     public <T> Task<T> createTask(Coroutine<T> coroutine, String name) {
         return new Task<>(this, coroutine, name);
+    }
+
+    /**
+     * Runs {@code coroutine} as a {@link Task} on this loop, from any thread, and returns a future
+     * of its outcome (asyncio's {@code run_coroutine_threadsafe(coro, loop)}). The task is created in
+     * the loop's next lap, in a copy of the caller's {@link io.loopbridge.context.Context}, as
+     * {@link #callSoonThreadsafe} runs its callbacks.
+     *
+     * <p>The returned future completes on the loop's thread with the task's result, the exception its
+     * body threw (as thrown: {@code get} wraps it in an {@code ExecutionException}), or a {@link java.util.concurrent.CancellationException}
+     * if the task was cancelled. Actions chained on it without an executor therefore run on the
+     * loop's thread and must not block; wait for it with {@code get}/{@code join} on the calling
+     * thread, never on the loop's thread. Cancelling it ({@code cancel(true)} or {@code cancel(false)},
+     * from any thread) cancels it at once and cancels the task on the loop, whose body may still run
+     * its {@code finally} blocks; cancelled before the loop created the task, the coroutine never
+     * runs. Completing it by other means ({@code complete}, {@code orTimeout}) does not touch the
+     * task. If the loop closes before the task is done, the future stays pending, as in asyncio:
+     * wait with a timeout.
+     *
+     * <p>Thread-safe: may be called from any thread, also the loop's own, and before the loop runs.
+     *
+     * @param coroutine the coroutine to run on this loop
+     * @param <T> the type of the coroutine's result
+     * @return a future completed with the task's outcome; cancelling it cancels the task
+     * @throws NullPointerException if {@code coroutine} is {@code null}
+     * @throws IllegalStateException if the loop is closed, as {@link #callSoonThreadsafe}
+     */
+    public <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coroutine) {
+        Objects.requireNonNull(coroutine, "coroutine");
+        CompletableFutureFromTask<T> future = new CompletableFutureFromTask<>(this, coroutine);
+        callSoonThreadsafe(future::start);
+        return future;
     }
 
     /** The tasks of this loop that are not done yet, in creation order. Loop thread only. */

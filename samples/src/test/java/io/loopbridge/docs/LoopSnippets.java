@@ -2,6 +2,7 @@ package io.loopbridge.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loopbridge.Async;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.loop.LoopStats;
@@ -9,6 +10,8 @@ import io.loopbridge.loop.TestEventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The snippets of docs/loop.md. */
@@ -43,6 +46,27 @@ class LoopSnippets extends SnippetTest {
         }
         // end::threadsafe[]
         assertThat(printed()).singleElement().asString().startsWith("computed on ").doesNotContain("worker");
+    }
+
+    @Test
+    void runCoroutineThreadsafe() throws Exception {
+        // tag::runCoroutineThreadsafe[]
+        EventLoop loop = new EventLoop();
+        Thread loopThread = new Thread(loop::runForever, "loop");
+        loopThread.start();
+
+        // from this thread, which is not the loop's: the coroutine runs there as a task
+        CompletableFuture<String> reply = loop.runCoroutineThreadsafe(() -> {
+            Async.sleep(Duration.ofMillis(10));
+            return "done by " + Async.currentTask().getName();    // e.g. "done by Task-1"
+        });
+        System.out.println(reply.get(5, TimeUnit.SECONDS));  // wait here, never on the loop's thread
+
+        loop.callSoonThreadsafe(loop::stop);
+        loopThread.join();
+        loop.close();
+        // end::runCoroutineThreadsafe[]
+        assertThat(printed()).singleElement().asString().matches("done by Task-\\d+");
     }
 
     @Test
