@@ -295,7 +295,10 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
     private void runBody() {
         enterCallerContext();
         try {
-            result = body.run(yielder);
+            // started by forEachRemaining: the body can never suspend, so its yields need no
+            // suspend path; a yielder of their own keeps the value from escaping (no boxing once inlined)
+            Consumer<? super Y> s = sink;
+            result = body.run(s != null ? new DrainYielder(s) : yielder);
             returned = true;
         } catch (Throwable t) {
             failure = t;
@@ -314,6 +317,31 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
     public String toString() {
         String[] names = {"created", "suspended", "running", "done"};
         return "Generator[" + names[state] + "]";
+    }
+
+    /** The yielder of a body started by {@link #forEachRemaining}: each value goes straight to the consumer. */
+    private final class DrainYielder implements Yielder<Y, S> {
+        private final Consumer<? super Y> action;
+
+        DrainYielder(Consumer<? super Y> action) {
+            this.action = action;
+        }
+
+        @Override
+        public S yield(Y value) {
+            if (state != RUNNING || !fiber.isCurrent()) {
+                throw new IllegalStateException("yield() called outside the generator's own body");
+            }
+            action.accept(value);
+            return null;
+        }
+
+        @Override
+        public <R2> R2 yieldFrom(Generator<? extends Y, S, R2> sub) {
+            Objects.requireNonNull(sub, "sub");
+            sub.forEachRemaining(action);
+            return sub.result();
+        }
     }
 
     private final class YielderImpl implements Yielder<Y, S> {

@@ -12,9 +12,6 @@ public interface LoopAccess {
     /** Makes {@code thread} the only thread allowed to touch the loop's state. */
     void transferOwner(EventLoop loop, Thread thread);
 
-    /** Makes {@link EventLoop#running()} return {@code loop} on the calling thread ({@code null} clears it). */
-    void setRunning(EventLoop loop);
-
     /** The task (or other coroutine driver) whose step the loop is running, or {@code null}. */
     Object currentStep(EventLoop loop);
 

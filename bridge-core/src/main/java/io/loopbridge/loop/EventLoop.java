@@ -5,7 +5,9 @@ import io.loopbridge.future.LoopFuture;
 import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.internal.IoCallback;
 import io.loopbridge.internal.LiveTask;
+import io.loopbridge.internal.LiveTaskSet;
 import io.loopbridge.internal.LoopAccess;
+import io.loopbridge.internal.LoopBinding;
 import io.loopbridge.internal.RunningLoops;
 import io.loopbridge.internal.jfr.LoopEvents;
 import io.loopbridge.internal.jfr.LoopLapEvent;
@@ -25,7 +27,6 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.WeakHashMap;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -84,7 +85,7 @@ public class EventLoop implements AutoCloseable {
     private final CoroutineEngine engine;
     /** The task (or other coroutine driver) whose step is running; see {@link LoopAccess}. */
     private Object currentStep;
-    private final Set<LiveTask> liveTasks = new LinkedHashSet<>();
+    private final Set<LiveTask> liveTasks = new LiveTaskSet();
     private final LapHistogram lapHistogram = new LapHistogram();
     private long lapCount;
     private long callbackCount;
@@ -156,6 +157,11 @@ public class EventLoop implements AutoCloseable {
 
     /** The loop running on the calling thread, or {@code null}. */
     public static EventLoop running() {
+        // checked first: a thread-local get would create the thread's thread-local map
+        Thread.UncaughtExceptionHandler h = Thread.currentThread().getUncaughtExceptionHandler();
+        if (h instanceof LoopBinding) {
+            return ((LoopBinding) h).boundLoop();
+        }
         return RUNNING.get();
     }
 
@@ -295,7 +301,8 @@ public class EventLoop implements AutoCloseable {
      */
     public void runForever() {
         checkOpen();
-        if (RUNNING.get() != null && RUNNING.get() != this) {
+        EventLoop current = running();
+        if (current != null && current != this) {
             throw new IllegalStateException(
                     "Cannot run the event loop while another loop is running on this thread");
         }
@@ -1103,15 +1110,6 @@ public class EventLoop implements AutoCloseable {
         @Override
         public void transferOwner(EventLoop loop, Thread thread) {
             loop.owner = thread;
-        }
-
-        @Override
-        public void setRunning(EventLoop loop) {
-            if (loop == null) {
-                RUNNING.remove();
-            } else {
-                RUNNING.set(loop);
-            }
         }
 
         @Override

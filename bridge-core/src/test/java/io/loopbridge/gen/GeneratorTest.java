@@ -840,6 +840,34 @@ class GeneratorTest {
         }
 
         @AllEngines
+        void aYieldFromAnotherBodyIsRefusedWhileDraining(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                List<Yielder<Integer, Void>> leaked = new ArrayList<>();
+                Generator<Integer, Void, Void> gen = Generator.of(y -> {
+                    leaked.add(y);
+                    y.yield(1);
+                    y.yield(2);
+                    return null;
+                });
+                Throwable[] refused = {null};
+                gen.forEachRemaining(v -> {
+                    if (v == 1) {
+                        // another generator's body gets hold of gen's yielder while gen drains
+                        Generator.<Integer, Void, Void>of(other -> {
+                            refused[0] = catchThrowable(() -> leaked.get(0).yield(99));
+                            return null;
+                        }).forEachRemaining(x -> events.add("other consumed " + x));
+                    }
+                    events.add("consume " + v);
+                });
+                assertThat(refused[0]).isInstanceOf(IllegalStateException.class)
+                        .hasMessage("yield() called outside the generator's own body");
+            });
+
+            assertThat(events).containsExactly("consume 1", "consume 2");
+        }
+
+        @AllEngines
         void anExceptionFromTheConsumerIsRaisedAtTheYield(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 Generator<Integer, Void, Void> gen = Generator.of(y -> {

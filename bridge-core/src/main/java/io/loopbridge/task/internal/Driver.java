@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  *   <li>Cancellation surfaces only where the body suspends.
  * </ol>
  */
-public abstract class Driver implements Runnable, Consumer<LoopFuture<?>>, LiveTask {
+public abstract class Driver extends LiveTask implements Runnable, Consumer<LoopFuture<?>> {
     private static final LoopAccess LOOPS = LoopAccess.get();
 
     protected final EventLoop loop;

@@ -99,18 +99,18 @@ public final class Fibers {
             case CONTINUATION:
                 return new ContinuationFiber(name, null, body);
             case VIRTUAL:
-                return new ThreadFiber(VIRTUAL, loop, name, body);
+                return new ThreadFiber(VIRTUAL, loop, name, null, body);
             default:
-                return new ThreadFiber(PLATFORM, loop, name, body);
+                return new ThreadFiber(PLATFORM, loop, name, null, body);
         }
     }
 
-    /** A fiber for a driver's body; on the continuation engine it costs no extra object. */
+    /** A fiber for a driver's body; it costs no extra object for the body. */
     static Fiber create(CoroutineEngine engine, EventLoop loop, Driver driver) {
         if (engine == CoroutineEngine.CONTINUATION) {
             return new ContinuationFiber(null, driver, null);
         }
-        return create(engine, loop, driver.fiberName(), driver::enterBody);
+        return new ThreadFiber(engine == CoroutineEngine.VIRTUAL ? VIRTUAL : PLATFORM, loop, driver.fiberName(), driver, null);
     }
 
     private static ThreadFactory virtualThreadFactory() {

@@ -1,6 +1,7 @@
 package io.loopbridge.task.internal;
 
 import io.loopbridge.internal.LoopAccess;
+import io.loopbridge.internal.LoopBinding;
 import io.loopbridge.loop.EventLoop;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
@@ -9,11 +10,13 @@ import java.util.concurrent.locks.LockSupport;
  * A fiber on its own thread (platform or virtual), handed control by park/unpark. While it runs,
  * it owns its loop (the resumer gave it up), so loop-only methods work inside the coroutine.
  */
-final class ThreadFiber extends Fiber {
+final class ThreadFiber extends Fiber implements Runnable, LoopBinding {
     private static final LoopAccess LOOPS = LoopAccess.get();
 
     private final Thread thread;
     private final EventLoop loop;
+    /** The body: a driver's (no extra object per task) or any runnable's. */
+    private final Driver driver;
     private final Runnable body;
     private boolean started;
     private Throwable failure;
@@ -23,25 +26,33 @@ final class ThreadFiber extends Fiber {
     private volatile boolean done;
     private volatile boolean killed;
 
-    ThreadFiber(ThreadFactory threads, EventLoop loop, String name, Runnable body) {
+    ThreadFiber(ThreadFactory threads, EventLoop loop, String name, Driver driver, Runnable body) {
         this.loop = loop;
+        this.driver = driver;
         this.body = body;
-        this.thread = threads.newThread(this::main);
+        this.thread = threads.newThread(this);
         if (name != null && !thread.getName().isEmpty()) {
             // keep the factory's loopbridge- prefix: thread dumps and leak checks look for it;
             // virtual threads stay unnamed, a name would cost more than the rest of the fiber
             thread.setName(thread.getName() + " " + name);
         }
         thread.setDaemon(true);
+        if (loop != null) {
+            // how EventLoop.running() finds the loop on this thread (no thread-local map per fiber)
+            thread.setUncaughtExceptionHandler(this);
+        }
     }
 
-    private void main() {
-        if (loop != null) {
-            LOOPS.setRunning(loop);
-        }
+    /** The fiber's thread: runs the body. */
+    @Override
+    public void run() {
         try {
             if (!killed) {
-                body.run();
+                if (driver != null) {
+                    driver.enterBody();
+                } else {
+                    body.run();
+                }
             }
         } catch (FiberKilled expected) {
             // unwound on purpose
@@ -52,6 +63,22 @@ final class ThreadFiber extends Fiber {
             Thread r = resumer;
             fiberTurn = false;
             LockSupport.unpark(r);
+        }
+    }
+
+    @Override
+    public EventLoop boundLoop() {
+        return loop;
+    }
+
+    /** Only what escapes {@link #run()} itself (its body's failures are kept for the resumer): as the JVM would report it. */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        ThreadGroup g = t.getThreadGroup();
+        if (g != null) {
+            g.uncaughtException(t, e);
+        } else {
+            e.printStackTrace();
         }
     }
 

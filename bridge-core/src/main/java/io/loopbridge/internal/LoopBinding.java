@@ -1,0 +1,13 @@
+package io.loopbridge.internal;
+
+import io.loopbridge.loop.EventLoop;
+
+/**
+ * Installed as the uncaught-exception handler of a coroutine's own thread (threads and virtual
+ * engines) to name the loop the thread belongs to: {@link EventLoop#running()} reads it from there
+ * instead of a thread-local, whose map would cost about 140 bytes per suspended task. Not API.
+ */
+public interface LoopBinding extends Thread.UncaughtExceptionHandler {
+    /** The loop the thread's coroutine belongs to. */
+    EventLoop boundLoop();
+}
