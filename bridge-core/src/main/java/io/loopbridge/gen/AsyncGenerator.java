@@ -40,6 +40,13 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
     /** The body of an async generator. */
     @FunctionalInterface
     public interface Body<Y, S> {
+        /**
+         * Runs on the loop's thread, from one {@code yield} to the next for each request ({@code
+         * anext}, {@code asend}, {@code athrow}); may {@code Async.await} between yields.
+         *
+         * @param y the handle to yield values through and to receive the values sent in
+         * @throws Exception a failure, which fails the future of the request that resumed the body
+         */
         void run(AsyncYielder<Y, S> y) throws Exception;
     }
 

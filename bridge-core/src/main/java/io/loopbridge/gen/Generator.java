@@ -44,6 +44,15 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
     /** The body of a generator. */
     @FunctionalInterface
     public interface Body<Y, S, R> {
+        /**
+         * Runs on a fiber of the coroutine engine, from one {@code yield} to the next for each
+         * {@code next}, {@code send} or {@code throwIn}; the caller waits while it runs.
+         *
+         * @param y the handle to yield values through and to receive the values sent in
+         * @return the generator's return value (Python's {@code StopIteration.value})
+         * @throws Exception a failure, which the {@code next} or {@code send} that resumed the
+         *     body rethrows
+         */
         R run(Yielder<Y, S> y) throws Exception;
     }
 

@@ -9,6 +9,7 @@ package io.loopbridge.gen;
 public final class GeneratorExit extends Error {
     private static final long serialVersionUID = 1L;
 
+    /** The signal, without a stack trace: it is control flow, not an error to report. */
     public GeneratorExit() {
         super("generator closed", null, false, false);
     }

@@ -8,6 +8,11 @@ import java.util.Objects;
  * @param <P> the type of the protocol
  */
 public record DatagramPair<P extends DatagramProtocol>(DatagramTransport transport, P protocol) {
+    /**
+     * Checks that both parts are there.
+     *
+     * @throws NullPointerException if {@code transport} or {@code protocol} is null
+     */
     public DatagramPair {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(protocol, "protocol");

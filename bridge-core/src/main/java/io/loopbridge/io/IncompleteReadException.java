@@ -10,10 +10,17 @@ import java.io.EOFException;
 public class IncompleteReadException extends EOFException {
     private static final long serialVersionUID = 1L;
 
+    /** The bytes read before the stream ended. */
     private final byte[] partial;
+    /** The number of bytes asked for, or -1 when a separator was. */
     private final int expected;
 
-    /** {@code expected} is the number of bytes asked for, or -1 when unknown (a separator was). */
+    /**
+     * A read that ended early; the message says how many bytes came of how many expected.
+     *
+     * @param partial the bytes read before the end of the stream (copied)
+     * @param expected the number of bytes asked for, or -1 when unknown (a separator was)
+     */
     public IncompleteReadException(byte[] partial, int expected) {
         super(partial.length + " bytes read on a total of "
                 + (expected < 0 ? "undefined" : String.valueOf(expected)) + " expected bytes");

@@ -15,8 +15,16 @@ import java.io.IOException;
 public class LimitOverrunException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** See {@link #consumed()}. */
     private final int consumed;
 
+    /**
+     * A limit overrun.
+     *
+     * @param message what was being read and the limit it passed
+     * @param consumed how many bytes may be read before the separator, or were searched without
+     *     finding it
+     */
     public LimitOverrunException(String message, int consumed) {
         super(message);
         this.consumed = consumed;

@@ -10,5 +10,13 @@ package io.loopbridge.io;
  */
 @FunctionalInterface
 public interface StreamHandler {
+    /**
+     * Serves one connection, in a task of its own on the server's loop thread.
+     *
+     * @param reader the bytes the peer sends
+     * @param writer the way back to the peer; close it when done
+     * @throws Exception a failure: reported to the loop's exception handler, and the connection is
+     *     closed
+     */
     void handle(StreamReader reader, StreamWriter writer) throws Exception;
 }

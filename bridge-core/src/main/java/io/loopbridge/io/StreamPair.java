@@ -7,6 +7,11 @@ import java.util.Objects;
  * {@code reader, writer = await open_connection(...)}). Closing the pair closes the writer.
  */
 public record StreamPair(StreamReader reader, StreamWriter writer) implements AutoCloseable {
+    /**
+     * Checks that both parts are there.
+     *
+     * @throws NullPointerException if {@code reader} or {@code writer} is null
+     */
     public StreamPair {
         Objects.requireNonNull(reader, "reader");
         Objects.requireNonNull(writer, "writer");

@@ -9,6 +9,11 @@ import java.util.Objects;
  * @param <P> the type of the protocol
  */
 public record TransportPair<P extends Protocol>(Transport transport, P protocol) {
+    /**
+     * Checks that both parts are there.
+     *
+     * @throws NullPointerException if {@code transport} or {@code protocol} is null
+     */
     public TransportPair {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(protocol, "protocol");

@@ -8,6 +8,11 @@ package io.loopbridge.sync;
 public class BarrierBrokenException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A broken-barrier failure.
+     *
+     * @param message why the barrier is broken (reset, aborted, or a waiter cancelled)
+     */
     public BarrierBrokenException(String message) {
         super(message);
     }

@@ -9,6 +9,11 @@ import java.util.NoSuchElementException;
 public class QueueEmptyException extends NoSuchElementException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An empty-queue failure.
+     *
+     * @param message which queue was empty
+     */
     public QueueEmptyException(String message) {
         super(message);
     }

@@ -7,6 +7,11 @@ package io.loopbridge.sync;
 public class QueueFullException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A full-queue failure.
+     *
+     * @param message which queue was full, and its size
+     */
     public QueueFullException(String message) {
         super(message);
     }

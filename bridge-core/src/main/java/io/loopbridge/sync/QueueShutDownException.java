@@ -7,6 +7,11 @@ package io.loopbridge.sync;
 public class QueueShutDownException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A shut-down-queue failure.
+     *
+     * @param message which queue, and whether a put or a get was refused
+     */
     public QueueShutDownException(String message) {
         super(message);
     }

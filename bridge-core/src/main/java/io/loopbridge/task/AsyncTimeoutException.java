@@ -14,6 +14,11 @@ import java.util.concurrent.CancellationException;
 public class AsyncTimeoutException extends CancellationException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A timeout with a message saying which deadline passed.
+     *
+     * @param message what timed out, and after how long
+     */
     public AsyncTimeoutException(String message) {
         super(message);
     }

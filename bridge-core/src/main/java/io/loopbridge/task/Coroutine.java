@@ -8,5 +8,11 @@ package io.loopbridge.task;
  */
 @FunctionalInterface
 public interface Coroutine<T> {
+    /**
+     * Runs the body on the loop thread of its task, suspending at each {@code Async.await}.
+     *
+     * @return the task's result
+     * @throws Exception any failure: it fails the task, and an awaiting caller sees it rethrown
+     */
     T call() throws Exception;
 }

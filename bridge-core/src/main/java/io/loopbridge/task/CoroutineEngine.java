@@ -22,8 +22,14 @@ import java.util.Locale;
  * {@code auto} (the default) picks the fastest available one.
  */
 public enum CoroutineEngine {
+    /** Each coroutine on a platform thread of its own, handed the turn by park/unpark; any JDK. */
     THREADS,
+    /** Each coroutine on a virtual thread, the loop on a virtual thread too; JDK 21+. */
     VIRTUAL,
+    /**
+     * Each coroutine as a {@code jdk.internal.vm.Continuation} run by the loop thread; JDK 21+ with
+     * {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}.
+     */
     CONTINUATION;
 
     private static final System.Logger LOG = System.getLogger(CoroutineEngine.class.getName());

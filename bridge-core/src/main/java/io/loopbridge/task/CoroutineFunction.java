@@ -9,5 +9,13 @@ package io.loopbridge.task;
  */
 @FunctionalInterface
 public interface CoroutineFunction<T, R> {
+    /**
+     * Runs the body for {@code argument} on the loop thread of its task, suspending at each {@code
+     * Async.await}.
+     *
+     * @param argument the value the coroutine works on
+     * @return the task's result
+     * @throws Exception any failure: it fails the task made for this call
+     */
     R apply(T argument) throws Exception;
 }

@@ -117,6 +117,14 @@ public final class TaskGroup implements AutoCloseable {
     /** The body of {@link #run(Body)}: creates the group's tasks, may await, returns a value. */
     @FunctionalInterface
     public interface Body<T> {
+        /**
+         * Runs on the loop thread, inside the group's task.
+         *
+         * @param group the group to create tasks in; usable only until this body and its tasks end
+         * @return the value {@link TaskGroup#run(Body)} returns once every task of the group is done
+         * @throws Exception a failure, which cancels the group's tasks and is reported with theirs in
+         *     a {@link TaskGroupException}
+         */
         T run(TaskGroup group) throws Exception;
     }
 

@@ -12,9 +12,14 @@ import java.util.Objects;
 public class TaskGroupException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The failures, in the order the group saw them. */
     private final List<Throwable> exceptions;
 
     /**
+     * Reports {@code exceptions} together; the message names how many there are and the first.
+     *
+     * @param exceptions the failures, in the order they were seen (copied)
+     * @throws NullPointerException if {@code exceptions} is null
      * @throws IllegalArgumentException if {@code exceptions} is empty
      */
     public TaskGroupException(List<? extends Throwable> exceptions) {

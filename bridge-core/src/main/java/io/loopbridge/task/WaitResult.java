@@ -13,6 +13,11 @@ import java.util.Set;
  * @param <T> the type of the results
  */
 public record WaitResult<T>(Set<LoopFuture<T>> done, Set<LoopFuture<T>> pending) {
+    /**
+     * Copies both sets, keeping their order.
+     *
+     * @throws NullPointerException if {@code done} or {@code pending} is null
+     */
     public WaitResult {
         done = Collections.unmodifiableSet(new LinkedHashSet<>(Objects.requireNonNull(done, "done")));
         pending = Collections.unmodifiableSet(new LinkedHashSet<>(Objects.requireNonNull(pending, "pending")));

@@ -63,6 +63,12 @@ public final class ReactorBridge {
      * A cold {@code Mono} of the coroutine's result: each subscription runs it as a task on {@code
      * loop}; a {@code null} result completes empty; cancelling cancels the task. A failure after the
      * subscriber cancelled goes to {@code Hooks.onErrorDropped}.
+     *
+     * <p><b>Scheduler:</b> the coroutine runs on {@code loop}'s thread and the {@code Mono} signals
+     * from it; subscribing is allowed from any thread. The subscriber's Reactor context is readable
+     * inside through {@link #subscriberContext()}.
+     *
+     * @throws NullPointerException if {@code loop} or {@code coroutine} is null
      */
     public static <T> Mono<T> mono(EventLoop loop, Coroutine<T> coroutine) {
         Objects.requireNonNull(loop, "loop");
@@ -90,6 +96,12 @@ public final class ReactorBridge {
      * loop}, each {@code y.yield(v)} an {@code onNext}, paced by demand (nothing is buffered, no
      * overflow strategy is needed); cancelling closes the generator. A failure after the subscriber
      * cancelled goes to {@code Hooks.onErrorDropped}.
+     *
+     * <p><b>Backpressure:</b> honoured; a {@code yield} returns at once while there is demand and
+     * suspends the generator until there is. <b>Scheduler:</b> the body runs on {@code loop}'s thread
+     * and every signal comes from it; {@code request} and {@code cancel} may come from any thread.
+     *
+     * @throws NullPointerException if {@code loop} or {@code body} is null
      */
     public static <T> Flux<T> flux(EventLoop loop, AsyncGenerator.Body<T, Void> body) {
         Objects.requireNonNull(loop, "loop");
@@ -124,7 +136,12 @@ public final class ReactorBridge {
         return flux(SharedLoop.currentOrShared(), body);
     }
 
-    /** A {@code Mono} of {@code awaitable}'s outcome; cancelling does not cancel the awaitable. */
+    /**
+     * A {@code Mono} of {@code awaitable}'s outcome; cancelling does not cancel the awaitable. A
+     * {@code null} result completes empty.
+     *
+     * <p><b>Scheduler:</b> signals come from the awaitable's loop thread.
+     */
     public static <T> Mono<T> toMono(Awaitable<T> awaitable) {
         return Mono.fromDirect(Reactive.fromAwaitable(awaitable));
     }
@@ -132,6 +149,9 @@ public final class ReactorBridge {
     /**
      * A {@code Flux} of the items of an async generator; as a generator runs once, only one
      * subscription reads it. The generator runs on {@code loop}.
+     *
+     * <p><b>Backpressure:</b> honoured: the generator is advanced only as items are requested.
+     * <b>Scheduler:</b> the generator is read and every signal comes from {@code loop}'s thread.
      */
     public static <T> Flux<T> toFlux(EventLoop loop, AsyncGenerator<T, ?> generator) {
         Objects.requireNonNull(generator, "generator");
@@ -177,7 +197,14 @@ public final class ReactorBridge {
     /**
      * A transformer for {@code flux.transform(...)}: runs {@code fn} as a coroutine per item on
      * {@code loop}, at most {@code concurrency} at a time, results in upstream order (see {@link
-     * Reactive#mapAsync}).
+     * Reactive#mapAsync}), Reactor's {@code flatMapSequential} with a coroutine per item.
+     *
+     * <p><b>Backpressure:</b> requests {@code concurrency} items from upstream, then one more per
+     * result emitted; results wait for downstream demand. <b>Scheduler:</b> the coroutines run and
+     * the results are emitted on {@code loop}'s thread; upstream signals from other threads hop onto
+     * it.
+     *
+     * @throws IllegalArgumentException if {@code concurrency} is less than 1
      */
     public static <T, R> Function<Flux<T>, Flux<R>> mapAsync(EventLoop loop, int concurrency,
             CoroutineFunction<? super T, ? extends R> fn) {
@@ -199,13 +226,25 @@ public final class ReactorBridge {
     /**
      * Inside a coroutine: subscribes to {@code mono} and suspends until it completes; returns its
      * value, or {@code null} when it is empty ({@code Mono<Void>} included). A ready {@code Mono}
-     * costs no suspension. Cancelling the coroutine cancels the subscription.
+     * costs no suspension. Cancelling the coroutine cancels the subscription. The coroutine form of
+     * {@code mono.block()}, without blocking the loop; an error is rethrown as it is when unchecked,
+     * wrapped in {@code CompletionException} when checked.
+     *
+     * <p><b>Scheduler:</b> loop thread only (inside a coroutine); a signal from another thread hops
+     * onto the loop before the coroutine resumes.
+     *
+     * @throws IllegalStateException if {@code mono} is not ready and no coroutine is running (a
+     *     ready {@code Mono}, such as {@code Mono.just}, is read anywhere)
      */
     public static <T> T await(Mono<T> mono) {
         return MonoAwait.await(mono);
     }
 
-    /** Inside a coroutine: the first item of {@code flux}, then cancels it. */
+    /**
+     * Inside a coroutine: the first item of {@code flux}, then cancels it (requests one item).
+     *
+     * @throws java.util.NoSuchElementException if {@code flux} completes empty
+     */
     public static <T> T awaitFirst(Flux<T> flux) {
         return Reactive.awaitFirst(checked(flux));
     }
@@ -238,6 +277,10 @@ public final class ReactorBridge {
     /**
      * Inside a coroutine: iterates {@code flux}, {@code prefetch} items at a time; see {@link
      * LoopSubscriber}. Close it (try-with-resources) to cancel early.
+     *
+     * <p><b>Backpressure:</b> requests {@code prefetch} items, then more as they are read, so at most
+     * {@code prefetch} wait in its buffer. <b>Scheduler:</b> loop thread only; items from other
+     * threads hop onto the loop.
      */
     public static <T> LoopSubscriber<T> iterate(Flux<T> flux, int prefetch) {
         return Reactive.iterate(checked(flux), prefetch);

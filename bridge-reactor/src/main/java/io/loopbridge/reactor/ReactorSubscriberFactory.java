@@ -15,6 +15,9 @@ import reactor.util.context.Context;
  * ServiceLoader}; not API.
  */
 public final class ReactorSubscriberFactory implements SubscriberFactory {
+    /** For {@code ServiceLoader} only (the constructor it needs, written out to document it). */
+    public ReactorSubscriberFactory() {}
+
     @Override
     public <T> LoopSubscriber<T> create(Publisher<T> publisher, EventLoop loop, int prefetch) {
         return publisher instanceof CorePublisher ? new CoreLoopSubscriber<>(loop, prefetch, ContextBridge.current()) : null;

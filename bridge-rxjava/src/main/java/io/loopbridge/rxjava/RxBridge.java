@@ -78,6 +78,11 @@ public final class RxBridge {
      * A cold {@code Single} of the coroutine's result: each subscription runs it as a new task on
      * {@code loop}. A {@code null} result fails with {@link NullPointerException} (use {@link
      * #maybe}); disposing cancels the task.
+     *
+     * <p><b>Scheduler:</b> the coroutine runs on {@code loop}'s thread and the {@code Single} signals
+     * from it; subscribing is allowed from any thread.
+     *
+     * @throws NullPointerException if {@code loop} or {@code coroutine} is null
      */
     public static <T> Single<T> single(EventLoop loop, Coroutine<T> coroutine) {
         Objects.requireNonNull(loop, "loop is null");
@@ -126,6 +131,12 @@ public final class RxBridge {
      * while the subscriber has demand and waits for demand otherwise, so nothing is buffered and no
      * overflow strategy is needed. Returning completes, an exception is {@code onError}, cancelling
      * closes the generator.
+     *
+     * <p><b>Backpressure:</b> honoured, as above (RxJava's {@code BackpressureKind.FULL}).
+     * <b>Scheduler:</b> the body runs on {@code loop}'s thread and every signal comes from it; {@code
+     * request} and {@code cancel} may come from any thread.
+     *
+     * @throws NullPointerException if {@code loop} or {@code body} is null
      */
     public static <T> Flowable<T> flowable(EventLoop loop, AsyncGenerator.Body<T, Void> body) {
         Objects.requireNonNull(loop, "loop is null");
@@ -143,6 +154,10 @@ public final class RxBridge {
      * loop}, each {@code y.yield(v)} an {@code onNext}. An {@code Observable} has no backpressure: a
      * {@code yield} never waits, so the generator runs at the loop's pace, giving the loop up only
      * where it awaits. Disposing closes the generator.
+     *
+     * <p><b>Scheduler:</b> the body runs on {@code loop}'s thread and every signal comes from it.
+     *
+     * @throws NullPointerException if {@code loop} or {@code body} is null
      */
     public static <T> Observable<T> observable(EventLoop loop, AsyncGenerator.Body<T, Void> body) {
         Objects.requireNonNull(loop, "loop is null");
@@ -185,6 +200,13 @@ public final class RxBridge {
      * {@code loop}, at most {@code concurrency} at a time, and emits the results in upstream order as
      * downstream demand allows (see {@link Reactive#mapAsync}). Cancelling cancels the upstream and
      * every task in flight.
+     *
+     * <p><b>Backpressure:</b> requests {@code concurrency} items from upstream, then one more per
+     * result emitted; results wait for downstream demand. <b>Scheduler:</b> the coroutines run and
+     * the results are emitted on {@code loop}'s thread; upstream signals from other threads hop onto
+     * it.
+     *
+     * @throws IllegalArgumentException if {@code concurrency} is less than 1
      */
     public static <T, R> FlowableTransformer<T, R> mapAsync(EventLoop loop, int concurrency,
             CoroutineFunction<? super T, ? extends R> fn) {
@@ -207,7 +229,12 @@ public final class RxBridge {
      * Inside a coroutine: subscribes to {@code single} and suspends until it signals; returns its
      * value or rethrows its error (checked ones wrapped in {@code CompletionException}). A ready
      * source costs no suspension; a signal from another thread hops onto the loop. Cancelling the
-     * coroutine disposes the subscription.
+     * coroutine disposes the subscription. The coroutine form of {@code blockingGet()}, without
+     * blocking the loop.
+     *
+     * <p><b>Scheduler:</b> loop thread only (inside a coroutine).
+     *
+     * @throws IllegalStateException if no event loop is running on the calling thread
      */
     public static <T> T await(Single<T> single) {
         Objects.requireNonNull(single, "single is null");
@@ -320,6 +347,9 @@ public final class RxBridge {
      * Inside a coroutine: iterates {@code flowable}, requesting {@code prefetch} items and more as
      * they are read; see {@link LoopSubscriber}. Close it (try-with-resources) or {@code break} out
      * of a try-with-resources block to cancel early.
+     *
+     * <p><b>Backpressure:</b> at most {@code prefetch} items wait in its buffer. <b>Scheduler:</b>
+     * loop thread only; items from other threads hop onto the loop.
      */
     public static <T> LoopSubscriber<T> iterate(Flowable<T> flowable, int prefetch) {
         return Reactive.iterate(Objects.requireNonNull(flowable, "flowable is null"), prefetch);
