@@ -58,8 +58,8 @@ import reactor.core.publisher.Flux;
 class SoakTest {
     static final long SECONDS = Long.getLong("loopbridge.soak.seconds", 10);
     /** Subscriptions open at once per adapter: enough to queue cancels behind each other. */
-    static final int BATCH = 200;
-    static final int CONNECTIONS_PER_ROUND = 250;
+    static final int BATCH = 220;
+    static final int CONNECTIONS_PER_ROUND = 300;
     static final String HOST = "127.0.0.1";
 
     final EventLoop loop = new EventLoop();
