@@ -34,7 +34,9 @@ import java.util.stream.StreamSupport;
  * so it needs no event loop. {@link #next()} costs one switch there and back; {@link
  * #forEachRemaining} and {@link #stream()} run the consumer on the body's own fiber and cost no
  * switch per value. Not thread-safe. On the thread-based engines a generator that is neither
- * exhausted nor closed keeps its thread parked: close it (it is {@link AutoCloseable}).
+ * exhausted nor closed keeps its thread parked: close it (it is {@link AutoCloseable}). On the
+ * continuation engine a started generator is part of the stack of the thread that started it:
+ * resuming or closing it from another thread throws {@link IllegalStateException}.
  *
  * @param <Y> the type of the values yielded
  * @param <S> the type of the values sent in ({@code Void} when nothing is sent)
@@ -65,6 +67,11 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
     private final Body<Y, S, R> body;
     private final YielderImpl yielder = new YielderImpl();
     private Fiber fiber;
+    /**
+     * On the continuation engine, the thread whose stack the suspended body belongs to (see {@link
+     * #checkThread}); {@code null} on the other engines, whose bodies may resume from any thread.
+     */
+    private Thread continuationThread;
     private int state = CREATED;
     private Object sent;
     private Throwable thrownIn;
@@ -273,8 +280,12 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
                 EventLoop loop = EventLoop.running();
                 CoroutineEngine engine = loop != null ? loop.engine() : CoroutineEngine.defaultEngine();
                 fiber = Fibers.create(engine, loop, null, this::runBody);
+                if (engine == CoroutineEngine.CONTINUATION) {
+                    continuationThread = Thread.currentThread();
+                }
                 break;
             default:
+                checkThread(op);
                 break;
         }
         sent = value;
@@ -299,6 +310,23 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
         Object v = yielded;
         yielded = null;
         return v;
+    }
+
+    /**
+     * A body on the continuation engine is frozen frames of the thread that last ran it, and
+     * JIT-compiled frames may keep {@code Thread.currentThread()} across a yield (the event loop
+     * guards its coroutines the same way): resuming it on another thread could run code that
+     * believes it is on the old one. Refused before anything changes, so the generator can still
+     * be resumed or closed on its own thread.
+     */
+    private void checkThread(String op) {
+        Thread last = continuationThread;
+        if (last != null && last != Thread.currentThread()) {
+            throw new IllegalStateException("This generator is suspended in a continuation of thread '"
+                    + last.getName() + "' and cannot " + op + "() on thread '" + Thread.currentThread().getName()
+                    + "': resume and close it on that thread, or create it on the threads or virtual engine"
+                    + " to move it between threads");
+        }
     }
 
     private void runBody() {

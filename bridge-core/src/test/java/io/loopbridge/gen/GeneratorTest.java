@@ -1029,4 +1029,86 @@ class GeneratorTest {
             assertThatThrownBy(() -> gen.forEachRemaining(null)).isInstanceOf(NullPointerException.class).hasMessage("action");
         }
     }
+
+    /**
+     * A generator handed to another thread between two yields. On the continuation engine its body
+     * is frames of the starting thread's stack, which JIT-compiled code may have tied to that thread:
+     * it refuses, names both threads, and stays usable where it started. The thread-based engines
+     * give the body a thread of its own, so any thread may resume it.
+     */
+    @Nested
+    class ResumedFromAnotherThread {
+        /**
+         * Runs {@code action} on a thread of the loop's default executor ({@code Async.toThread}:
+         * the loop is not blocked meanwhile); returns that thread's name and what it threw, or null.
+         */
+        Object[] onAnotherThread(Body action) {
+            return Async.toThread(() -> {
+                try {
+                    action.run();
+                    return new Object[] {Thread.currentThread().getName(), null};
+                } catch (Throwable e) {
+                    return new Object[] {Thread.currentThread().getName(), e};
+                }
+            });
+        }
+
+        @AllEngines
+        void nextOnAnotherThreadIsRefusedOnlyOnTheContinuationEngine(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                Generator<Integer, Void, Void> gen = myGenerator(4);
+                assertThat(gen.next()).isEqualTo(0);
+                String starter = Thread.currentThread().getName();
+                List<Integer> seenThere = new ArrayList<>();
+                Object[] there = onAnotherThread(() -> seenThere.add(gen.next()));
+                Throwable thrown = (Throwable) there[1];
+                if (engine == CoroutineEngine.CONTINUATION) {
+                    assertThat(thrown)
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("thread '" + starter + "'")
+                            .hasMessageContaining("cannot next() on thread '" + there[0] + "'");
+                    assertThat(seenThere).isEmpty();
+                    assertThat(gen.next()).as("nothing moved: the next value comes here").isEqualTo(1);
+                } else {
+                    assertThat(thrown).isNull();
+                    assertThat(seenThere).containsExactly(1);
+                    assertThat(gen.next()).isEqualTo(2);
+                }
+                gen.close();
+                assertThat(gen.isDone()).isTrue();
+            });
+        }
+
+        @AllEngines
+        void closeOnAnotherThreadIsRefusedOnTheContinuationEngineAndTheFinallyRunsAtHome(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                List<String> ranOn = Collections.synchronizedList(new ArrayList<>());
+                Generator<Integer, Void, Void> gen = Generator.of(y -> {
+                    try {
+                        y.yield(1);
+                        y.yield(2);
+                    } finally {
+                        ranOn.add(Thread.currentThread().getName());
+                    }
+                    return null;
+                });
+                assertThat(gen.next()).isEqualTo(1);
+                String starter = Thread.currentThread().getName();
+                Object[] there = onAnotherThread(gen::close);
+                Throwable thrown = (Throwable) there[1];
+                if (engine == CoroutineEngine.CONTINUATION) {
+                    assertThat(thrown)
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("cannot close() on thread '" + there[0] + "'");
+                    assertThat(gen.isDone()).isFalse();
+                    gen.close();
+                    assertThat(ranOn).containsExactly(starter);
+                } else {
+                    assertThat(thrown).isNull();
+                    assertThat(ranOn).hasSize(1);
+                }
+                assertThat(gen.isDone()).isTrue();
+            });
+        }
+    }
 }

@@ -20,16 +20,19 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A self-signed certificate made for the TLS tests, and the SSL contexts of a server and a client that trusts it. */
-final class SelfSigned {
+/**
+ * A self-signed certificate made for the TLS tests, and the SSL contexts of a server and a client
+ * that trusts it. Public for the fuzz tests of {@code io.internal}.
+ */
+public final class SelfSigned {
     private static final char[] PASSWORD = "test".toCharArray();
 
-    final X509Certificate certificate;
-    final SSLContext server;
-    final SSLContext client;
+    public final X509Certificate certificate;
+    public final SSLContext server;
+    public final SSLContext client;
 
     /** A certificate for the IP address {@code ip} (its subject alternative name), valid for a day. */
-    SelfSigned(String ip) throws Exception {
+    public SelfSigned(String ip) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(256);
         KeyPair keys = generator.generateKeyPair();
