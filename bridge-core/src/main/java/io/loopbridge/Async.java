@@ -49,13 +49,26 @@ public final class Async {
      * {@code run}): then cancels the tasks it left behind and waits for them, shuts the default
      * executor down and closes the loop.
      *
+     * @param main the coroutine to run as the loop's first task; not null
+     * @param <T> the type of the result
+     * @return what {@code main} returned
      * @throws IllegalStateException if called from a running event loop
      */
     public static <T> T run(Coroutine<T> main) {
         return run(CoroutineEngine.defaultEngine(), main);
     }
 
-    /** {@link #run(Coroutine)} on a loop whose coroutines run on {@code engine}. */
+    /**
+     * {@link #run(Coroutine)} on a loop whose coroutines run on {@code engine}.
+     *
+     * @param engine what runs the coroutines; not null, and {@linkplain CoroutineEngine#isAvailable()
+     *     available} on this JVM
+     * @param main the coroutine to run as the loop's first task; not null
+     * @param <T> the type of the result
+     * @return what {@code main} returned
+     * @throws IllegalArgumentException if {@code engine} is not available on this JVM
+     * @throws IllegalStateException if called from a running event loop
+     */
     public static <T> T run(CoroutineEngine engine, Coroutine<T> main) {
         Objects.requireNonNull(engine, "engine");
         return run(() -> new EventLoop(engine), main);
@@ -64,6 +77,14 @@ public final class Async {
     /**
      * {@link #run(Coroutine)} on a loop made by {@code loopFactory} (Python 3.12's {@code
      * loop_factory}), e.g. {@code Async.run(TestEventLoop::new, main)} to run on virtual time.
+     *
+     * @param loopFactory called once for the loop to run on; must return a new loop, neither running
+     *     nor closed, which {@code run} closes when done
+     * @param main the coroutine to run as the loop's first task; not null
+     * @param <T> the type of the result
+     * @return what {@code main} returned
+     * @throws IllegalArgumentException if {@code loopFactory} returns a loop that is running or closed
+     * @throws IllegalStateException if called from a running event loop
      */
     public static <T> T run(java.util.function.Supplier<? extends EventLoop> loopFactory, Coroutine<T> main) {
         Objects.requireNonNull(loopFactory, "loopFactory");
@@ -110,28 +131,53 @@ public final class Async {
         }
     }
 
-    /** Wraps {@code coroutine} in a task on the running loop (asyncio's {@code create_task}). */
+    /**
+     * Wraps {@code coroutine} in a task on the running loop (asyncio's {@code create_task}).
+     *
+     * @param coroutine the body of the task; not null
+     * @param <T> the type of the task's result
+     * @return the task, named {@code Task-N}, scheduled to start at the loop's next step
+     * @throws IllegalStateException if no event loop runs on the calling thread
+     */
     public static <T> Task<T> createTask(Coroutine<T> coroutine) {
         return runningLoop("Async.createTask()").createTask(coroutine);
     }
 
-    /** {@link #createTask(Coroutine)} with a name. */
+    /**
+     * {@link #createTask(Coroutine)} with a name.
+     *
+     * @param coroutine the body of the task; not null
+     * @param name the task's name; {@code null} for the default {@code Task-N}
+     * @param <T> the type of the task's result
+     * @return the task, scheduled to start at the loop's next step
+     * @throws IllegalStateException if no event loop runs on the calling thread
+     */
     public static <T> Task<T> createTask(Coroutine<T> coroutine, String name) {
         return runningLoop("Async.createTask()").createTask(coroutine, name);
     }
 
-    /** The task whose coroutine calls this, or {@code null} outside a task. */
+    /** {@return the task whose coroutine calls this, or {@code null} outside a task} */
     public static Task<?> currentTask() {
         Driver d = Driver.currentOrNull();
         return d != null && d.owner() instanceof Task ? (Task<?>) d.owner() : null;
     }
 
-    /** The running loop's tasks that are not done yet. */
+    /**
+     * The running loop's tasks that are not done yet.
+     *
+     * @return a new list of the tasks, in creation order
+     * @throws IllegalStateException if no event loop runs on the calling thread
+     */
     public static List<Task<?>> allTasks() {
         return runningLoop("Async.allTasks()").allTasks();
     }
 
-    /** The loop running the calling code. */
+    /**
+     * The loop running the calling code.
+     *
+     * @return the event loop running on the calling thread; never null
+     * @throws IllegalStateException if no event loop runs on the calling thread
+     */
     public static EventLoop loop() {
         return runningLoop("Async.loop()");
     }
@@ -141,6 +187,10 @@ public final class Async {
     /**
      * Suspends the calling coroutine until {@code awaitable} is done and returns its result.
      *
+     * @param awaitable what to wait for; of the calling coroutine's loop; not null
+     * @param <T> the type of the result
+     * @return the awaitable's result; its failure is rethrown instead (a checked one wrapped in
+     *     {@link CompletionException})
      * @throws IllegalStateException outside a coroutine, or for a future of another loop, or when
      *     a task awaits itself
      * @throws CancellationException if the awaitable was cancelled, or the calling task is
@@ -162,6 +212,14 @@ public final class Async {
     /**
      * Suspends the calling coroutine until {@code stage} completes (a {@link CompletableFuture},
      * {@code HttpClient.sendAsync}, ...) and returns its value; the outcome hops onto the loop.
+     *
+     * @param stage what to wait for; may complete on any thread; not null
+     * @param <T> the type of the value
+     * @return the stage's value, at once without suspending if it is a {@link CompletableFuture}
+     *     that is already done; its failure, unwrapped from {@link CompletionException}, is
+     *     rethrown instead as by {@link #await(Awaitable)}
+     * @throws IllegalStateException outside a coroutine
+     * @throws CancellationException if the stage was cancelled, or the calling task is
      */
     public static <T> T await(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
@@ -189,6 +247,10 @@ public final class Async {
     /**
      * Suspends the calling coroutine for {@code delay}; zero or negative yields to the loop once,
      * letting every other ready callback run (asyncio's {@code sleep(0)}).
+     *
+     * @param delay how long to sleep, in loop time; not null
+     * @throws IllegalStateException outside a coroutine
+     * @throws CancellationException if the calling task is cancelled while sleeping
      */
     public static void sleep(Duration delay) {
         Objects.requireNonNull(delay, "delay");
@@ -215,6 +277,13 @@ public final class Async {
      * Awaits {@code awaitable} for at most {@code timeout} (asyncio's {@code wait_for}): past it, the
      * awaitable is cancelled, and once it has finished cancelling, {@link AsyncTimeoutException} is
      * thrown. A zero or negative timeout still returns an awaitable that is already done.
+     *
+     * @param awaitable what to wait for; of the calling coroutine's loop; not null
+     * @param timeout the longest wait, in loop time; not null
+     * @param <T> the type of the result
+     * @return the awaitable's result; its failure is rethrown instead
+     * @throws AsyncTimeoutException if {@code timeout} passed first
+     * @throws IllegalStateException outside a coroutine
      */
     public static <T> T waitFor(Awaitable<T> awaitable, Duration timeout) {
         Objects.requireNonNull(awaitable, "awaitable");
@@ -229,7 +298,15 @@ public final class Async {
         }
     }
 
-    /** {@link #waitFor(Awaitable, Duration)} for a coroutine, run as a task of its own. */
+    /**
+     * {@link #waitFor(Awaitable, Duration)} for a coroutine, run as a task of its own.
+     *
+     * @param coroutine the body of the task to wait for; not null
+     * @param timeout the longest wait, in loop time; not null
+     * @param <T> the type of the result
+     * @return the task's result; its failure is rethrown instead
+     * @throws AsyncTimeoutException if {@code timeout} passed first; the task is then cancelled
+     */
     public static <T> T waitFor(Coroutine<T> coroutine, Duration timeout) {
         return waitFor(createTask(coroutine), timeout);
     }
@@ -237,12 +314,23 @@ public final class Async {
     /**
      * A deadline for a try-with-resources block (asyncio's {@code timeout}); {@code null} for none
      * until {@link Timeout#reschedule}. See {@link Timeout}.
+     *
+     * @param delay the time from now to the deadline; zero or negative expires at the loop's next
+     *     step; {@code null} for none
+     * @return the active timeout, to close by leaving the try-with-resources block
+     * @throws IllegalStateException outside a coroutine
      */
     public static Timeout timeout(Duration delay) {
         return Timeout.after(delay);
     }
 
-    /** {@link #timeout(Duration)} with a deadline in loop time ({@link EventLoop#time()}). */
+    /**
+     * {@link #timeout(Duration)} with a deadline in loop time ({@link EventLoop#time()}).
+     *
+     * @param when the deadline in loop time (nanoseconds); {@code Long.MAX_VALUE} for none
+     * @return the active timeout, to close by leaving the try-with-resources block
+     * @throws IllegalStateException outside a coroutine
+     */
     public static Timeout timeoutAt(long when) {
         return Timeout.at(when);
     }
@@ -250,6 +338,11 @@ public final class Async {
     /**
      * Runs {@code fn} on the loop's default executor and suspends until it returns (asyncio's
      * {@code to_thread}): the way to call blocking code from a coroutine.
+     *
+     * @param fn the blocking code, run on an executor thread; not null
+     * @param <T> the type of the result
+     * @return what {@code fn} returned; what it threw is rethrown instead
+     * @throws IllegalStateException outside a coroutine
      */
     public static <T> T toThread(Callable<T> fn) {
         Objects.requireNonNull(fn, "fn");
@@ -263,13 +356,26 @@ public final class Async {
      * A future of every awaitable's result, in argument order (asyncio's {@code gather}). The first
      * failure fails the future at once while the others keep running; cancelling the future cancels
      * every awaitable that is not done.
+     *
+     * @param awaitables what to gather, all of one loop; none null; with none, the running loop's
+     *     future of an empty list
+     * @param <T> the type of the results
+     * @return a future of the results, in argument order
+     * @throws IllegalArgumentException if the awaitables belong to different loops
      */
     @SafeVarargs
     public static <T> LoopFuture<List<T>> gather(Awaitable<? extends T>... awaitables) {
         return gather(Arrays.asList(awaitables));
     }
 
-    /** {@link #gather(Awaitable[])} over a collection. */
+    /**
+     * {@link #gather(Awaitable[])} over a collection.
+     *
+     * @param awaitables what to gather, all of one loop; none null
+     * @param <T> the type of the results
+     * @return a future of the results, in the collection's iteration order
+     * @throws IllegalArgumentException if the awaitables belong to different loops
+     */
     public static <T> LoopFuture<List<T>> gather(Collection<? extends Awaitable<? extends T>> awaitables) {
         List<LoopFuture<? extends T>> children = futures(awaitables);
         EventLoop loop = loopOf(children, "Async.gather()");
@@ -333,13 +439,26 @@ public final class Async {
      * A future that completes once every awaitable is done, with their futures (all done) in
      * argument order, so each outcome — result, failure or cancellation — can be read (asyncio's
      * {@code gather(..., return_exceptions=True)}).
+     *
+     * @param awaitables what to wait for, all of one loop; none null; with none, the running loop's
+     *     future of an empty list
+     * @param <T> the type of the results
+     * @return a future of the awaitables' futures, in argument order; it never fails
+     * @throws IllegalArgumentException if the awaitables belong to different loops
      */
     @SafeVarargs
     public static <T> LoopFuture<List<LoopFuture<T>>> gatherSettled(Awaitable<? extends T>... awaitables) {
         return gatherSettled(Arrays.asList(awaitables));
     }
 
-    /** {@link #gatherSettled(Awaitable[])} over a collection. */
+    /**
+     * {@link #gatherSettled(Awaitable[])} over a collection.
+     *
+     * @param awaitables what to wait for, all of one loop; none null
+     * @param <T> the type of the results
+     * @return a future of the awaitables' futures, in the collection's iteration order
+     * @throws IllegalArgumentException if the awaitables belong to different loops
+     */
     @SuppressWarnings("unchecked")
     public static <T> LoopFuture<List<LoopFuture<T>>> gatherSettled(
             Collection<? extends Awaitable<? extends T>> awaitables) {
@@ -368,6 +487,11 @@ public final class Async {
     /**
      * A future with {@code awaitable}'s outcome that can be cancelled without cancelling it
      * (asyncio's {@code shield}): the awaitable runs on even when the caller is cancelled.
+     *
+     * @param awaitable what to protect from cancellation; not null
+     * @param <T> the type of the result
+     * @return a new future of the awaitable's loop with its outcome; the awaitable's own future if
+     *     it is already done
      */
     public static <T> LoopFuture<T> shield(Awaitable<T> awaitable) {
         Objects.requireNonNull(awaitable, "awaitable");
@@ -431,6 +555,12 @@ public final class Async {
     /**
      * Runs {@code body} with a new {@link TaskGroup} and returns what it returns once every task of
      * the group is done: {@link TaskGroup#run(TaskGroup.Body)}.
+     *
+     * @param body creates the group's tasks; run at once on the calling coroutine; not null
+     * @param <T> the type of the body's result
+     * @return what {@code body} returned, once every task of the group is done
+     * @throws io.loopbridge.task.TaskGroupException if a task failed, or the body failed
+     * @throws IllegalStateException outside a coroutine
      */
     public static <T> T taskGroup(TaskGroup.Body<T> body) {
         return TaskGroup.run(body);
@@ -439,6 +569,10 @@ public final class Async {
     /**
      * A future of an empty list: {@code gather()} with no arguments, which the two varargs forms
      * would otherwise make ambiguous.
+     *
+     * @param <T> the type of the (absent) results
+     * @return a new future of the running loop, already done with an empty list
+     * @throws IllegalStateException if no event loop runs on the calling thread
      */
     public static <T> LoopFuture<List<T>> gather() {
         return gather(List.<Awaitable<T>>of());
@@ -447,6 +581,11 @@ public final class Async {
     /**
      * {@link #gather(Awaitable[])} over coroutines, each wrapped in a task on the running loop in
      * argument order (asyncio's {@code gather(coro(), ...)}).
+     *
+     * @param coroutines the bodies of the tasks to create and gather; none null
+     * @param <T> the type of the results
+     * @return a future of the results, in argument order
+     * @throws IllegalStateException if no event loop runs on the calling thread
      */
     @SafeVarargs
     public static <T> LoopFuture<List<T>> gather(Coroutine<? extends T>... coroutines) {
@@ -471,6 +610,11 @@ public final class Async {
      * <p>Call it as {@code Async.wait(...)}: inside any class, a bare {@code wait(...)} means
      * {@link Object#wait()}.
      *
+     * @param awaitables what to wait for, of the calling coroutine's loop; not empty, none null
+     * @param timeout the longest wait, in loop time; {@code null} for none
+     * @param returnWhen when to return: first done, first failure, or all done; not null
+     * @param <T> the type of the results
+     * @return the awaitables' futures, split into those done and those still pending
      * @throws IllegalArgumentException if {@code awaitables} is empty
      * @throws IllegalStateException outside a coroutine, or for an awaitable of another loop
      * @throws CancellationException if the calling task is cancelled (the awaitables are not)
@@ -525,7 +669,13 @@ public final class Async {
         return new WaitResult<>(done, pending);
     }
 
-    /** {@link #asCompleted(Collection, Duration)} without a timeout. */
+    /**
+     * {@link #asCompleted(Collection, Duration)} without a timeout.
+     *
+     * @param awaitables what to wait for, all of one loop; none null
+     * @param <T> the type of the results
+     * @return one new future per distinct awaitable, filled in completion order; empty if none
+     */
     public static <T> List<LoopFuture<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables) {
         return asCompleted(awaitables, null);
     }
@@ -542,6 +692,15 @@ public final class Async {
      *     String first = Async.await(next);  // whichever finished first, then second, ...
      * }
      * }</pre>
+     *
+     * @param awaitables what to wait for, all of one loop; none null
+     * @param timeout how long until the futures still pending fail, in loop time; {@code null} for
+     *     never
+     * @param <T> the type of the results
+     * @return one new future per distinct awaitable, filled in completion order; an unmodifiable
+     *     list, empty if there is no awaitable
+     * @throws IllegalArgumentException if the awaitables belong to different loops
+     * @throws IllegalStateException if called from another thread than the running loop's
      */
     public static <T> List<LoopFuture<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables,
             Duration timeout) {

@@ -27,12 +27,17 @@ public final class Context {
         this.entries = entries;
     }
 
-    /** A new, empty context. */
+    /** {@return a new, empty context, not entered} */
     public static Context empty() {
         return new Context(EMPTY);
     }
 
-    /** The context the calling code runs in. */
+    /**
+     * The context the calling code runs in.
+     *
+     * @return the current context; on a thread that has none yet, a new empty one, which becomes
+     *     the thread's current context
+     */
     public static Context current() {
         Object c = CurrentContext.get();
         if (c == null) {
@@ -43,12 +48,12 @@ public final class Context {
         return (Context) c;
     }
 
-    /** A copy of the current context (Python's {@code copy_context()}). */
+    /** {@return a copy of the current context (Python's {@code copy_context()})} */
     public static Context copyCurrent() {
         return current().copy();
     }
 
-    /** A copy of this context: same values, and sets in either one are not seen by the other. */
+    /** {@return a copy of this context: same values, and sets in either one are not seen by the other} */
     public Context copy() {
         return new Context(entries);
     }
@@ -57,7 +62,12 @@ public final class Context {
      * Runs {@code fn} with this context current: {@link ContextVar#set} calls inside it change this
      * context. The previous context is current again afterwards.
      *
+     * @param fn the code to run, on the calling thread; not null
+     * @param <T> the type of the result
+     * @return what {@code fn} returned
      * @throws IllegalStateException if this context is already entered (by any thread)
+     * @throws CompletionException wrapping a checked exception thrown by {@code fn}; unchecked ones
+     *     propagate as they are
      */
     public <T> T call(Callable<T> fn) {
         Objects.requireNonNull(fn, "fn");
@@ -73,7 +83,12 @@ public final class Context {
         }
     }
 
-    /** {@link #call(Callable)} for code without a result. */
+    /**
+     * {@link #call(Callable)} for code without a result.
+     *
+     * @param fn the code to run, on the calling thread, with this context current; not null
+     * @throws IllegalStateException if this context is already entered (by any thread)
+     */
     public void run(Runnable fn) {
         Objects.requireNonNull(fn, "fn");
         Object previous = enter();
@@ -84,18 +99,30 @@ public final class Context {
         }
     }
 
-    /** The value of {@code var} in this context, or {@code null} if it has none here. */
+    /**
+     * The value of {@code var} in this context, or {@code null} if it has none here.
+     *
+     * @param var the variable to look up
+     * @param <T> the type of the value
+     * @return the value set here, which may itself be null; {@code null} if none (the default of
+     *     {@code var} is not used)
+     */
     public <T> T get(ContextVar<T> var) {
         int i = indexOf(entries, var);
         return i < 0 ? null : var.cast(entries[i + 1]);
     }
 
-    /** Whether {@code var} has a value in this context. */
+    /**
+     * Whether {@code var} has a value in this context.
+     *
+     * @param var the variable to look up
+     * @return whether {@code var} has a value here, even a null one
+     */
     public boolean containsKey(ContextVar<?> var) {
         return indexOf(entries, var) >= 0;
     }
 
-    /** The variables that have a value in this context. */
+    /** {@return the variables that have a value in this context now; an unmodifiable snapshot} */
     public List<ContextVar<?>> keys() {
         Object[] e = entries;
         List<ContextVar<?>> keys = new ArrayList<>(e.length / 2);
@@ -105,7 +132,7 @@ public final class Context {
         return Collections.unmodifiableList(keys);
     }
 
-    /** The number of variables with a value here. */
+    /** {@return the number of variables with a value here} */
     public int size() {
         return entries.length / 2;
     }

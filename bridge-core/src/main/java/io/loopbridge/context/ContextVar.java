@@ -27,17 +27,31 @@ public final class ContextVar<T> {
         this.hasDefault = hasDefault;
     }
 
-    /** A variable without a default: {@link #get()} throws until it is set. */
+    /**
+     * A variable without a default: {@link #get()} throws until it is set.
+     *
+     * @param name the name, for messages and {@link #toString()}; not null, need not be unique
+     * @param <T> the type of the value
+     * @return a new variable, distinct from every other even of the same name
+     */
     public static <T> ContextVar<T> of(String name) {
         return new ContextVar<>(name, null, false);
     }
 
-    /** A variable whose {@link #get()} returns {@code defaultValue} where it is not set. */
+    /**
+     * A variable whose {@link #get()} returns {@code defaultValue} where it is not set.
+     *
+     * @param name the name, for messages and {@link #toString()}; not null, need not be unique
+     * @param defaultValue what {@link #get()} returns in a context where the variable has no value;
+     *     may be null
+     * @param <T> the type of the value
+     * @return a new variable, distinct from every other even of the same name
+     */
     public static <T> ContextVar<T> withDefault(String name, T defaultValue) {
         return new ContextVar<>(name, defaultValue, true);
     }
 
-    /** The name given at creation. */
+    /** {@return the name given at creation} */
     public String name() {
         return name;
     }
@@ -45,6 +59,7 @@ public final class ContextVar<T> {
     /**
      * The value in the current context, else the default.
      *
+     * @return the value set in the current context (may be null), else the default
      * @throws NoSuchElementException if it has neither (Python's {@code LookupError})
      */
     public T get() {
@@ -62,7 +77,12 @@ public final class ContextVar<T> {
         throw new NoSuchElementException("context variable '" + name + "' has no value here and no default");
     }
 
-    /** The value in the current context, else {@code fallback} (ignoring the default). */
+    /**
+     * The value in the current context, else {@code fallback} (ignoring the default).
+     *
+     * @param fallback what to return if the variable has no value in the current context
+     * @return the value set in the current context (may be null), else {@code fallback}
+     */
     public T get(T fallback) {
         Object c = CurrentContext.get();
         if (c != null) {
@@ -75,7 +95,12 @@ public final class ContextVar<T> {
         return fallback;
     }
 
-    /** Sets the value in the current context; the token restores the previous state with {@link #reset}. */
+    /**
+     * Sets the value in the current context; the token restores the previous state with {@link #reset}.
+     *
+     * @param value the new value; may be null
+     * @return a token for {@link #reset}, usable once and only in this same context
+     */
     public Token<T> set(T value) {
         CurrentContext.markInUse();
         Context ctx = Context.current();
@@ -89,6 +114,7 @@ public final class ContextVar<T> {
     /**
      * Restores the value this variable had before the {@link #set} that returned {@code token}.
      *
+     * @param token what the {@link #set} to undo returned; not null
      * @throws IllegalArgumentException if the token belongs to another variable or was made in
      *     another context
      * @throws IllegalStateException if the token was already used
@@ -120,7 +146,11 @@ public final class ContextVar<T> {
         return "ContextVar[" + name + (hasDefault ? " default=" + defaultValue : "") + "]";
     }
 
-    /** What {@link #set} returns: enough to undo it once with {@link #reset}. */
+    /**
+     * What {@link #set} returns: enough to undo it once with {@link #reset}.
+     *
+     * @param <T> the type of the variable's value
+     */
     public static final class Token<T> {
         private final ContextVar<T> var;
         private final Context context;
@@ -135,17 +165,17 @@ public final class ContextVar<T> {
             this.oldValue = oldValue;
         }
 
-        /** The variable that made this token. */
+        /** {@return the variable that made this token} */
         public ContextVar<T> var() {
             return var;
         }
 
-        /** The value before the set, or {@code null} if there was none. */
+        /** {@return the value before the set, or {@code null} if there was none} */
         public T oldValue() {
             return oldValue;
         }
 
-        /** Whether the variable had a value before the set. */
+        /** {@return whether the variable had a value before the set} */
         public boolean hadValue() {
             return hadValue;
         }

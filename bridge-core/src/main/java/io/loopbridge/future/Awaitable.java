@@ -7,9 +7,9 @@ package io.loopbridge.future;
  * @param <T> the type of the result
  */
 public interface Awaitable<T> {
-    /** The loop whose coroutines may await this. */
+    /** {@return the loop whose coroutines may await this; its outcome is delivered on that loop} */
     io.loopbridge.loop.EventLoop loop();
 
-    /** The future that carries this awaitable's outcome; for a {@link LoopFuture}, itself. */
+    /** {@return the future that carries this awaitable's outcome; for a {@link LoopFuture}, itself} */
     LoopFuture<T> future();
 }

@@ -39,7 +39,11 @@ public class LoopFuture<T> implements Awaitable<T> {
     /** Set in debug mode when the future fails: reports the failure if nobody reads it. */
     private UnreadFailure unread;
 
-    /** A pending future bound to {@code loop}; see also {@link EventLoop#createFuture()}. */
+    /**
+     * A pending future bound to {@code loop}; see also {@link EventLoop#createFuture()}.
+     *
+     * @param loop the loop whose thread completes the future and runs its callbacks; not null
+     */
     public LoopFuture(EventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
     }
@@ -48,6 +52,14 @@ public class LoopFuture<T> implements Awaitable<T> {
      * A future of {@code loop} that completes with {@code stage}'s outcome. The stage may complete
      * on any thread: the outcome hops onto the loop. Cancelling the future cancels the stage when
      * the stage supports it ({@link CompletionStage#toCompletableFuture()}).
+     *
+     * @param loop the loop the future belongs to; not null. If it is closed when the stage
+     *     completes, the outcome is dropped and the future stays pending
+     * @param stage the stage whose value, failure or cancellation the future takes; a {@link
+     *     CompletionException} is unwrapped; not null
+     * @param <T> the type of the result
+     * @return a new pending future of {@code loop}
+     * @throws NullPointerException if {@code loop} or {@code stage} is null
      */
     public static <T> LoopFuture<T> from(EventLoop loop, CompletionStage<T> stage) {
         Objects.requireNonNull(loop, "loop");
@@ -76,7 +88,14 @@ public class LoopFuture<T> implements Awaitable<T> {
         return future;
     }
 
-    /** {@link #from(EventLoop, CompletionStage)} on the loop running on this thread. */
+    /**
+     * {@link #from(EventLoop, CompletionStage)} on the loop running on this thread.
+     *
+     * @param stage the stage whose outcome the future takes; not null
+     * @param <T> the type of the result
+     * @return a new pending future of the running loop
+     * @throws IllegalStateException if no event loop runs on this thread
+     */
     public static <T> LoopFuture<T> from(CompletionStage<T> stage) {
         EventLoop loop = EventLoop.running();
         if (loop == null) {
@@ -102,7 +121,7 @@ public class LoopFuture<T> implements Awaitable<T> {
         }
     }
 
-    /** The loop this future belongs to. */
+    /** {@return the loop this future belongs to, whose thread runs its done callbacks} */
     public final EventLoop loop() {
         return loop;
     }
@@ -112,12 +131,12 @@ public class LoopFuture<T> implements Awaitable<T> {
         return this;
     }
 
-    /** Whether the future has a result, a failure, or was cancelled. */
+    /** {@return whether the future has a result, a failure, or was cancelled} */
     public final boolean isDone() {
         return state != PENDING;
     }
 
-    /** Whether the future was cancelled. */
+    /** {@return whether the future was cancelled} */
     public final boolean isCancelled() {
         return state == CANCELLED;
     }
@@ -126,6 +145,7 @@ public class LoopFuture<T> implements Awaitable<T> {
      * The result. A failure is rethrown: a {@link RuntimeException} or {@link Error} as it is, a
      * checked exception wrapped in {@link CompletionException}.
      *
+     * @return the value the future was completed with; may be null
      * @throws IllegalStateException if the future is not done
      * @throws CancellationException if the future was cancelled
      */
@@ -146,6 +166,7 @@ public class LoopFuture<T> implements Awaitable<T> {
     /**
      * The failure, or {@code null} if the future has a result.
      *
+     * @return the exception the future failed with, as it was set; {@code null} if it has a result
      * @throws IllegalStateException if the future is not done
      * @throws CancellationException if the future was cancelled
      */
@@ -160,7 +181,14 @@ public class LoopFuture<T> implements Awaitable<T> {
         return exception;
     }
 
-    /** A {@link RuntimeException} or {@link Error} as it is, anything else wrapped in {@link CompletionException}. */
+    /**
+     * A {@link RuntimeException} or {@link Error} as it is, anything else wrapped in {@link CompletionException}.
+     *
+     * @param t the failure to rethrow
+     * @return {@code t} itself if it is a {@link RuntimeException}, else a new {@link
+     *     CompletionException} with {@code t} as its cause; the caller throws it
+     * @throws Error {@code t} itself, thrown at once rather than returned, if it is an {@link Error}
+     */
     public static RuntimeException rethrowable(Throwable t) {
         if (t instanceof RuntimeException) {
             return (RuntimeException) t;
@@ -174,6 +202,7 @@ public class LoopFuture<T> implements Awaitable<T> {
     /**
      * Completes the future with {@code value} and schedules the done callbacks.
      *
+     * @param value the result; may be null
      * @throws IllegalStateException if the future is already done
      */
     public void setResult(T value) {
@@ -186,6 +215,9 @@ public class LoopFuture<T> implements Awaitable<T> {
     /**
      * Fails the future with {@code error} and schedules the done callbacks.
      *
+     * @param error the failure that {@link #result()} rethrows and {@link #exception()} returns; not
+     *     null
+     * @throws NullPointerException if {@code error} is null
      * @throws IllegalStateException if the future is already done
      */
     public void setException(Throwable error) {
@@ -200,7 +232,12 @@ public class LoopFuture<T> implements Awaitable<T> {
         scheduleCallbacks();
     }
 
-    /** Cancels the future; {@code false} if it was already done. */
+    /**
+     * Cancels the future; {@code false} if it was already done.
+     *
+     * @return {@code true} if this call cancelled the future (for a task: requested cancellation);
+     *     {@code false} if it was already done
+     */
     public boolean cancel() {
         return cancel(null);
     }
@@ -208,6 +245,10 @@ public class LoopFuture<T> implements Awaitable<T> {
     /**
      * Cancels the future with {@code message} (carried by the {@link CancellationException} that
      * readers get) and schedules the done callbacks; {@code false} if it was already done.
+     *
+     * @param message the message of the {@link CancellationException}; may be null
+     * @return {@code true} if this call cancelled the future; {@code false} if it was already done
+     * @throws IllegalStateException if called from another thread than the running loop's
      */
     public boolean cancel(String message) {
         loop.checkOwner("cancel");
@@ -220,12 +261,12 @@ public class LoopFuture<T> implements Awaitable<T> {
         return true;
     }
 
-    /** The message given to {@link #cancel(String)}, or {@code null}. */
+    /** {@return the message given to {@link #cancel(String)}, or {@code null}} */
     protected final String cancelMessage() {
         return cancelMessage;
     }
 
-    /** A fresh {@link CancellationException} carrying the cancel message. */
+    /** {@return a fresh {@link CancellationException} carrying the cancel message} */
     protected final CancellationException cancellationException() {
         return new CancellationException(cancelMessage);
     }
@@ -233,6 +274,9 @@ public class LoopFuture<T> implements Awaitable<T> {
     /**
      * Adds {@code callback}, called with this future once it is done, through {@link
      * EventLoop#callSoon}; if the future is already done, it is scheduled at once.
+     *
+     * @param callback called on the loop thread with this future, once per registration; not null
+     * @throws IllegalStateException if called from another thread than the running loop's
      */
     @SuppressWarnings("unchecked")
     public final void addDoneCallback(Consumer<? super LoopFuture<T>> callback) {
@@ -255,7 +299,13 @@ public class LoopFuture<T> implements Awaitable<T> {
         }
     }
 
-    /** Removes every registration of {@code callback}; returns how many were removed. */
+    /**
+     * Removes every registration of {@code callback}; returns how many were removed.
+     *
+     * @param callback the callback to remove, compared with {@code equals}
+     * @return how many registrations were removed; 0 if none, or if the callbacks were already
+     *     scheduled
+     */
     @SuppressWarnings("unchecked")
     public final int removeDoneCallback(Consumer<? super LoopFuture<T>> callback) {
         loop.checkOwner("removeDoneCallback");
@@ -279,6 +329,9 @@ public class LoopFuture<T> implements Awaitable<T> {
     /**
      * A {@link CompletableFuture} that completes with this future's outcome (from the loop's
      * thread). Cancelling it cancels this future.
+     *
+     * @return a new {@link CompletableFuture}, completed on the loop thread once this future is done
+     * @throws IllegalStateException if called from another thread than the running loop's
      */
     public final CompletableFuture<T> toCompletableFuture() {
         CompletableFuture<T> cf = new CompletableFuture<>() {
@@ -340,7 +393,7 @@ public class LoopFuture<T> implements Awaitable<T> {
         }
     }
 
-    /** A short state description for {@link #toString()}. */
+    /** {@return a short state description for {@link #toString()}, such as {@code pending}} */
     protected String describeState() {
         switch (state) {
             case PENDING:

@@ -40,6 +40,7 @@ public final class AsyncBarrier {
     /**
      * A barrier for {@code parties} coroutines.
      *
+     * @param parties how many coroutines must call {@link #await()} to trip the barrier; at least 1
      * @throws IllegalArgumentException if {@code parties} is less than 1
      */
     public AsyncBarrier(int parties) {
@@ -53,6 +54,7 @@ public final class AsyncBarrier {
      * Suspends until {@link #parties()} coroutines have called this, then returns this caller's
      * arrival index, from 0 for the first to {@code parties - 1} for the last, which does not suspend.
      *
+     * @return this caller's arrival index in the round, from 0 to {@code parties() - 1}
      * @throws BarrierBrokenException if the barrier is broken, or is aborted or reset while waiting
      * @throws IllegalStateException outside a coroutine, or in a coroutine of another loop
      * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting; it
@@ -112,17 +114,20 @@ public final class AsyncBarrier {
         waiters.wakeAll();
     }
 
-    /** The number of coroutines it takes to trip the barrier. */
+    /** {@return the number of coroutines it takes to trip the barrier, as given to the constructor} */
     public int parties() {
         return parties;
     }
 
-    /** The number of coroutines waiting for the barrier to trip (asyncio's {@code n_waiting}). */
+    /**
+     * {@return the number of coroutines waiting for the barrier to trip} asyncio's {@code n_waiting};
+     * 0 while the barrier drains, resets or is broken.
+     */
     public int waiting() {
         return state == State.FILLING ? count : 0;
     }
 
-    /** Whether the barrier was {@linkplain #abort() aborted}. */
+    /** {@return whether the barrier was {@linkplain #abort() aborted} and not {@linkplain #reset() reset} since} */
     public boolean isBroken() {
         return state == State.BROKEN;
     }

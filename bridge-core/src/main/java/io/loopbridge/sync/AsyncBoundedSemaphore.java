@@ -16,6 +16,8 @@ public final class AsyncBoundedSemaphore extends AsyncSemaphore {
     /**
      * A bounded semaphore with {@code value} permits, never more.
      *
+     * @param value the number of permits available at first, which is also the most there can be; 0
+     *     or more
      * @throws IllegalArgumentException if {@code value} is negative
      */
     public AsyncBoundedSemaphore(int value) {

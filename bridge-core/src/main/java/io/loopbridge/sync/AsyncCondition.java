@@ -50,13 +50,23 @@ public final class AsyncCondition {
         this(new AsyncLock());
     }
 
-    /** A condition on {@code lock}, which several conditions may share. */
+    /**
+     * A condition on {@code lock}, which several conditions may share.
+     *
+     * @param lock the lock that {@link #await()} releases and takes back; the condition is bound to
+     *     the same loop as the lock
+     * @throws NullPointerException if {@code lock} is null
+     */
     public AsyncCondition(AsyncLock lock) {
         this.lock = Objects.requireNonNull(lock, "lock");
         this.binding = lock.binding();
     }
 
-    /** Acquires the lock: see {@link AsyncLock#acquire()}. */
+    /**
+     * Acquires the lock: see {@link AsyncLock#acquire()}.
+     *
+     * @return the permit of the lock; closing it releases the lock
+     */
     public Permit acquire() {
         return lock.acquire();
     }
@@ -66,12 +76,12 @@ public final class AsyncCondition {
         lock.release();
     }
 
-    /** Whether the lock is held. */
+    /** {@return whether the lock is held, by any task} */
     public boolean locked() {
         return lock.locked();
     }
 
-    /** The lock of this condition. */
+    /** {@return the lock of this condition, given to or made by the constructor} */
     public AsyncLock lock() {
         return lock;
     }
@@ -96,6 +106,8 @@ public final class AsyncCondition {
      * #await() waits} for a signal while it is false. Returns at once, without releasing the lock,
      * if it is already true.
      *
+     * @param predicate the condition waited for; called on the loop thread with the lock held, first
+     *     at once and then after each wake-up. An exception it throws propagates, the lock held
      * @throws IllegalStateException if the lock is not held; outside a coroutine, or in a coroutine
      *     of another loop
      * @throws CancellationException if the task is cancelled; the lock is held again
@@ -158,6 +170,7 @@ public final class AsyncCondition {
     /**
      * Wakes up to {@code n} waiters, first come first (asyncio's {@code notify(n)}). Loop thread only.
      *
+     * @param n the most waiters to wake; 0 or more (fewer are woken if fewer wait)
      * @throws IllegalArgumentException if {@code n} is negative
      * @throws IllegalStateException if the lock is not held
      */

@@ -53,7 +53,7 @@ public final class AsyncEvent {
         set = false;
     }
 
-    /** Whether the flag is set. */
+    /** {@return whether the flag is set, so that {@link #await()} returns at once} */
     public boolean isSet() {
         return set;
     }

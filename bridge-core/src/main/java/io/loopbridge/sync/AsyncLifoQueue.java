@@ -17,6 +17,7 @@ public final class AsyncLifoQueue<T> extends AsyncQueue<T> {
     /**
      * A LIFO queue of at most {@code maxsize} items; 0 for no limit.
      *
+     * @param maxsize the most items the queue holds before {@link #put} suspends; 0 for no limit
      * @throws IllegalArgumentException if {@code maxsize} is negative
      */
     public AsyncLifoQueue(int maxsize) {

@@ -37,6 +37,7 @@ public final class AsyncLock {
      * Suspends until the lock is free, takes it, and returns the permit whose {@link
      * Permit#close()} releases it. Returns at once, without suspending, if the lock is free.
      *
+     * @return the permit of the lock; closing it (once) releases the lock
      * @throws IllegalStateException outside a coroutine, or in a coroutine of another loop
      * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting;
      *     it then does not hold the lock
@@ -62,6 +63,8 @@ public final class AsyncLock {
     /**
      * Whether the lock is held, so that {@link #acquire()} would suspend. It stays {@code true}
      * from a {@link #release()} to the moment the waiter it was handed to runs.
+     *
+     * @return whether the lock is held or handed to a waiter
      */
     public boolean locked() {
         return locked;

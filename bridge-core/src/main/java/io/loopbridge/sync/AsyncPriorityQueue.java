@@ -27,13 +27,19 @@ public final class AsyncPriorityQueue<T> extends AsyncQueue<T> {
     /**
      * A queue of at most {@code maxsize} items (0 for no limit) in the items' natural order.
      *
+     * @param maxsize the most items the queue holds before {@link #put} suspends; 0 for no limit
      * @throws IllegalArgumentException if {@code maxsize} is negative
      */
     public AsyncPriorityQueue(int maxsize) {
         super(maxsize, new PriorityQueue<>());
     }
 
-    /** An unbounded queue in the order of {@code comparator}. */
+    /**
+     * An unbounded queue in the order of {@code comparator}.
+     *
+     * @param comparator orders the items, least first; not null
+     * @throws NullPointerException if {@code comparator} is null
+     */
     public AsyncPriorityQueue(Comparator<? super T> comparator) {
         this(0, comparator);
     }
@@ -41,6 +47,9 @@ public final class AsyncPriorityQueue<T> extends AsyncQueue<T> {
     /**
      * A queue of at most {@code maxsize} items (0 for no limit) in the order of {@code comparator}.
      *
+     * @param maxsize the most items the queue holds before {@link #put} suspends; 0 for no limit
+     * @param comparator orders the items, least first; not null
+     * @throws NullPointerException if {@code comparator} is null
      * @throws IllegalArgumentException if {@code maxsize} is negative
      */
     public AsyncPriorityQueue(int maxsize, Comparator<? super T> comparator) {

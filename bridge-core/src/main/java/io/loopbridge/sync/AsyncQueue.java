@@ -77,6 +77,7 @@ public sealed class AsyncQueue<T> permits AsyncPriorityQueue, AsyncLifoQueue {
     /**
      * A queue of at most {@code maxsize} items; 0 for no limit.
      *
+     * @param maxsize the most items the queue holds before {@link #put} suspends; 0 for no limit
      * @throws IllegalArgumentException if {@code maxsize} is negative
      */
     public AsyncQueue(int maxsize) {
@@ -91,22 +92,22 @@ public sealed class AsyncQueue<T> permits AsyncPriorityQueue, AsyncLifoQueue {
         this.items = items;
     }
 
-    /** The number of items in the queue. */
+    /** {@return the number of items in the queue now (taken items do not count, done or not)} */
     public final int qsize() {
         return items.size();
     }
 
-    /** The most items the queue holds; 0 for no limit. */
+    /** {@return the most items the queue holds; 0 for no limit} */
     public final int maxsize() {
         return maxsize;
     }
 
-    /** Whether the queue holds no item. */
+    /** {@return whether the queue holds no item} */
     public final boolean empty() {
         return items.isEmpty();
     }
 
-    /** Whether the queue holds {@link #maxsize()} items; never for an unbounded queue. */
+    /** {@return whether the queue holds {@link #maxsize()} items; never for an unbounded queue} */
     public final boolean full() {
         return maxsize > 0 && items.size() >= maxsize;
     }
@@ -114,6 +115,8 @@ public sealed class AsyncQueue<T> permits AsyncPriorityQueue, AsyncLifoQueue {
     /**
      * Puts {@code item} into the queue, suspending while the queue is full.
      *
+     * @param item the item to put; not null
+     * @throws NullPointerException if {@code item} is null
      * @throws QueueShutDownException if the queue is shut down, or is shut down while waiting
      * @throws ClassCastException if a priority queue of natural order gets an item that is not
      *     {@link Comparable}; the item is not put
@@ -135,6 +138,10 @@ public sealed class AsyncQueue<T> permits AsyncPriorityQueue, AsyncLifoQueue {
     /**
      * Puts {@code item} into the queue without suspending. Loop thread only.
      *
+     * @param item the item to put; not null
+     * @throws NullPointerException if {@code item} is null
+     * @throws ClassCastException if a priority queue of natural order gets an item that is not
+     *     {@link Comparable}; the item is not put
      * @throws QueueFullException if the queue is full
      * @throws QueueShutDownException if the queue is shut down
      */
@@ -163,6 +170,8 @@ public sealed class AsyncQueue<T> permits AsyncPriorityQueue, AsyncLifoQueue {
     /**
      * Takes the next item out of the queue, suspending while the queue is empty.
      *
+     * @return the item taken: the oldest one, or the newest for an {@link AsyncLifoQueue}, or the
+     *     least for an {@link AsyncPriorityQueue}; never null
      * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while
      *     waiting
      * @throws IllegalStateException outside a coroutine, or in a coroutine of another loop
@@ -183,6 +192,7 @@ public sealed class AsyncQueue<T> permits AsyncPriorityQueue, AsyncLifoQueue {
     /**
      * Takes the next item out of the queue without suspending. Loop thread only.
      *
+     * @return the item taken, in the same order as {@link #get()}; never null
      * @throws QueueEmptyException if the queue is empty
      * @throws QueueShutDownException if the queue is shut down and empty
      */
@@ -245,6 +255,9 @@ public sealed class AsyncQueue<T> permits AsyncPriorityQueue, AsyncLifoQueue {
      * the items left are dropped at once and count as done for {@link #join()}, which returns
      * unless items taken before are still unfinished. Shutting down again does no harm. Loop thread
      * only.
+     *
+     * @param immediate {@code true} to drop the items left at once; {@code false} to let gets take
+     *     them first
      */
     public final void shutdown(boolean immediate) {
         binding.check(name + ".shutdown");

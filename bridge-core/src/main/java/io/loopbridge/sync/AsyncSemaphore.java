@@ -40,6 +40,7 @@ public sealed class AsyncSemaphore permits AsyncBoundedSemaphore {
     /**
      * A semaphore with {@code value} permits.
      *
+     * @param value the number of permits available at first; 0 or more
      * @throws IllegalArgumentException if {@code value} is negative
      */
     public AsyncSemaphore(int value) {
@@ -53,6 +54,7 @@ public sealed class AsyncSemaphore permits AsyncBoundedSemaphore {
      * Takes a permit, suspending until one is available, and returns it: its {@link
      * Permit#close()} releases it. Returns at once, without suspending, if a permit is available.
      *
+     * @return the permit taken; closing it calls {@link #release()} (usable in try-with-resources)
      * @throws IllegalStateException outside a coroutine, or in a coroutine of another loop
      * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting;
      *     it then holds no permit
@@ -73,12 +75,12 @@ public sealed class AsyncSemaphore permits AsyncBoundedSemaphore {
         handOn();
     }
 
-    /** Whether no permit is available, so that {@link #acquire()} would suspend. */
+    /** {@return whether no permit is available, so that {@link #acquire()} would suspend} */
     public final boolean locked() {
         return value == 0;
     }
 
-    /** The number of permits available now. */
+    /** {@return the number of permits available now; never negative} */
     public final int availablePermits() {
         return value;
     }

@@ -35,7 +35,7 @@ public enum CoroutineEngine {
     private static final System.Logger LOG = System.getLogger(CoroutineEngine.class.getName());
     private static final CoroutineEngine DEFAULT = chooseDefault();
 
-    /** Whether this JVM can run coroutines on this engine. */
+    /** {@return whether this JVM can run coroutines on this engine} */
     public boolean isAvailable() {
         switch (this) {
             case VIRTUAL:
@@ -47,7 +47,7 @@ public enum CoroutineEngine {
         }
     }
 
-    /** The engines this JVM offers, fastest last. */
+    /** {@return the engines this JVM offers, fastest last; unmodifiable, never empty} */
     public static List<CoroutineEngine> available() {
         List<CoroutineEngine> list = new ArrayList<>();
         for (CoroutineEngine e : values()) {
@@ -58,7 +58,12 @@ public enum CoroutineEngine {
         return List.copyOf(list);
     }
 
-    /** The engine new loops use unless told otherwise. */
+    /**
+     * The engine new loops use unless told otherwise.
+     *
+     * @return the engine named by {@code -Dloopbridge.engine}, or with {@code auto} (the default)
+     *     the fastest available one; chosen once per JVM
+     */
     public static CoroutineEngine defaultEngine() {
         return DEFAULT;
     }

@@ -32,12 +32,25 @@ public class Task<T> extends LoopFuture<T> {
     /** Null until renamed: the default name is made from {@code id} when asked for. */
     private String name;
 
-    /** Creates a task running {@code coroutine} on {@code loop}, named {@code Task-N}. Loop thread only. */
+    /**
+     * Creates a task running {@code coroutine} on {@code loop}, named {@code Task-N}. Loop thread only.
+     *
+     * @param loop the loop the task runs on; not closed, and the caller on its thread if it runs
+     * @param coroutine the body of the task; not null
+     * @throws IllegalStateException if the loop is closed or runs on another thread
+     */
     public Task(EventLoop loop, Coroutine<T> coroutine) {
         this(loop, coroutine, null);
     }
 
-    /** Creates a task named {@code name} ({@code null}: {@code Task-N}). Loop thread only. */
+    /**
+     * Creates a task named {@code name} ({@code null}: {@code Task-N}). Loop thread only.
+     *
+     * @param loop the loop the task runs on; not closed, and the caller on its thread if it runs
+     * @param coroutine the body of the task; not null
+     * @param name the task's name; {@code null} for the default {@code Task-N}
+     * @throws IllegalStateException if the loop is closed or runs on another thread
+     */
     public Task(EventLoop loop, Coroutine<T> coroutine, String name) {
         super(loop);
         this.coroutine = Objects.requireNonNull(coroutine, "coroutine");
@@ -52,13 +65,17 @@ public class Task<T> extends LoopFuture<T> {
         driver.start();
     }
 
-    /** The task's name. */
+    /** {@return the task's name: the one given, or {@code Task-N} with a number unique in the JVM} */
     public final String getName() {
         String n = name;
         return n != null ? n : "Task-" + id;
     }
 
-    /** Renames the task. */
+    /**
+     * Renames the task.
+     *
+     * @param name the new name; not null
+     */
     public final void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
     }
@@ -73,12 +90,16 @@ public class Task<T> extends LoopFuture<T> {
         return driver.requestCancel(message, false);
     }
 
-    /** The number of cancellation requests not yet withdrawn by {@link #uncancel()}. */
+    /** {@return the number of cancellation requests not yet withdrawn by {@link #uncancel()}} */
     public final int cancelling() {
         return driver.cancelling();
     }
 
-    /** Withdraws one cancellation request; returns the number left. */
+    /**
+     * Withdraws one cancellation request; returns the number left.
+     *
+     * @return the number of cancellation requests left; 0 (and nothing withdrawn) if there was none
+     */
     public final int uncancel() {
         return driver.uncancel(false);
     }
@@ -86,6 +107,8 @@ public class Task<T> extends LoopFuture<T> {
     /**
      * Where the task's body is suspended, innermost frame first, without the library's own frames;
      * empty when the task is done, has not started, or is running.
+     *
+     * @return the frames, innermost first; a new array, empty if the task is not suspended
      */
     public final StackTraceElement[] stackTrace() {
         return driver.stackTrace();

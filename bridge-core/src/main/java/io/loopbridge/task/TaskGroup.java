@@ -114,7 +114,11 @@ public final class TaskGroup implements AutoCloseable {
         this.lambdaForm = lambdaForm;
     }
 
-    /** The body of {@link #run(Body)}: creates the group's tasks, may await, returns a value. */
+    /**
+     * The body of {@link #run(Body)}: creates the group's tasks, may await, returns a value.
+     *
+     * @param <T> the type of the value the body returns
+     */
     @FunctionalInterface
     public interface Body<T> {
         /**
@@ -133,6 +137,10 @@ public final class TaskGroup implements AutoCloseable {
      * what the body returned. See the class documentation for how failures and cancellation
      * propagate.
      *
+     * @param body creates the group's tasks; run at once on the calling coroutine; not null
+     * @param <T> the type of the body's result
+     * @return what {@code body} returned, once every task of the group is done
+     * @throws NullPointerException if {@code body} is null
      * @throws TaskGroupException if a task failed, or the body failed
      * @throws CancellationException if the calling task was cancelled
      * @throws IllegalStateException outside a coroutine
@@ -153,7 +161,13 @@ public final class TaskGroup implements AutoCloseable {
         return result;
     }
 
-    /** {@link #createTask(Coroutine, String)} with the default name. */
+    /**
+     * {@link #createTask(Coroutine, String)} with the default name.
+     *
+     * @param coroutine the body of the task; not null
+     * @param <T> the type of the task's result
+     * @return the task, already scheduled to start on the group's loop
+     */
     public <T> Task<T> createTask(Coroutine<T> coroutine) {
         return createTask(coroutine, null);
     }
@@ -161,6 +175,11 @@ public final class TaskGroup implements AutoCloseable {
     /**
      * Starts {@code coroutine} as a task of this group.
      *
+     * @param coroutine the body of the task; not null
+     * @param name the task's name; {@code null} for the default {@code Task-N}
+     * @param <T> the type of the task's result
+     * @return the task, already scheduled to start on the group's loop; the group waits for it
+     * @throws NullPointerException if {@code coroutine} is null
      * @throws IllegalStateException if the group is finished or is cancelling its tasks, or the
      *     caller is neither the task that created the group nor one of its tasks
      */

@@ -40,7 +40,7 @@ public class TaskGroupException extends RuntimeException {
                 + exceptions.get(0);
     }
 
-    /** Every failure, in the order the group saw them. */
+    /** {@return every failure, in the order the group saw them; unmodifiable, never empty} */
     public List<Throwable> getExceptions() {
         return exceptions;
     }

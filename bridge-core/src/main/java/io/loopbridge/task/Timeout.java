@@ -32,33 +32,58 @@ public final class Timeout implements AutoCloseable {
         schedule(when);
     }
 
-    /** The same as {@code Async.timeoutAt(when)}: {@code when} is loop time; {@code Long.MAX_VALUE}: none. */
+    /**
+     * The same as {@code Async.timeoutAt(when)}: {@code when} is loop time; {@code Long.MAX_VALUE}: none.
+     *
+     * @param when the deadline in loop time ({@link EventLoop#time()}, nanoseconds); a time already
+     *     passed expires at the next step of the loop
+     * @return the active timeout, to close when leaving the block
+     * @throws IllegalStateException outside a coroutine
+     */
     public static Timeout at(long when) {
         return new Timeout(Driver.current("Async.timeout()"), when);
     }
 
-    /** The same as {@code Async.timeout(delay)}; {@code null}: no deadline (until {@link #reschedule}). */
+    /**
+     * The same as {@code Async.timeout(delay)}; {@code null}: no deadline (until {@link #reschedule}).
+     *
+     * @param delay the time from now to the deadline; zero or negative expires at the next step of
+     *     the loop; {@code null} for none
+     * @return the active timeout, to close when leaving the block
+     * @throws IllegalStateException outside a coroutine
+     */
     public static Timeout after(Duration delay) {
         Driver d = Driver.current("Async.timeout()");
         return new Timeout(d, deadline(d.loop(), delay));
     }
 
-    /** The deadline in loop time ({@link EventLoop#time()}), or {@code Long.MAX_VALUE} for none. */
+    /** {@return the deadline in loop time ({@link EventLoop#time()}), or {@code Long.MAX_VALUE} for none} */
     public long when() {
         return when;
     }
 
-    /** Whether the deadline passed and cancelled the block. */
+    /** {@return whether the deadline passed and cancelled the block} */
     public boolean expired() {
         return expired;
     }
 
-    /** Moves the deadline to {@code delay} from now; {@code null} removes it. */
+    /**
+     * Moves the deadline to {@code delay} from now; {@code null} removes it.
+     *
+     * @param delay the time from now to the new deadline; zero or negative expires at the next step
+     *     of the loop; {@code null} for none
+     * @throws IllegalStateException if the timeout has expired or been closed
+     */
     public void reschedule(Duration delay) {
         rescheduleAt(deadline(loop, delay));
     }
 
-    /** Moves the deadline to loop time {@code when}; {@code Long.MAX_VALUE} removes it. */
+    /**
+     * Moves the deadline to loop time {@code when}; {@code Long.MAX_VALUE} removes it.
+     *
+     * @param when the new deadline in loop time (nanoseconds); {@code Long.MAX_VALUE} for none
+     * @throws IllegalStateException if the timeout has expired or been closed
+     */
     public void rescheduleAt(long when) {
         if (closed) {
             throw new IllegalStateException("Timeout has already been exited");
