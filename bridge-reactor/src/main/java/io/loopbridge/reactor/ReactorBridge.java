@@ -70,7 +70,8 @@ public final class ReactorBridge {
      *
      * @param <T> the coroutine's result type
      * @param loop the loop each subscription's task runs on; if it is closed when a subscriber
-     *     subscribes, that subscriber gets {@code onError(IllegalStateException)}
+     *     subscribes, that subscriber gets {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
      * @param coroutine the code run once per subscription; its result is the {@code Mono}'s value
      * @return a cold {@code Mono} of at most one value
      * @throws NullPointerException if {@code loop} or {@code coroutine} is null
@@ -92,7 +93,8 @@ public final class ReactorBridge {
     }
 
     /**
-     * {@link #mono(EventLoop, Coroutine)} on the running or the shared loop.
+     * {@link #mono(EventLoop, Coroutine)} on the running or the shared loop (chosen when this
+     * method is called, not at subscription).
      *
      * @param <T> the coroutine's result type
      * @param coroutine the code run once per subscription; its result is the {@code Mono}'s value
@@ -115,7 +117,8 @@ public final class ReactorBridge {
      *
      * @param <T> the type of the items yielded
      * @param loop the loop each subscription's generator runs on; if it is closed when a subscriber
-     *     subscribes, that subscriber gets {@code onError(IllegalStateException)}
+     *     subscribes, that subscriber gets {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
      * @param body the generator body run once per subscription; returning completes the {@code
      *     Flux}, throwing fails it
      * @return a cold {@code Flux} of what {@code body} yields
@@ -150,7 +153,8 @@ public final class ReactorBridge {
     }
 
     /**
-     * {@link #flux(EventLoop, AsyncGenerator.Body)} on the running or the shared loop.
+     * {@link #flux(EventLoop, AsyncGenerator.Body)} on the running or the shared loop (chosen when
+     * this method is called, not at subscription).
      *
      * @param <T> the type of the items yielded
      * @param body the generator body run once per subscription; returning completes the {@code
@@ -172,7 +176,8 @@ public final class ReactorBridge {
      * @param <T> the awaitable's result type
      * @param awaitable the future or task to observe; it may be shared, and each subscription reads
      *     the same outcome. If its loop is closed when a subscriber subscribes, that subscriber gets
-     *     {@code onError(IllegalStateException)}
+     *     {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
      * @return a {@code Mono} of {@code awaitable}'s result, empty for {@code null}, failing with its
      *     exception ({@link CancellationException} if it was cancelled)
      * @throws NullPointerException if {@code awaitable} is null
@@ -232,7 +237,8 @@ public final class ReactorBridge {
     }
 
     /**
-     * {@link #toFlux(EventLoop, AsyncGenerator)} on the running or the shared loop.
+     * {@link #toFlux(EventLoop, AsyncGenerator)} on the running or the shared loop (chosen when this
+     * method is called, not at subscription).
      *
      * @param <T> the type of the generator's items
      * @param generator the generator to read; it is closed when the {@code Flux} completes, fails or

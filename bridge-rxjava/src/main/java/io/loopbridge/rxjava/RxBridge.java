@@ -79,12 +79,14 @@ public final class RxBridge {
      * {@code loop}. A {@code null} result fails with {@link NullPointerException} (use {@link
      * #maybe}); disposing cancels the task.
      *
-     * <p><b>Scheduler:</b> the coroutine runs on {@code loop}'s thread and the {@code Single} signals
-     * from it; subscribing is allowed from any thread.
+     * <p><b>Scheduler:</b> the coroutine runs on {@code loop}'s thread and {@code onSuccess} or
+     * {@code onError} comes from it; subscribing is allowed from any thread, and {@code onSubscribe}
+     * comes on the subscribing thread.
      *
      * @param <T> the coroutine's result type
-     * @param loop the loop each subscription's task runs on; if it is closed when an observer subscribes,
-     *     that observer gets {@code onError(IllegalStateException)}
+     * @param loop the loop each subscription's task runs on; if it is closed when an observer
+     *     subscribes, that observer gets {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
      * @param coroutine the code run once per subscription; it must return a non-null value
      * @return a cold {@code Single} of the coroutine's result
      * @throws NullPointerException if {@code loop} or {@code coroutine} is null
@@ -112,12 +114,14 @@ public final class RxBridge {
      * A cold {@code Maybe} of the coroutine's result: each subscription runs it as a new task on
      * {@code loop}; a {@code null} result completes empty; disposing cancels the task.
      *
-     * <p><b>Scheduler:</b> the coroutine runs on {@code loop}'s thread and the {@code Maybe} signals
-     * from it; subscribing is allowed from any thread.
+     * <p><b>Scheduler:</b> the coroutine runs on {@code loop}'s thread and {@code onSuccess}, {@code
+     * onComplete} or {@code onError} comes from it; subscribing is allowed from any thread, and
+     * {@code onSubscribe} comes on the subscribing thread.
      *
      * @param <T> the coroutine's result type
-     * @param loop the loop each subscription's task runs on; if it is closed when an observer subscribes,
-     *     that observer gets {@code onError(IllegalStateException)}
+     * @param loop the loop each subscription's task runs on; if it is closed when an observer
+     *     subscribes, that observer gets {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
      * @param coroutine the code run once per subscription; {@code null} means no value
      * @return a cold {@code Maybe} of the coroutine's result
      * @throws NullPointerException if {@code loop} or {@code coroutine} is null
@@ -145,11 +149,13 @@ public final class RxBridge {
      * A cold {@code Completable}: each subscription runs the coroutine as a new task on {@code loop}
      * and completes when it returns (its result is ignored); disposing cancels the task.
      *
-     * <p><b>Scheduler:</b> the coroutine runs on {@code loop}'s thread and the {@code Completable}
-     * signals from it; subscribing is allowed from any thread.
+     * <p><b>Scheduler:</b> the coroutine runs on {@code loop}'s thread and {@code onComplete} or
+     * {@code onError} comes from it; subscribing is allowed from any thread, and {@code onSubscribe}
+     * comes on the subscribing thread.
      *
-     * @param loop the loop each subscription's task runs on; if it is closed when an observer subscribes,
-     *     that observer gets {@code onError(IllegalStateException)}
+     * @param loop the loop each subscription's task runs on; if it is closed when an observer
+     *     subscribes, that observer gets {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
      * @param coroutine the code run once per subscription
      * @return a cold {@code Completable} of the coroutine's completion
      * @throws NullPointerException if {@code loop} or {@code coroutine} is null
@@ -186,7 +192,8 @@ public final class RxBridge {
      *
      * @param <T> the type of the items yielded
      * @param loop the loop each subscription's generator runs on; if it is closed when a subscriber
-     *     subscribes, that subscriber gets {@code onError(IllegalStateException)}
+     *     subscribes, that subscriber gets {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
      * @param body the generator body run once per subscription
      * @return a cold {@code Flowable} of what {@code body} yields
      * @throws NullPointerException if {@code loop} or {@code body} is null
@@ -220,8 +227,9 @@ public final class RxBridge {
      * <p><b>Scheduler:</b> the body runs on {@code loop}'s thread and every signal comes from it.
      *
      * @param <T> the type of the items yielded
-     * @param loop the loop each subscription's generator runs on; if it is closed when an observer subscribes,
-     *     that observer gets {@code onError(IllegalStateException)}
+     * @param loop the loop each subscription's generator runs on; if it is closed when an observer
+     *     subscribes, that observer gets {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
      * @param body the generator body run once per subscription
      * @return a cold {@code Observable} of what {@code body} yields
      * @throws NullPointerException if {@code loop} or {@code body} is null
@@ -253,7 +261,8 @@ public final class RxBridge {
      * @param <T> the awaitable's result type
      * @param awaitable the future or task to observe; it may be shared, and each subscription reads
      *     the same outcome. If its loop is closed when an observer subscribes, that observer gets
-     *     {@code onError(IllegalStateException)}
+     *     {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
      * @return a {@code Single} of {@code awaitable}'s result, failing with its exception
      *     ({@link java.util.concurrent.CancellationException} if it was cancelled)
      * @throws NullPointerException if {@code awaitable} is null
@@ -270,7 +279,8 @@ public final class RxBridge {
      * @param <T> the awaitable's result type
      * @param awaitable the future or task to observe; it may be shared, and each subscription reads
      *     the same outcome. If its loop is closed when an observer subscribes, that observer gets
-     *     {@code onError(IllegalStateException)}
+     *     {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
      * @return a {@code Maybe} of {@code awaitable}'s result, failing with its exception
      *     ({@link java.util.concurrent.CancellationException} if it was cancelled)
      * @throws NullPointerException if {@code awaitable} is null
@@ -286,7 +296,8 @@ public final class RxBridge {
      *
      * @param awaitable the future or task to observe; it may be shared, and each subscription reads
      *     the same outcome. If its loop is closed when an observer subscribes, that observer gets
-     *     {@code onError(IllegalStateException)}
+     *     {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
      * @return a {@code Completable} that completes when {@code awaitable} succeeds and fails with its
      *     exception ({@link java.util.concurrent.CancellationException} if it was cancelled)
      * @throws NullPointerException if {@code awaitable} is null
