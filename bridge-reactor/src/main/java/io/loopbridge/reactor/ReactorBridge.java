@@ -68,6 +68,12 @@ public final class ReactorBridge {
      * from it; subscribing is allowed from any thread. The subscriber's Reactor context is readable
      * inside through {@link #subscriberContext()}.
      *
+     * @param <T> the coroutine's result type
+     * @param loop the loop each subscription's task runs on; if it is closed when a subscriber
+     *     subscribes, that subscriber gets {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
+     * @param coroutine the code run once per subscription; its result is the {@code Mono}'s value
+     * @return a cold {@code Mono} of at most one value
      * @throws NullPointerException if {@code loop} or {@code coroutine} is null
      */
     public static <T> Mono<T> mono(EventLoop loop, Coroutine<T> coroutine) {
@@ -86,7 +92,15 @@ public final class ReactorBridge {
         });
     }
 
-    /** {@link #mono(EventLoop, Coroutine)} on the running or the shared loop. */
+    /**
+     * {@link #mono(EventLoop, Coroutine)} on the running or the shared loop (chosen when this
+     * method is called, not at subscription).
+     *
+     * @param <T> the coroutine's result type
+     * @param coroutine the code run once per subscription; its result is the {@code Mono}'s value
+     * @return a cold {@code Mono} of at most one value, signalling on the chosen loop's thread
+     * @throws NullPointerException if {@code coroutine} is null
+     */
     public static <T> Mono<T> mono(Coroutine<T> coroutine) {
         return mono(SharedLoop.currentOrShared(), coroutine);
     }
@@ -101,6 +115,13 @@ public final class ReactorBridge {
      * suspends the generator until there is. <b>Scheduler:</b> the body runs on {@code loop}'s thread
      * and every signal comes from it; {@code request} and {@code cancel} may come from any thread.
      *
+     * @param <T> the type of the items yielded
+     * @param loop the loop each subscription's generator runs on; if it is closed when a subscriber
+     *     subscribes, that subscriber gets {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
+     * @param body the generator body run once per subscription; returning completes the {@code
+     *     Flux}, throwing fails it
+     * @return a cold {@code Flux} of what {@code body} yields
      * @throws NullPointerException if {@code loop} or {@code body} is null
      */
     public static <T> Flux<T> flux(EventLoop loop, AsyncGenerator.Body<T, Void> body) {
@@ -131,7 +152,17 @@ public final class ReactorBridge {
         return new CancellationException("the subscriber cancelled; the failure went to Hooks.onErrorDropped: " + e);
     }
 
-    /** {@link #flux(EventLoop, AsyncGenerator.Body)} on the running or the shared loop. */
+    /**
+     * {@link #flux(EventLoop, AsyncGenerator.Body)} on the running or the shared loop (chosen when
+     * this method is called, not at subscription).
+     *
+     * @param <T> the type of the items yielded
+     * @param body the generator body run once per subscription; returning completes the {@code
+     *     Flux}, throwing fails it
+     * @return a cold {@code Flux} of what {@code body} yields, paced by demand and signalling on the
+     *     chosen loop's thread
+     * @throws NullPointerException if {@code body} is null
+     */
     public static <T> Flux<T> flux(AsyncGenerator.Body<T, Void> body) {
         return flux(SharedLoop.currentOrShared(), body);
     }
@@ -141,6 +172,15 @@ public final class ReactorBridge {
      * {@code null} result completes empty.
      *
      * <p><b>Scheduler:</b> signals come from the awaitable's loop thread.
+     *
+     * @param <T> the awaitable's result type
+     * @param awaitable the future or task to observe; it may be shared, and each subscription reads
+     *     the same outcome. If its loop is closed when a subscriber subscribes, that subscriber gets
+     *     {@code onError(IllegalStateException)},
+     *     at once and on the subscribing thread
+     * @return a {@code Mono} of {@code awaitable}'s result, empty for {@code null}, failing with its
+     *     exception ({@link CancellationException} if it was cancelled)
+     * @throws NullPointerException if {@code awaitable} is null
      */
     public static <T> Mono<T> toMono(Awaitable<T> awaitable) {
         return Mono.fromDirect(Reactive.fromAwaitable(awaitable));
@@ -152,6 +192,13 @@ public final class ReactorBridge {
      *
      * <p><b>Backpressure:</b> honoured: the generator is advanced only as items are requested.
      * <b>Scheduler:</b> the generator is read and every signal comes from {@code loop}'s thread.
+     *
+     * @param <T> the type of the generator's items
+     * @param loop the loop the generator is read on
+     * @param generator the generator to read; it is closed when the {@code Flux} completes, fails or
+     *     is cancelled
+     * @return a {@code Flux} of the generator's items, to subscribe to once
+     * @throws NullPointerException if {@code loop} or {@code generator} is null
      */
     public static <T> Flux<T> toFlux(EventLoop loop, AsyncGenerator<T, ?> generator) {
         Objects.requireNonNull(generator, "generator");
@@ -189,7 +236,16 @@ public final class ReactorBridge {
         }
     }
 
-    /** {@link #toFlux(EventLoop, AsyncGenerator)} on the running or the shared loop. */
+    /**
+     * {@link #toFlux(EventLoop, AsyncGenerator)} on the running or the shared loop (chosen when this
+     * method is called, not at subscription).
+     *
+     * @param <T> the type of the generator's items
+     * @param generator the generator to read; it is closed when the {@code Flux} completes, fails or
+     *     is cancelled
+     * @return a {@code Flux} of the generator's items, to subscribe to once
+     * @throws NullPointerException if {@code generator} is null
+     */
     public static <T> Flux<T> toFlux(AsyncGenerator<T, ?> generator) {
         return toFlux(SharedLoop.currentOrShared(), generator);
     }
@@ -204,6 +260,14 @@ public final class ReactorBridge {
      * the results are emitted on {@code loop}'s thread; upstream signals from other threads hop onto
      * it.
      *
+     * @param <T> the upstream item type
+     * @param <R> the result type
+     * @param loop the loop the coroutines run on
+     * @param concurrency the most coroutines in flight at once, and the upstream prefetch; at least 1
+     * @param fn the coroutine run per item; a failure or a {@code null} result cancels the rest and
+     *     fails the {@code Flux}
+     * @return a function from the upstream {@code Flux} to the {@code Flux} of results
+     * @throws NullPointerException if {@code loop} or {@code fn} is null
      * @throws IllegalArgumentException if {@code concurrency} is less than 1
      */
     public static <T, R> Function<Flux<T>, Flux<R>> mapAsync(EventLoop loop, int concurrency,
@@ -216,7 +280,19 @@ public final class ReactorBridge {
         return flux -> Flux.from(Reactive.mapAsync(flux, loop, concurrency, fn));
     }
 
-    /** {@link #mapAsync(EventLoop, int, CoroutineFunction)} on the running or the shared loop. */
+    /**
+     * {@link #mapAsync(EventLoop, int, CoroutineFunction)} on the running or the shared loop (chosen
+     * when this method is called, not at subscription).
+     *
+     * @param <T> the upstream item type
+     * @param <R> the result type
+     * @param concurrency the most coroutines in flight at once, and the upstream prefetch; at least 1
+     * @param fn the coroutine run per item; a failure or a {@code null} result cancels the rest and
+     *     fails the {@code Flux}
+     * @return a function from the upstream {@code Flux} to the {@code Flux} of results
+     * @throws NullPointerException if {@code fn} is null
+     * @throws IllegalArgumentException if {@code concurrency} is less than 1
+     */
     public static <T, R> Function<Flux<T>, Flux<R>> mapAsync(int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
         return mapAsync(SharedLoop.currentOrShared(), concurrency, fn);
     }
@@ -233,6 +309,10 @@ public final class ReactorBridge {
      * <p><b>Scheduler:</b> loop thread only (inside a coroutine); a signal from another thread hops
      * onto the loop before the coroutine resumes.
      *
+     * @param <T> the value type
+     * @param mono the {@code Mono} to subscribe to (once)
+     * @return the value, or {@code null} if {@code mono} completes empty
+     * @throws NullPointerException if {@code mono} is null
      * @throws IllegalStateException if {@code mono} is not ready and no coroutine is running (a
      *     ready {@code Mono}, such as {@code Mono.just}, is read anywhere)
      */
@@ -242,34 +322,91 @@ public final class ReactorBridge {
 
     /**
      * Inside a coroutine: the first item of {@code flux}, then cancels it (requests one item).
+     * Suspends the coroutine, not the loop; items from other threads hop onto the loop.
      *
+     * @param <T> the item type
+     * @param flux the {@code Flux} to subscribe to
+     * @return the first item
+     * @throws NullPointerException if {@code flux} is null
+     * @throws IllegalStateException if no event loop is running on the calling thread
      * @throws java.util.NoSuchElementException if {@code flux} completes empty
      */
     public static <T> T awaitFirst(Flux<T> flux) {
         return Reactive.awaitFirst(checked(flux));
     }
 
-    /** The first item, or {@code defaultValue} if {@code flux} completes empty. */
+    /**
+     * Inside a coroutine: the first item, or {@code defaultValue} if {@code flux} completes empty;
+     * as {@link #awaitFirst}, it requests one item and then cancels.
+     *
+     * @param <T> the item type
+     * @param flux the {@code Flux} to subscribe to
+     * @param defaultValue returned if {@code flux} completes empty; may be null
+     * @return the first item, or {@code defaultValue}
+     * @throws NullPointerException if {@code flux} is null
+     * @throws IllegalStateException if no event loop is running on the calling thread
+     */
     public static <T> T awaitFirstOrDefault(Flux<T> flux, T defaultValue) {
         return Reactive.awaitFirstOrDefault(checked(flux), defaultValue);
     }
 
-    /** The first item, or {@code null} if {@code flux} completes empty. */
+    /**
+     * Inside a coroutine: the first item, or {@code null} if {@code flux} completes empty; as
+     * {@link #awaitFirst}, it requests one item and then cancels.
+     *
+     * @param <T> the item type
+     * @param flux the {@code Flux} to subscribe to
+     * @return the first item, or {@code null}
+     * @throws NullPointerException if {@code flux} is null
+     * @throws IllegalStateException if no event loop is running on the calling thread
+     */
     public static <T> T awaitFirstOrNull(Flux<T> flux) {
         return Reactive.awaitFirstOrNull(checked(flux));
     }
 
-    /** The last item once {@code flux} completes; {@link NoSuchElementException} if empty. */
+    /**
+     * Inside a coroutine: the last item once {@code flux} completes. Items are requested {@value
+     * Reactive#DEFAULT_PREFETCH} at a time and all but the last dropped.
+     *
+     * @param <T> the item type
+     * @param flux the {@code Flux} to read to its end
+     * @return the last item
+     * @throws NullPointerException if {@code flux} is null
+     * @throws IllegalStateException if no event loop is running on the calling thread
+     * @throws NoSuchElementException if {@code flux} completes empty
+     */
     public static <T> T awaitLast(Flux<T> flux) {
         return Reactive.awaitLast(checked(flux));
     }
 
-    /** The only item; {@link NoSuchElementException} if empty, {@link IllegalArgumentException} on a second. */
+    /**
+     * Inside a coroutine: the only item, once {@code flux} completes (requests two items).
+     *
+     * @param <T> the item type
+     * @param flux the {@code Flux} to read to its end
+     * @return the only item
+     * @throws NullPointerException if {@code flux} is null
+     * @throws IllegalStateException if no event loop is running on the calling thread
+     * @throws NoSuchElementException if {@code flux} completes empty
+     * @throws IllegalArgumentException if {@code flux} emits a second item (the subscription is
+     *     cancelled)
+     */
     public static <T> T awaitSingle(Flux<T> flux) {
         return Reactive.awaitSingle(checked(flux));
     }
 
-    /** The only item, or {@code null} if empty; {@link IllegalArgumentException} on a second. */
+    /**
+     * Inside a coroutine: the only item, or {@code null} if {@code flux} completes empty (requests
+     * two items).
+     *
+     * @param <T> the item type
+     * @param flux the {@code Flux} to read to its end
+     * @return the only item, or {@code null}
+     * @throws NullPointerException if {@code flux} is null
+     * @throws IllegalStateException if no event loop is running on the calling thread
+     * @throws IllegalArgumentException if {@code flux} emits a second item (the subscription is
+     *     cancelled)
+     */
     public static <T> T awaitSingleOrNull(Flux<T> flux) {
         return Reactive.awaitSingleOrNull(checked(flux));
     }
@@ -281,6 +418,15 @@ public final class ReactorBridge {
      * <p><b>Backpressure:</b> requests {@code prefetch} items, then more as they are read, so at most
      * {@code prefetch} wait in its buffer. <b>Scheduler:</b> loop thread only; items from other
      * threads hop onto the loop.
+     *
+     * @param <T> the item type
+     * @param flux the {@code Flux} to subscribe to (at once, by this call)
+     * @param prefetch the most items buffered, and the first request; at least 1
+     * @return the subscriber, an iterator whose {@code hasNext()} suspends until an item, the end or
+     *     an error (rethrown) arrives
+     * @throws NullPointerException if {@code flux} is null
+     * @throws IllegalArgumentException if {@code prefetch} is less than 1
+     * @throws IllegalStateException if no event loop is running on the calling thread
      */
     public static <T> LoopSubscriber<T> iterate(Flux<T> flux, int prefetch) {
         return Reactive.iterate(checked(flux), prefetch);
@@ -297,6 +443,10 @@ public final class ReactorBridge {
      * A Reactor {@link Scheduler} running work on {@code loop}: {@code publishOn(scheduler(loop))}
      * moves a pipeline onto the loop. Delays and periods use the loop's timers. Disposing the
      * scheduler cancels its pending work but leaves the loop open.
+     *
+     * @param loop the loop that runs the scheduler's work; tasks run on its thread
+     * @return a new scheduler on {@code loop}
+     * @throws NullPointerException if {@code loop} is null
      */
     public static Scheduler scheduler(EventLoop loop) {
         return new LoopScheduler(loop);
@@ -306,6 +456,9 @@ public final class ReactorBridge {
      * An {@link Executor} on {@link Schedulers#boundedElastic()}, for {@code
      * loop.runInExecutor(ReactorBridge.boundedElastic(), blockingCall)}: blocking work leaves the
      * loop for Reactor's pool for blocking tasks.
+     *
+     * @return an executor that schedules each task on Reactor's shared {@code boundedElastic}
+     *     scheduler (looked up per task)
      */
     public static Executor boundedElastic() {
         return task -> Schedulers.boundedElastic().schedule(task);
@@ -315,13 +468,22 @@ public final class ReactorBridge {
      * Binds {@code var} to the Reactor context key {@code key}, for every bridged coroutine from now
      * on (see the class comment).
      *
+     * @param var the context var to bind
+     * @param key the Reactor context key it mirrors; binding the same var to the same key again does
+     *     nothing
+     * @throws NullPointerException if {@code var} or {@code key} is null
      * @throws IllegalStateException if {@code var} is already bound to another key
      */
     public static void bind(ContextVar<?> var, Object key) {
         ContextBridge.bind(var, key);
     }
 
-    /** Inside a {@link #mono}/{@link #flux} coroutine: the subscriber's Reactor context (empty elsewhere). */
+    /**
+     * Inside a {@link #mono}/{@link #flux} coroutine: the subscriber's Reactor context (empty
+     * elsewhere).
+     *
+     * @return the subscriber context, or an empty context outside such a coroutine; never null
+     */
     public static ContextView subscriberContext() {
         ContextView v = ContextBridge.SUBSCRIBER_CONTEXT.get(null);
         return v != null ? v : reactor.util.context.Context.empty();

@@ -234,7 +234,12 @@ public final class LoopObserver<T> implements Observer<T>, Iterator<T>, Iterable
         queue.clear();
     }
 
-    /** Whether the stream has ended (completed, failed, overflowed) or was closed. */
+    /**
+     * Whether the stream has ended (completed, failed, overflowed) or was closed. Loop thread only.
+     *
+     * @return {@code true} once this observer was closed, or the upstream ended and every buffered
+     *     item has been read; {@code false} while items may still come or wait unread
+     */
     public boolean isDone() {
         return closed || (done && queue.isEmpty() && !hasPeeked);
     }
