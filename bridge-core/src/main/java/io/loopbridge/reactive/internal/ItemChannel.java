@@ -24,10 +24,13 @@ public final class ItemChannel<T> {
     }
 
     private static final VarHandle WAITER;
+    private static final VarHandle WOKEN;
 
     static {
         try {
-            WAITER = MethodHandles.lookup().findVarHandle(ItemChannel.class, "waiter", LoopFuture.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            WAITER = l.findVarHandle(ItemChannel.class, "waiter", LoopFuture.class);
+            WOKEN = l.findVarHandle(ItemChannel.class, "woken", LoopFuture.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -40,6 +43,13 @@ public final class ItemChannel<T> {
     private volatile boolean done;
     private Throwable error;
     private volatile LoopFuture<Void> waiter;
+    /**
+     * The waiter a wake-up took from {@link #waiter}, for {@link #resume} to complete on the loop:
+     * one reusable callback instead of a new one per wake-up. Each wake-up sets it and then
+     * schedules the callback, which takes it: none is lost, and the consumer awaits one waiter at a time.
+     */
+    private volatile LoopFuture<Void> woken;
+    private final Runnable resume = this::resume;
 
     // consumer side, loop thread only
     private SyncSource<T> sync;
@@ -102,11 +112,16 @@ public final class ItemChannel<T> {
     private void wake() {
         LoopFuture<Void> w = waiter;
         if (w != null && WAITER.compareAndSet(this, w, null)) {
-            onLoop(() -> {
-                if (!w.isDone()) {
-                    w.setResult(null);
-                }
-            });
+            woken = w;
+            onLoop(resume);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void resume() {
+        LoopFuture<Void> w = (LoopFuture<Void>) WOKEN.getAndSet(this, null);
+        if (w != null && !w.isDone()) {
+            w.setResult(null);
         }
     }
 
