@@ -4,6 +4,7 @@ import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactive.LoopSubscriber;
 import io.loopbridge.reactive.internal.ItemChannel;
 import io.loopbridge.reactive.internal.SubscriberFactory;
+import java.util.Set;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CorePublisher;
@@ -36,12 +37,31 @@ public final class ReactorSubscriberFactory implements SubscriberFactory {
         return qs.requestFusion(mode) == Fuseable.SYNC ? new SyncPoll<>(qs) : null;
     }
 
+    /**
+     * Reactor's subscriptions whose {@code isEmpty()} is exact and cannot fail: {@code Flux.range}
+     * and {@code Flux.just}/{@code fromArray} (an index against a bound).
+     */
+    private static final Set<String> EXACT = Set.of(
+            "reactor.core.publisher.FluxRange$RangeSubscription", "reactor.core.publisher.FluxArray$ArraySubscription");
+
     /** A SYNC-fused subscription: {@code poll()} returns the next item, {@code null} at the end. */
     private static final class SyncPoll<T> implements ItemChannel.SyncSource<T> {
         private final Fuseable.QueueSubscription<T> upstream;
+        private final boolean exact;
 
         SyncPoll(Fuseable.QueueSubscription<T> upstream) {
             this.upstream = upstream;
+            this.exact = EXACT.contains(upstream.getClass().getName());
+        }
+
+        @Override
+        public boolean exact() {
+            return exact;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return upstream.isEmpty();
         }
 
         @Override

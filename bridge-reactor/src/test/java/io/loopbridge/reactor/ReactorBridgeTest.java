@@ -709,6 +709,29 @@ class ReactorBridgeTest {
         }
 
         @AllEngines
+        void rangeAndArraySourcesAreAskedWhetherTheyHaveMoreAndPolledByNext(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                try (var it = ReactorBridge.iterate(Flux.range(1, 3), 8)) {
+                    List<Integer> all = new ArrayList<>();
+                    it.forEachRemaining(all::add);
+                    assertThat(all).containsExactly(1, 2, 3);
+                    assertThat(it.hasNext()).isFalse();
+                    assertThat(it.isDone()).isTrue();
+                }
+                try (var it = ReactorBridge.iterate(Flux.just("a", "b"), 8)) {
+                    assertThat(it.next()).as("next() without hasNext()").isEqualTo("a");
+                    assertThat(it.hasNext()).isTrue();
+                    assertThat(it.hasNext()).as("asking again takes nothing").isTrue();
+                    assertThat(it.next()).isEqualTo("b");
+                    assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class);
+                }
+                try (var it = ReactorBridge.iterate(Flux.just("a", "b", "c"), 8)) {
+                    assertThat(it.next()).isEqualTo("a");
+                } // closed with items left: cancelled, nothing else read
+            });
+        }
+
+        @AllEngines
         void aFailureOfAFusedSourceIsRethrownWhereItIsReadAndCancelsIt(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 IllegalStateException boom = new IllegalStateException("boom");

@@ -5,6 +5,7 @@ import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,20 @@ public final class ItemChannel<T> {
     public interface SyncSource<T> {
         /** The next item, or {@code null} once the source has completed; throws the source's error. */
         T poll() throws Throwable;
+
+        /**
+         * Whether {@link #isEmpty()} tells exactly, without producing an item, whether {@link
+         * #poll()} has one: then {@code hasNext()} asks it and the item goes from {@code poll()}
+         * straight to the caller, where the JIT can keep a boxed item off the heap.
+         */
+        default boolean exact() {
+            return false;
+        }
+
+        /** With {@link #exact()}: whether the source has ended. */
+        default boolean isEmpty() {
+            return false;
+        }
     }
 
     private static final VarHandle WAITER;
@@ -53,6 +68,7 @@ public final class ItemChannel<T> {
 
     // consumer side, loop thread only
     private SyncSource<T> sync;
+    private boolean exact;
     private boolean hasPeeked;
     private T peeked;
     private boolean closed;
@@ -133,6 +149,7 @@ public final class ItemChannel<T> {
      */
     public void fuse(SyncSource<T> source) {
         sync = Objects.requireNonNull(source, "source");
+        exact = source.exact();
         wake();
     }
 
@@ -191,15 +208,14 @@ public final class ItemChannel<T> {
         if (done) {
             return ended();
         }
-        T v;
-        try {
-            v = sync.poll();
-        } catch (Throwable t) {
-            error = t;
+        if (exact) {
+            if (!sync.isEmpty()) {
+                return true; // take() polls
+            }
             done = true;
-            cancelUpstream.run();
-            throw LoopFuture.rethrowable(t);
+            return false;
         }
+        T v = pollSource();
         if (v == null) {
             done = true;
             return false;
@@ -207,6 +223,28 @@ public final class ItemChannel<T> {
         hasPeeked = true;
         peeked = v;
         return true;
+    }
+
+    /** The item of an exact source, whose {@code isEmpty()} said there is one. */
+    private T pollExact() {
+        T v = pollSource();
+        if (v == null) {
+            done = true;
+            throw new NoSuchElementException("the source said it had another item, then had none");
+        }
+        return v;
+    }
+
+    /** The fused source's next item or null; its failure ends the stream, cancels it and is rethrown. */
+    private T pollSource() {
+        try {
+            return sync.poll();
+        } catch (Throwable t) {
+            error = t;
+            done = true;
+            cancelUpstream.run();
+            throw LoopFuture.rethrowable(t);
+        }
     }
 
     private boolean ended() {
@@ -219,6 +257,9 @@ public final class ItemChannel<T> {
 
     /** The item {@link #hasNext()} returned {@code true} for; call only after it did. */
     public T take() {
+        if (!hasPeeked) {
+            return pollExact();
+        }
         hasPeeked = false;
         T v = peeked;
         peeked = null;
