@@ -69,6 +69,8 @@ public final class ItemChannel<T> {
     // consumer side, loop thread only
     private SyncSource<T> sync;
     private boolean exact;
+    /** An exact source said it has another item, which {@link #take()} polls. */
+    private boolean exactReady;
     private boolean hasPeeked;
     private T peeked;
     private boolean closed;
@@ -160,7 +162,7 @@ public final class ItemChannel<T> {
 
     /** Whether {@link #hasNext()} has an item ready without suspending or polling. */
     public boolean hasPeeked() {
-        return hasPeeked;
+        return hasPeeked || exactReady;
     }
 
     /**
@@ -169,7 +171,7 @@ public final class ItemChannel<T> {
      * cancelled while it waits.
      */
     public boolean hasNext() {
-        if (hasPeeked) {
+        if (hasPeeked || exactReady) {
             return true;
         }
         while (true) {
@@ -210,7 +212,8 @@ public final class ItemChannel<T> {
         }
         if (exact) {
             if (!sync.isEmpty()) {
-                return true; // take() polls
+                exactReady = true; // take() polls
+                return true;
             }
             done = true;
             return false;
@@ -257,7 +260,8 @@ public final class ItemChannel<T> {
 
     /** The item {@link #hasNext()} returned {@code true} for; call only after it did. */
     public T take() {
-        if (!hasPeeked) {
+        if (exactReady) {
+            exactReady = false;
             return pollExact();
         }
         hasPeeked = false;
@@ -273,6 +277,7 @@ public final class ItemChannel<T> {
         }
         closed = true;
         hasPeeked = false;
+        exactReady = false;
         peeked = null;
         cancelUpstream.run();
         queue.clear();
@@ -285,6 +290,6 @@ public final class ItemChannel<T> {
 
     /** Whether the stream has ended (completed, failed) and every item was taken, or the channel was closed. */
     public boolean isDone() {
-        return closed || (done && queue.isEmpty() && !hasPeeked);
+        return closed || (done && queue.isEmpty() && !hasPeeked && !exactReady);
     }
 }
