@@ -1,9 +1,8 @@
 package io.loopbridge.reactive;
 
-import io.loopbridge.Async;
-import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
-import io.loopbridge.reactive.internal.SpscArrayQueue;
+import io.loopbridge.reactive.internal.ItemChannel;
+import io.loopbridge.reactive.internal.SubscriberFactory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Iterator;
@@ -31,6 +30,10 @@ import org.reactivestreams.Subscription;
  * error is rethrown by {@code hasNext()} where the coroutine iterates. Cancelling the coroutine
  * while it waits cancels the subscription. Consumer methods are loop thread only.
  *
+ * <p>Offered Reactor's synchronous fusion (a {@code Fuseable.QueueSubscription} in {@code SYNC}
+ * mode, when bridge-reactor is present), it pulls the items on the loop as it consumes them: no
+ * buffer and no requests.
+ *
  * @param <T> the type of the items
  */
 public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T>, AutoCloseable {
@@ -42,34 +45,25 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
         public void cancel() {}
     };
 
-    private final EventLoop loop;
-    private final int prefetch;
-    private final int limit;
-    private final SpscArrayQueue<T> queue;
-
-    private volatile Subscription upstream;
-    private volatile boolean done;
-    private Throwable error;
-    private volatile LoopFuture<Void> waiter;
-
-    // consumer side, loop thread only
-    private int consumed;
-    private boolean hasPeeked;
-    private T peeked;
-    private boolean closed;
-
     private static final VarHandle UPSTREAM;
-    private static final VarHandle WAITER;
 
     static {
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            UPSTREAM = l.findVarHandle(LoopSubscriber.class, "upstream", Subscription.class);
-            WAITER = l.findVarHandle(LoopSubscriber.class, "waiter", LoopFuture.class);
+            UPSTREAM = MethodHandles.lookup().findVarHandle(LoopSubscriber.class, "upstream", Subscription.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    private final EventLoop loop;
+    private final int prefetch;
+    private final int limit;
+    private final ItemChannel<T> channel;
+
+    private volatile Subscription upstream;
+
+    // consumer side, loop thread only
+    private int consumed;
 
     /**
      * A subscriber whose consumer runs on {@code loop} and that buffers at most {@code prefetch}
@@ -82,7 +76,7 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
         }
         this.prefetch = prefetch;
         this.limit = prefetch == 1 ? 1 : prefetch - (prefetch >> 2);
-        this.queue = new SpscArrayQueue<>(prefetch);
+        this.channel = new ItemChannel<>(loop, prefetch, this::cancelUpstream);
     }
 
     // ---------------------------------------------------------------- producer side, any thread
@@ -94,8 +88,15 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
             s.cancel(); // §2.5: already subscribed, or cancelled before subscription
             return;
         }
-        onLoop(() -> {
-            if (upstream == s && !done) { // §2.4: no request after a terminal signal
+        // polled on the loop: a thread barrier unless the subscription arrives there
+        ItemChannel.SyncSource<T> fused = SubscriberFactory.fuseSync(s, !loop.inLoop());
+        channel.onLoop(() -> {
+            if (upstream != s || channel.isTerminated()) {
+                return; // §2.4: no request after a terminal signal
+            }
+            if (fused != null) {
+                channel.fuse(fused);
+            } else {
                 s.request(prefetch);
             }
         });
@@ -104,56 +105,28 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
     @Override
     public void onNext(T item) {
         Objects.requireNonNull(item, "§2.13 violated: onNext(null)");
-        if (done) {
+        if (channel.isTerminated()) {
             return;
         }
-        if (!queue.offer(item)) {
-            error = new IllegalStateException("the publisher emitted more items than requested (§1.1); prefetch was "
-                    + prefetch);
-            done = true;
-            onLoop(this::cancelUpstream);
+        if (!channel.offer(item)) {
+            channel.fail(new IllegalStateException(
+                    "the publisher emitted more items than requested (§1.1); prefetch was " + prefetch));
+            channel.onLoop(this::cancelUpstream);
         }
-        wake();
     }
 
     @Override
     public void onError(Throwable t) {
         Objects.requireNonNull(t, "§2.13 violated: onError(null)");
-        if (done) {
+        if (channel.isTerminated()) {
             return;
         }
-        error = t;
-        done = true;
-        wake();
+        channel.fail(t);
     }
 
     @Override
     public void onComplete() {
-        done = true;
-        wake();
-    }
-
-    private void wake() {
-        LoopFuture<Void> w = waiter;
-        if (w != null && WAITER.compareAndSet(this, w, null)) {
-            onLoop(() -> {
-                if (!w.isDone()) {
-                    w.setResult(null);
-                }
-            });
-        }
-    }
-
-    private void onLoop(Runnable r) {
-        if (loop.inLoop()) {
-            r.run();
-        } else {
-            try {
-                loop.callSoonThreadsafe(r);
-            } catch (IllegalStateException closedLoop) {
-                // nobody is left to consume
-            }
-        }
+        channel.complete();
     }
 
     // ---------------------------------------------------------------- consumer side, loop thread
@@ -169,48 +142,18 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
      */
     @Override
     public boolean hasNext() {
-        if (hasPeeked) {
+        if (channel.hasPeeked()) {
             return true;
         }
         // replenish for what was taken, not for what is only peeked: awaitFirst never asks for a second item
         if (consumed >= limit) {
             consumed = 0;
             Subscription s = upstream;
-            if (s != null && s != CANCELLED && !done && !closed) {
+            if (s != null && s != CANCELLED && !channel.isTerminated() && !channel.isClosed() && !channel.isFused()) {
                 s.request(limit);
             }
         }
-        while (true) {
-            if (closed) {
-                return false;
-            }
-            boolean terminated = done;
-            T v = queue.poll();
-            if (v != null) {
-                hasPeeked = true;
-                peeked = v;
-                return true;
-            }
-            if (terminated) {
-                Throwable e = error;
-                if (e != null) {
-                    throw LoopFuture.rethrowable(e);
-                }
-                return false;
-            }
-            LoopFuture<Void> w = loop.createFuture();
-            waiter = w;
-            if ((done || !queue.isEmpty()) && WAITER.compareAndSet(this, w, null)) {
-                continue;
-            }
-            try {
-                Async.await(w);
-            } catch (RuntimeException | Error e) {
-                WAITER.compareAndSet(this, w, null);
-                close();
-                throw e;
-            }
-        }
+        return channel.hasNext();
     }
 
     /** The next item; suspends like {@link #hasNext()}. */
@@ -219,11 +162,8 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
         if (!hasNext()) {
             throw new NoSuchElementException("the publisher has completed");
         }
-        hasPeeked = false;
         consumed++;
-        T v = peeked;
-        peeked = null;
-        return v;
+        return channel.take();
     }
 
     /** This subscriber, for a for-each loop (it can be iterated once). */
@@ -235,19 +175,12 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
     /** Cancels the upstream and drops buffered items. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        hasPeeked = false;
-        peeked = null;
-        cancelUpstream();
-        queue.clear();
+        channel.close();
     }
 
     /** Whether the stream has ended (completed, failed) or was closed. */
     public boolean isDone() {
-        return closed || (done && queue.isEmpty() && !hasPeeked);
+        return channel.isDone();
     }
 
     private void cancelUpstream() {
@@ -259,6 +192,7 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
 
     @Override
     public String toString() {
-        return "LoopSubscriber[prefetch=" + prefetch + (closed ? " closed" : done ? " done" : "") + "]";
+        return "LoopSubscriber[prefetch=" + prefetch
+                + (channel.isClosed() ? " closed" : channel.isTerminated() ? " done" : "") + "]";
     }
 }

@@ -65,12 +65,14 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
     static final class Emission<T> implements Subscription, AsyncYielder<T, Void> {
         private static final VarHandle REQUESTED;
         private static final VarHandle WAITER;
+        private static final VarHandle WOKEN;
 
         static {
             try {
                 MethodHandles.Lookup l = MethodHandles.lookup();
                 REQUESTED = l.findVarHandle(Emission.class, "requested", long.class);
                 WAITER = l.findVarHandle(Emission.class, "waiter", LoopFuture.class);
+                WOKEN = l.findVarHandle(Emission.class, "woken", LoopFuture.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -81,6 +83,13 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         private volatile long requested;
         private volatile boolean cancelled;
         private volatile LoopFuture<Void> waiter;
+        /**
+         * The waiter a wake-up took from {@link #waiter}, for {@link #resume} to complete on the loop:
+         * one reusable callback instead of a new one per demand stall. Each wake-up sets it and then
+         * schedules the callback, which takes it: none is lost, and the body awaits one waiter at a time.
+         */
+        private volatile LoopFuture<Void> woken;
+        private final Runnable resume = this::resume;
         /** Set by a non-positive request; reported from the loop (§3.9). */
         private volatile long badRequest;
 
@@ -283,11 +292,16 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         private void wake() {
             LoopFuture<Void> w = waiter;
             if (w != null && WAITER.compareAndSet(this, w, null)) {
-                Signals.onLoop(loop, () -> {
-                    if (!w.isDone()) {
-                        w.setResult(null);
-                    }
-                });
+                woken = w;
+                Signals.onLoop(loop, resume);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private void resume() {
+            LoopFuture<Void> w = (LoopFuture<Void>) WOKEN.getAndSet(this, null);
+            if (w != null && !w.isDone()) {
+                w.setResult(null);
             }
         }
 
@@ -295,11 +309,8 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         private void wakeOrPoke() {
             LoopFuture<Void> w = waiter;
             if (w != null && WAITER.compareAndSet(this, w, null)) {
-                Signals.onLoop(loop, () -> {
-                    if (!w.isDone()) {
-                        w.setResult(null);
-                    }
-                });
+                woken = w;
+                Signals.onLoop(loop, resume);
             } else {
                 Signals.onLoop(loop, () -> {
                     checkBadRequest();

@@ -2,17 +2,23 @@ package io.loopbridge.reactor;
 
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactive.LoopSubscriber;
+import io.loopbridge.reactive.internal.ItemChannel;
 import io.loopbridge.reactive.internal.SubscriberFactory;
+import java.util.Set;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
 import reactor.core.CorePublisher;
 import reactor.core.CoreSubscriber;
+import reactor.core.Fuseable;
+import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 /**
  * Gives Reactor publishers iterated by a coroutine ({@code Reactive.iterate}, the awaits, {@code
  * ReactorBridge.iterate}) a subscriber that Reactor calls directly — no per-item safety wrapper —
- * and whose context carries the coroutine's bound context vars. Registered through {@code
- * ServiceLoader}; not API.
+ * and whose context carries the coroutine's bound context vars; and fuses a synchronous source
+ * ({@code Flux.range}, {@code fromIterable}, their {@code map}/{@code filter}…) with it, so the
+ * coroutine pulls the items itself. Registered through {@code ServiceLoader}; not API.
  */
 public final class ReactorSubscriberFactory implements SubscriberFactory {
     /** For {@code ServiceLoader} only (the constructor it needs, written out to document it). */
@@ -21,6 +27,56 @@ public final class ReactorSubscriberFactory implements SubscriberFactory {
     @Override
     public <T> LoopSubscriber<T> create(Publisher<T> publisher, EventLoop loop, int prefetch) {
         return publisher instanceof CorePublisher ? new CoreLoopSubscriber<>(loop, prefetch, ContextBridge.current()) : null;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> ItemChannel.SyncSource<T> fuse(Subscription upstream, boolean threadBarrier) {
+        if (!(upstream instanceof Fuseable.QueueSubscription)) {
+            return null;
+        }
+        Fuseable.QueueSubscription<T> qs = (Fuseable.QueueSubscription<T>) upstream;
+        int mode = Fuseable.SYNC | (threadBarrier ? Fuseable.THREAD_BARRIER : 0);
+        return qs.requestFusion(mode) == Fuseable.SYNC ? new SyncPoll<>(qs) : null;
+    }
+
+    /**
+     * Reactor's subscriptions whose {@code isEmpty()} is exact and cannot fail: {@code Flux.range}
+     * and {@code Flux.just}/{@code fromArray} (an index against a bound).
+     */
+    private static final Set<String> EXACT = Set.of(
+            "reactor.core.publisher.FluxRange$RangeSubscription", "reactor.core.publisher.FluxArray$ArraySubscription");
+
+    /** A SYNC-fused subscription: {@code poll()} returns the next item, {@code null} at the end. */
+    private static final class SyncPoll<T> implements ItemChannel.SyncSource<T> {
+        private final Fuseable.QueueSubscription<T> upstream;
+        private final boolean exact;
+
+        SyncPoll(Fuseable.QueueSubscription<T> upstream) {
+            this.upstream = upstream;
+            this.exact = EXACT.contains(upstream.getClass().getName());
+        }
+
+        @Override
+        public boolean exact() {
+            return exact;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return upstream.isEmpty();
+        }
+
+        @Override
+        public T poll() throws Throwable {
+            try {
+                return upstream.poll();
+            } catch (Throwable t) {
+                // what Reactor's own fused consumers deliver: wrappers removed, the operator-error hooks
+                // applied; the channel cancels the upstream
+                throw Operators.onOperatorError(null, t, null, Context.empty());
+            }
+        }
     }
 
     /** A {@link LoopSubscriber} Reactor trusts: it keeps the rules itself (the TCK checks it). */

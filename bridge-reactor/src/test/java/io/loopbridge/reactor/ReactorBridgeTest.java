@@ -644,7 +644,8 @@ class ReactorBridgeTest {
             onEngine(engine, () -> {
                 List<Long> requests = new ArrayList<>();
                 List<Integer> items = new ArrayList<>();
-                try (var it = ReactorBridge.iterate(Flux.range(1, 1_000).doOnRequest(requests::add), 8)) {
+                // hide(): not a synchronous source, which would be pulled without requests (below)
+                try (var it = ReactorBridge.iterate(Flux.range(1, 1_000).hide().doOnRequest(requests::add), 8)) {
                     for (int i : it) {
                         items.add(i);
                         if (i == 20) {
@@ -681,6 +682,94 @@ class ReactorBridgeTest {
                 });
                 assertThat(thrown).isSameAs(boom);
                 assertThat(seen).containsExactly(1, 2);
+            });
+        }
+
+        @AllEngines
+        void aSynchronousSourceIsPulledAsItIsReadWithoutRequests(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                List<Long> requests = new ArrayList<>();
+                Flux<Integer> source = Flux.range(1, 1_000)
+                        .doOnRequest(requests::add)
+                        .doOnNext(i -> steps.add("produced " + i))
+                        .doOnCancel(() -> steps.add("cancel"));
+                try (var it = ReactorBridge.iterate(source, 8)) {
+                    for (int i : it) {
+                        steps.add("read " + i);
+                        if (i == 3) {
+                            break;
+                        }
+                    }
+                }
+                assertThat(requests).as("SYNC fusion: no request").isEmpty();
+                assertThat(steps).containsExactly(
+                        "produced 1", "read 1", "produced 2", "read 2", "produced 3", "read 3", "cancel");
+                int last = ReactorBridge.awaitLast(Flux.range(1, 1_000).map(i -> i * 2));
+                assertThat(last).isEqualTo(2_000);
+            });
+        }
+
+        @AllEngines
+        void rangeAndArraySourcesAreAskedWhetherTheyHaveMoreAndPolledByNext(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                try (var it = ReactorBridge.iterate(Flux.range(1, 3), 8)) {
+                    List<Integer> all = new ArrayList<>();
+                    it.forEachRemaining(all::add);
+                    assertThat(all).containsExactly(1, 2, 3);
+                    assertThat(it.hasNext()).isFalse();
+                    assertThat(it.isDone()).isTrue();
+                }
+                try (var it = ReactorBridge.iterate(Flux.just("a", "b"), 8)) {
+                    assertThat(it.next()).as("next() without hasNext()").isEqualTo("a");
+                    assertThat(it.hasNext()).isTrue();
+                    assertThat(it.hasNext()).as("asking again takes nothing").isTrue();
+                    assertThat(it.next()).isEqualTo("b");
+                    assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class);
+                }
+                try (var it = ReactorBridge.iterate(Flux.just("a", "b", "c"), 8)) {
+                    assertThat(it.next()).isEqualTo("a");
+                } // closed with items left: cancelled, nothing else read
+            });
+        }
+
+        @AllEngines
+        void aFailureOfAFusedSourceIsRethrownWhereItIsReadAndCancelsIt(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                IllegalStateException boom = new IllegalStateException("boom");
+                Flux<Integer> failing = Flux.range(1, 10).doOnCancel(() -> steps.add("cancel")).map(i -> {
+                    if (i == 3) {
+                        throw boom;
+                    }
+                    return i;
+                });
+                List<Integer> seen = new ArrayList<>();
+                try (var it = ReactorBridge.iterate(failing, 4)) {
+                    assertThat(catchThrowable(() -> {
+                        for (int i : it) {
+                            seen.add(i);
+                        }
+                    })).isSameAs(boom);
+                    assertThat(catchThrowable(it::hasNext)).as("the error stays").isSameAs(boom);
+                }
+                assertThat(seen).containsExactly(1, 2);
+                assertThat(steps).containsExactly("cancel");
+            });
+        }
+
+        @AllEngines
+        void subscribedOffTheLoopAFusedSourceMustAcceptAThreadBarrier(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                List<Long> requests = Collections.synchronizedList(new ArrayList<>());
+                // map refuses fusion across threads: its function must run where onNext would have
+                Flux<Integer> mapped = Flux.range(1, 5).map(i -> i * 10).doOnRequest(requests::add);
+                var items = new ReactorSubscriberFactory.CoreLoopSubscriber<Integer>(Async.loop(), 8, reactor.util.context.Context.empty());
+                Async.await(CompletableFuture.runAsync(() -> mapped.subscribe(items)));
+                List<Integer> seen = new ArrayList<>();
+                try (items) {
+                    items.forEachRemaining(seen::add);
+                }
+                assertThat(seen).containsExactly(10, 20, 30, 40, 50);
+                assertThat(requests).as("not fused: requested").containsExactly(8L);
             });
         }
 

@@ -1,12 +1,10 @@
 package io.loopbridge.rxjava;
 
-import io.loopbridge.Async;
-import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.reactive.internal.ItemChannel;
 import io.reactivex.rxjava3.core.Observer;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.exceptions.MissingBackpressureException;
-import io.reactivex.rxjava3.operators.SpscArrayQueue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Iterator;
@@ -41,7 +39,6 @@ public final class LoopObserver<T> implements Observer<T>, Iterator<T>, Iterable
     private static final Disposable DISPOSED = Disposable.empty();
 
     private static final VarHandle UPSTREAM;
-    private static final VarHandle WAITER;
     private static final VarHandle CONSUMED;
 
     static {
@@ -49,7 +46,6 @@ public final class LoopObserver<T> implements Observer<T>, Iterator<T>, Iterable
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             UPSTREAM = l.findVarHandle(LoopObserver.class, "upstream", Disposable.class);
-            WAITER = l.findVarHandle(LoopObserver.class, "waiter", LoopFuture.class);
             CONSUMED = l.findVarHandle(LoopObserver.class, "consumed", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -58,23 +54,15 @@ public final class LoopObserver<T> implements Observer<T>, Iterator<T>, Iterable
 
     private final EventLoop loop;
     private final int bufferSize;
-    /** Rounded up to a power of two: {@code produced - consumed} keeps the exact bound. */
-    private final SpscArrayQueue<T> queue;
+    /** Its buffer is rounded up to a power of two: {@code produced - consumed} keeps the exact bound. */
+    private final ItemChannel<T> channel;
 
     private volatile Disposable upstream;
-    private volatile boolean done;
-    private Throwable error;
-    private volatile LoopFuture<Void> waiter;
     /** Items taken out of the buffer; written by the consumer, read by the producer. */
     private volatile long consumed;
 
     // producer side
     private long produced;
-
-    // consumer side, loop thread only
-    private boolean hasPeeked;
-    private T peeked;
-    private boolean closed;
 
     LoopObserver(EventLoop loop, int bufferSize) {
         this.loop = Objects.requireNonNull(loop, "loop");
@@ -82,7 +70,7 @@ public final class LoopObserver<T> implements Observer<T>, Iterator<T>, Iterable
             throw new IllegalArgumentException("bufferSize must be at least 1, got " + bufferSize);
         }
         this.bufferSize = bufferSize;
-        this.queue = new SpscArrayQueue<>(bufferSize);
+        this.channel = new ItemChannel<>(loop, bufferSize, this::disposeUpstream);
     }
 
     // ---------------------------------------------------------------- producer side, any thread
@@ -98,58 +86,32 @@ public final class LoopObserver<T> implements Observer<T>, Iterator<T>, Iterable
     @Override
     public void onNext(T item) {
         Objects.requireNonNull(item, "onNext(null): an Observable may not emit null");
-        if (done || upstream == DISPOSED) {
+        if (channel.isTerminated() || upstream == DISPOSED) {
             return;
         }
         if (produced - consumed == bufferSize) {
-            error = new MissingBackpressureException("the Observable emitted more than bufferSize=" + bufferSize
-                    + " items ahead of the coroutine reading them; the upstream is disposed");
-            done = true;
             disposeUpstream();
+            channel.fail(new MissingBackpressureException("the Observable emitted more than bufferSize=" + bufferSize
+                    + " items ahead of the coroutine reading them; the upstream is disposed"));
         } else {
-            queue.offer(item);
             produced++;
+            channel.offer(item);
         }
-        wake();
     }
 
     @Override
     public void onError(Throwable t) {
         Objects.requireNonNull(t, "onError(null)");
-        if (done || upstream == DISPOSED) {
+        if (channel.isTerminated() || upstream == DISPOSED) {
             Undeliverable.report(loop, "the Observable failed after " + this + " had stopped reading it", t, this);
             return;
         }
-        error = t;
-        done = true;
-        wake();
+        channel.fail(t);
     }
 
     @Override
     public void onComplete() {
-        done = true;
-        wake();
-    }
-
-    private void wake() {
-        LoopFuture<Void> w = waiter;
-        if (w != null && WAITER.compareAndSet(this, w, null)) {
-            if (loop.inLoop()) {
-                complete(w);
-            } else {
-                try {
-                    loop.callSoonThreadsafe(() -> complete(w));
-                } catch (IllegalStateException closedLoop) {
-                    // nobody is left to consume
-                }
-            }
-        }
-    }
-
-    private static void complete(LoopFuture<Void> w) {
-        if (!w.isDone()) {
-            w.setResult(null);
-        }
+        channel.complete();
     }
 
     // ---------------------------------------------------------------- consumer side, loop thread
@@ -166,41 +128,14 @@ public final class LoopObserver<T> implements Observer<T>, Iterator<T>, Iterable
      */
     @Override
     public boolean hasNext() {
-        if (hasPeeked) {
+        if (channel.hasPeeked()) {
             return true;
         }
-        while (true) {
-            if (closed) {
-                return false;
-            }
-            boolean terminated = done;
-            T v = queue.poll();
-            if (v != null) {
-                CONSUMED.setRelease(this, consumed + 1);
-                hasPeeked = true;
-                peeked = v;
-                return true;
-            }
-            if (terminated) {
-                Throwable e = error;
-                if (e != null) {
-                    throw LoopFuture.rethrowable(e);
-                }
-                return false;
-            }
-            LoopFuture<Void> w = loop.createFuture();
-            waiter = w;
-            if ((done || !queue.isEmpty()) && WAITER.compareAndSet(this, w, null)) {
-                continue;
-            }
-            try {
-                Async.await(w);
-            } catch (RuntimeException | Error e) {
-                WAITER.compareAndSet(this, w, null);
-                close();
-                throw e;
-            }
+        if (!channel.hasNext()) {
+            return false;
         }
+        CONSUMED.setRelease(this, consumed + 1);
+        return true;
     }
 
     /** The next item; suspends like {@link #hasNext()}. */
@@ -209,10 +144,7 @@ public final class LoopObserver<T> implements Observer<T>, Iterator<T>, Iterable
         if (!hasNext()) {
             throw new NoSuchElementException("the Observable has completed");
         }
-        hasPeeked = false;
-        T v = peeked;
-        peeked = null;
-        return v;
+        return channel.take();
     }
 
     /** This observer, for a for-each loop (it can be iterated once). */
@@ -224,14 +156,7 @@ public final class LoopObserver<T> implements Observer<T>, Iterator<T>, Iterable
     /** Disposes the upstream and drops buffered items. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        hasPeeked = false;
-        peeked = null;
-        disposeUpstream();
-        queue.clear();
+        channel.close();
     }
 
     /**
@@ -241,7 +166,7 @@ public final class LoopObserver<T> implements Observer<T>, Iterator<T>, Iterable
      *     item has been read; {@code false} while items may still come or wait unread
      */
     public boolean isDone() {
-        return closed || (done && queue.isEmpty() && !hasPeeked);
+        return channel.isDone();
     }
 
     private void disposeUpstream() {
@@ -253,6 +178,7 @@ public final class LoopObserver<T> implements Observer<T>, Iterator<T>, Iterable
 
     @Override
     public String toString() {
-        return "LoopObserver[bufferSize=" + bufferSize + (closed ? " closed" : done ? " done" : "") + "]";
+        return "LoopObserver[bufferSize=" + bufferSize
+                + (channel.isClosed() ? " closed" : channel.isTerminated() ? " done" : "") + "]";
     }
 }

@@ -6,16 +6,39 @@ import java.util.List;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
 
 /**
  * Lets a bridge module supply the {@link LoopSubscriber} for publishers of its library, found
  * through {@link ServiceLoader} so the core depends on no reactive library: the Reactor bridge
  * gives Reactor publishers a subscriber that is a {@code CoreSubscriber}, which Reactor then calls
- * without its per-item safety wrapper and which carries the coroutine's context. Not API.
+ * without its per-item safety wrapper and which carries the coroutine's context; and it fuses
+ * Reactor's synchronous sources so that the coroutine pulls their items. Not API.
  */
 public interface SubscriberFactory {
     /** A subscriber for {@code publisher}, or {@code null} if this factory does not know it. */
     <T> LoopSubscriber<T> create(Publisher<T> publisher, EventLoop loop, int prefetch);
+
+    /**
+     * {@code upstream} switched to synchronous fusion, as a source the subscriber polls on its loop
+     * instead of requesting; {@code null} if this factory does not know it or it refused. Called from
+     * {@code onSubscribe}, before any request; {@code threadBarrier}: the polls will not run on the
+     * thread calling {@code onSubscribe}.
+     */
+    default <T> ItemChannel.SyncSource<T> fuse(Subscription upstream, boolean threadBarrier) {
+        return null;
+    }
+
+    /** The first installed factory's {@link #fuse} of {@code upstream}, or {@code null}. */
+    static <T> ItemChannel.SyncSource<T> fuseSync(Subscription upstream, boolean threadBarrier) {
+        for (SubscriberFactory f : Installed.FACTORIES) {
+            ItemChannel.SyncSource<T> s = f.fuse(upstream, threadBarrier);
+            if (s != null) {
+                return s;
+            }
+        }
+        return null;
+    }
 
     /** The subscriber for {@code publisher}: the first factory's that knows it, else a plain one. */
     static <T> LoopSubscriber<T> subscriberFor(Publisher<T> publisher, EventLoop loop, int prefetch) {

@@ -1,0 +1,295 @@
+package io.loopbridge.reactive.internal;
+
+import io.loopbridge.Async;
+import io.loopbridge.future.LoopFuture;
+import io.loopbridge.loop.EventLoop;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * The waiting half of {@code LoopSubscriber} and of bridge-rxjava's {@code LoopObserver}: a bounded
+ * buffer that a producer on any thread fills and that one coroutine on the loop reads like an
+ * iterator, suspending while it is empty; or, once {@linkplain #fuse fused}, a synchronous source
+ * the coroutine polls directly (no buffer, no wake-ups). The owner keeps the flow control (demand,
+ * overflow) and says how to cancel its upstream. Not API.
+ *
+ * @param <T> the type of the items
+ */
+public final class ItemChannel<T> {
+    /** A source the consumer pulls on the loop instead of being pushed items (Reactor's SYNC fusion). */
+    public interface SyncSource<T> {
+        /** The next item, or {@code null} once the source has completed; throws the source's error. */
+        T poll() throws Throwable;
+
+        /**
+         * Whether {@link #isEmpty()} tells exactly, without producing an item, whether {@link
+         * #poll()} has one: then {@code hasNext()} asks it and the item goes from {@code poll()}
+         * straight to the caller, where the JIT can keep a boxed item off the heap.
+         */
+        default boolean exact() {
+            return false;
+        }
+
+        /** With {@link #exact()}: whether the source has ended. */
+        default boolean isEmpty() {
+            return false;
+        }
+    }
+
+    private static final VarHandle WAITER;
+    private static final VarHandle WOKEN;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            WAITER = l.findVarHandle(ItemChannel.class, "waiter", LoopFuture.class);
+            WOKEN = l.findVarHandle(ItemChannel.class, "woken", LoopFuture.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final EventLoop loop;
+    private final SpscArrayQueue<T> queue;
+    private final Runnable cancelUpstream;
+
+    private volatile boolean done;
+    private Throwable error;
+    private volatile LoopFuture<Void> waiter;
+    /**
+     * The waiter a wake-up took from {@link #waiter}, for {@link #resume} to complete on the loop:
+     * one reusable callback instead of a new one per wake-up. Each wake-up sets it and then
+     * schedules the callback, which takes it: none is lost, and the consumer awaits one waiter at a time.
+     */
+    private volatile LoopFuture<Void> woken;
+    private final Runnable resume = this::resume;
+
+    // consumer side, loop thread only
+    private SyncSource<T> sync;
+    private boolean exact;
+    /** An exact source said it has another item, which {@link #take()} polls. */
+    private boolean exactReady;
+    private boolean hasPeeked;
+    private T peeked;
+    private boolean closed;
+
+    /**
+     * A channel of at least {@code capacity} buffered items for a consumer on {@code loop}; {@code
+     * cancelUpstream} runs on the loop when the consumer closes or is cancelled while it waits.
+     */
+    public ItemChannel(EventLoop loop, int capacity, Runnable cancelUpstream) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.queue = new SpscArrayQueue<>(capacity);
+        this.cancelUpstream = Objects.requireNonNull(cancelUpstream, "cancelUpstream");
+    }
+
+    // ---------------------------------------------------------------- producer side, any thread
+
+    /** Whether the stream has ended (completed or failed); later signals are to be dropped. */
+    public boolean isTerminated() {
+        return done;
+    }
+
+    /** Buffers {@code item} and wakes the consumer; {@code false} (nothing buffered) if the buffer is full. */
+    public boolean offer(T item) {
+        if (!queue.offer(item)) {
+            return false;
+        }
+        wake();
+        return true;
+    }
+
+    /** Ends the stream with {@code t}, which the consumer rethrows after the buffered items. */
+    public void fail(Throwable t) {
+        error = t;
+        done = true;
+        wake();
+    }
+
+    /** Ends the stream normally after the buffered items. */
+    public void complete() {
+        done = true;
+        wake();
+    }
+
+    /** Runs {@code r} on the loop: now if this is the loop's thread, else soon (dropped if the loop is closed). */
+    public void onLoop(Runnable r) {
+        if (loop.inLoop()) {
+            r.run();
+        } else {
+            try {
+                loop.callSoonThreadsafe(r);
+            } catch (IllegalStateException closedLoop) {
+                // nobody is left to consume
+            }
+        }
+    }
+
+    private void wake() {
+        LoopFuture<Void> w = waiter;
+        if (w != null && WAITER.compareAndSet(this, w, null)) {
+            woken = w;
+            onLoop(resume);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void resume() {
+        LoopFuture<Void> w = (LoopFuture<Void>) WOKEN.getAndSet(this, null);
+        if (w != null && !w.isDone()) {
+            w.setResult(null);
+        }
+    }
+
+    // ---------------------------------------------------------------- consumer side, loop thread
+
+    /**
+     * From now on the consumer polls {@code source} instead of the buffer. Loop thread only, before
+     * the upstream has pushed any item; wakes a consumer already waiting.
+     */
+    public void fuse(SyncSource<T> source) {
+        sync = Objects.requireNonNull(source, "source");
+        exact = source.exact();
+        wake();
+    }
+
+    /** Whether the consumer polls a fused source (and so must not request). */
+    public boolean isFused() {
+        return sync != null;
+    }
+
+    /** Whether {@link #hasNext()} has an item ready without suspending or polling. */
+    public boolean hasPeeked() {
+        return hasPeeked || exactReady;
+    }
+
+    /**
+     * Whether another item is available; suspends the calling coroutine until one arrives or the
+     * stream ends, rethrows the upstream's error, and closes the channel if the coroutine is
+     * cancelled while it waits.
+     */
+    public boolean hasNext() {
+        if (hasPeeked || exactReady) {
+            return true;
+        }
+        while (true) {
+            if (closed) {
+                return false;
+            }
+            if (sync != null) {
+                return pollSync();
+            }
+            boolean terminated = done;
+            T v = queue.poll();
+            if (v != null) {
+                hasPeeked = true;
+                peeked = v;
+                return true;
+            }
+            if (terminated) {
+                return ended();
+            }
+            LoopFuture<Void> w = loop.createFuture();
+            waiter = w;
+            if ((done || sync != null || !queue.isEmpty()) && WAITER.compareAndSet(this, w, null)) {
+                continue;
+            }
+            try {
+                Async.await(w);
+            } catch (RuntimeException | Error e) {
+                WAITER.compareAndSet(this, w, null);
+                close();
+                throw e;
+            }
+        }
+    }
+
+    private boolean pollSync() {
+        if (done) {
+            return ended();
+        }
+        if (exact) {
+            if (!sync.isEmpty()) {
+                exactReady = true; // take() polls
+                return true;
+            }
+            done = true;
+            return false;
+        }
+        T v = pollSource();
+        if (v == null) {
+            done = true;
+            return false;
+        }
+        hasPeeked = true;
+        peeked = v;
+        return true;
+    }
+
+    /** The item of an exact source, whose {@code isEmpty()} said there is one. */
+    private T pollExact() {
+        T v = pollSource();
+        if (v == null) {
+            done = true;
+            throw new NoSuchElementException("the source said it had another item, then had none");
+        }
+        return v;
+    }
+
+    /** The fused source's next item or null; its failure ends the stream, cancels it and is rethrown. */
+    private T pollSource() {
+        try {
+            return sync.poll();
+        } catch (Throwable t) {
+            error = t;
+            done = true;
+            cancelUpstream.run();
+            throw LoopFuture.rethrowable(t);
+        }
+    }
+
+    private boolean ended() {
+        Throwable e = error;
+        if (e != null) {
+            throw LoopFuture.rethrowable(e);
+        }
+        return false;
+    }
+
+    /** The item {@link #hasNext()} returned {@code true} for; call only after it did. */
+    public T take() {
+        if (exactReady) {
+            exactReady = false;
+            return pollExact();
+        }
+        hasPeeked = false;
+        T v = peeked;
+        peeked = null;
+        return v;
+    }
+
+    /** Cancels the upstream and drops buffered items. Idempotent. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        hasPeeked = false;
+        exactReady = false;
+        peeked = null;
+        cancelUpstream.run();
+        queue.clear();
+    }
+
+    /** Whether the consumer closed the channel. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Whether the stream has ended (completed, failed) and every item was taken, or the channel was closed. */
+    public boolean isDone() {
+        return closed || (done && queue.isEmpty() && !hasPeeked && !exactReady);
+    }
+}
