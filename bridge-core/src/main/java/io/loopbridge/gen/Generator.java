@@ -137,7 +137,8 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
      * Resumes the body with {@code value} as the result of its paused yield and returns the next
      * value yielded.
      *
-     * @param value the value the paused yield returns in the body; must be null on the first call
+     * @param value the value the paused yield returns in the body; must be null while the
+     *     generator has not started
      * @return the next value the body yields
      * @throws IllegalStateException when a non-null value is sent to a generator that has not
      *     started (it has no yield to receive it), or after {@link #hasNext()} ran ahead

@@ -200,8 +200,8 @@ public final class Subprocess {
      * at the same time, and waits for the exit (asyncio's {@code communicate()}); streams that are not
      * piped give empty arrays.
      *
-     * @param input the bytes to send to the child's input, or null to send nothing (stdin is closed
-     *     either way)
+     * @param input the bytes to send to the child's input, or null to send nothing (a piped stdin is
+     *     closed either way; without one, {@code input} is ignored)
      * @return what the child wrote and its exit code
      * @throws IOException if a pipe fails (a child that exits without reading all its input does not
      *     count: as in asyncio, the broken pipe is ignored)
