@@ -37,7 +37,12 @@ import java.util.Objects;
  * @param <S> the type of the values sent in ({@code Void} when nothing is sent)
  */
 public final class AsyncGenerator<Y, S> implements Iterable<Y> {
-    /** The body of an async generator. */
+    /**
+     * The body of an async generator.
+     *
+     * @param <Y> the type of the values the body yields
+     * @param <S> the type of the values sent in with {@code asend}
+     */
     @FunctionalInterface
     public interface Body<Y, S> {
         /**
@@ -72,12 +77,24 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
         this.body = body;
     }
 
-    /** An async generator running {@code body}; nothing runs until the first request. */
+    /**
+     * An async generator running {@code body}; nothing runs until the first request.
+     *
+     * @param <Y> the type of the values yielded
+     * @param <S> the type of the values sent in
+     * @param body the code to run on the loop of the requests; must not be null
+     * @return a new generator in its not-started state
+     */
     public static <Y, S> AsyncGenerator<Y, S> of(Body<Y, S> body) {
         return new AsyncGenerator<>(Objects.requireNonNull(body, "body"));
     }
 
-    /** A future of the next value (Python's {@code anext}). */
+    /**
+     * A future of the next value (Python's {@code anext}).
+     *
+     * @return a future of the next value; it fails with {@link NoSuchElementException} once the
+     *     body has returned
+     */
     public LoopFuture<Y> anext() {
         return cast(request("anext", null, null, false));
     }
@@ -86,6 +103,10 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
      * Resumes the body with {@code value} as the result of its paused yield; a future of the next
      * value.
      *
+     * @param value the value the paused yield returns in the body; must be null before the first
+     *     yield
+     * @return a future of the next value the body yields, failing with {@link
+     *     NoSuchElementException} if the body returns instead
      * @throws IllegalStateException if a request is still pending ("already running"), or a
      *     non-null value is sent before the first yield
      */
@@ -99,6 +120,9 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
     /**
      * Raises {@code error} at the paused yield; a future of the value yielded next if the body
      * handles it, or of {@code error} if it lets it pass.
+     *
+     * @param error the exception to raise inside the body; must not be null
+     * @return a future of the next value yielded, or failed with whatever the body lets escape
      */
     public LoopFuture<Y> athrow(Throwable error) {
         Objects.requireNonNull(error, "error");
@@ -109,12 +133,18 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
      * Closes the generator: raises {@link GeneratorExit} at the paused yield so its {@code finally}
      * blocks run (they may await). A future that completes when the body has ended; it fails with
      * {@code RuntimeException("async generator ignored GeneratorExit")} if the body yields again.
+     *
+     * @return a future that completes with null once the body has ended
      */
     public LoopFuture<Void> aclose() {
         return cast(request("aclose", null, new GeneratorExit(), true));
     }
 
-    /** Whether the body has ended. */
+    /**
+     * Whether the body has ended.
+     *
+     * @return true once the body has returned, failed or been closed
+     */
     public boolean isDone() {
         return state == DONE;
     }

@@ -43,7 +43,13 @@ import java.util.stream.StreamSupport;
  * @param <R> the type of the return value ({@code Void} when there is none)
  */
 public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoCloseable {
-    /** The body of a generator. */
+    /**
+     * The body of a generator.
+     *
+     * @param <Y> the type of the values yielded
+     * @param <S> the type of the values sent in
+     * @param <R> the type of the return value
+     */
     @FunctionalInterface
     public interface Body<Y, S, R> {
         /**
@@ -90,7 +96,15 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
         this.body = body;
     }
 
-    /** A generator running {@code body}; nothing runs until the first {@link #next()}. */
+    /**
+     * A generator running {@code body}; nothing runs until the first {@link #next()}.
+     *
+     * @param <Y> the type of the values yielded
+     * @param <S> the type of the values sent in
+     * @param <R> the type of the return value
+     * @param body the code to run lazily, on a fiber, from the first {@code next}; must not be null
+     * @return a new generator that has not started
+     */
     public static <Y, S, R> Generator<Y, S, R> of(Body<Y, S, R> body) {
         return new Generator<>(Objects.requireNonNull(body, "body"));
     }
@@ -130,6 +144,9 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
      * Resumes the body with {@code value} as the result of its paused yield and returns the next
      * value yielded.
      *
+     * @param value the value the paused yield returns in the body; must be null while the
+     *     generator has not started
+     * @return the next value the body yields
      * @throws IllegalStateException when a non-null value is sent to a generator that has not
      *     started (it has no yield to receive it), or after {@link #hasNext()} ran ahead
      * @throws NoSuchElementException if the body returns
@@ -149,6 +166,9 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
      * that value; if it lets it pass, it is rethrown here (checked exceptions wrapped in {@link
      * java.util.concurrent.CompletionException}).
      *
+     * @param error the exception to raise at the paused yield; must not be null. On a generator
+     *     that has not started or has ended it is thrown straight back and the generator is done
+     * @return the value the body yields after handling {@code error}
      * @throws NoSuchElementException if the body returns
      */
     public Y throwIn(Throwable error) {
@@ -194,6 +214,7 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
     /**
      * The body's return value (Python's {@code StopIteration.value}).
      *
+     * @return the value the body returned (may be null)
      * @throws IllegalStateException if the body has not returned
      */
     public R result() {
@@ -203,7 +224,11 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
         return result;
     }
 
-    /** Whether the body has ended (returned, failed or closed). */
+    /**
+     * Whether the body has ended (returned, failed or closed).
+     *
+     * @return true once the body has returned, failed or been closed
+     */
     public boolean isDone() {
         return state == DONE;
     }
@@ -237,7 +262,11 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
         }
     }
 
-    /** The remaining values as a sequential stream; its terminal operations drain on the body's fiber. */
+    /**
+     * The remaining values as a sequential stream; its terminal operations drain on the body's fiber.
+     *
+     * @return a stream over the values not yet read; closing the stream closes the generator
+     */
     public Stream<Y> stream() {
         Spliterator<Y> split = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.ORDERED) {
             @Override

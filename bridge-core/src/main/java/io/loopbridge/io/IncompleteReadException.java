@@ -28,12 +28,20 @@ public class IncompleteReadException extends EOFException {
         this.expected = expected;
     }
 
-    /** The bytes read before the end of the stream (a copy). */
+    /**
+     * The bytes read before the end of the stream (a copy).
+     *
+     * @return a new copy of the bytes read before the end of the stream; may be empty
+     */
     public byte[] partial() {
         return partial.clone();
     }
 
-    /** The number of bytes asked for, or -1 when the read was looking for a separator. */
+    /**
+     * The number of bytes asked for, or -1 when the read was looking for a separator.
+     *
+     * @return the byte count the read asked for, or -1 for a separator search
+     */
     public int expected() {
         return expected;
     }

@@ -30,7 +30,12 @@ public class LimitOverrunException extends IOException {
         this.consumed = consumed;
     }
 
-    /** How many bytes may be read before the separator, or were searched without finding it. */
+    /**
+     * How many bytes may be read before the separator, or were searched without finding it.
+     *
+     * @return the byte count: the length allowed before the separator, or how many bytes were
+     *     searched
+     */
     public int consumed() {
         return consumed;
     }

@@ -16,12 +16,18 @@ package io.loopbridge.io;
  * <p>Every method does nothing by default.
  */
 public interface Protocol {
-    /** The connection is up; {@code transport} is the way to write to it and to close it. */
+    /**
+     * The connection is up; {@code transport} is the way to write to it and to close it.
+     *
+     * @param transport the connection's transport, valid until {@link #connectionLost}
+     */
     default void connectionMade(Transport transport) {}
 
     /**
      * Bytes arrived. {@code data} is never empty and is a new array the protocol owns: it may keep
      * it. How the peer's writes are split into calls is not defined.
+     *
+     * @param data the bytes received; not empty, owned by the protocol from now on
      */
     default void dataReceived(byte[] data) {}
 
@@ -29,6 +35,8 @@ public interface Protocol {
      * The peer closed its side for writing ({@code writeEof} or a half-close). Return {@code true} to
      * keep the connection half-open (this side may still write, and must close it later), {@code
      * false} to have the transport closed.
+     *
+     * @return true to keep the connection half-open, false to close the transport
      */
     default boolean eofReceived() {
         return false;
@@ -37,6 +45,9 @@ public interface Protocol {
     /**
      * The connection is closed: {@code cause} is {@code null} for a regular close or end of stream,
      * else the error (an {@link java.io.IOException} such as a connection reset) that ended it.
+     *
+     * @param cause null for a regular close or end of stream, else the error that ended the
+     *     connection
      */
     default void connectionLost(Throwable cause) {}
 

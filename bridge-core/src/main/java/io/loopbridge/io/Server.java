@@ -14,13 +14,19 @@ public interface Server extends AutoCloseable {
     /**
      * The addresses the server listens on, with the ports the system chose for port 0; empty once
      * closed.
+     *
+     * @return the bound addresses; empty once the server is closed
      */
     List<InetSocketAddress> sockets();
 
     /** Starts accepting connections, if it is not already; servers start serving when created. */
     void startServing();
 
-    /** Whether the server accepts connections. */
+    /**
+     * Whether the server accepts connections.
+     *
+     * @return true from creation (or {@link #startServing}) until {@link #close}
+     */
     boolean isServing();
 
     /**

@@ -51,6 +51,8 @@ public final class StreamReader {
      * A reader whose {@link #readline} and {@link #readuntil} accept chunks up to {@code limit}
      * bytes (plus the separator).
      *
+     * @param limit the largest chunk, in bytes, that {@link #readline} and {@link #readuntil}
+     *     accept; at least 1
      * @throws IllegalArgumentException if {@code limit} is not positive
      */
     public StreamReader(int limit) {
@@ -64,22 +66,38 @@ public final class StreamReader {
         return limit;
     }
 
-    /** The longest line {@link #readline} accepts, without its newline. */
+    /**
+     * The longest line {@link #readline} accepts, without its newline.
+     *
+     * @return the limit in bytes
+     */
     public int limit() {
         return limit;
     }
 
-    /** The failure that ended the stream, or {@code null}. */
+    /**
+     * The failure that ended the stream, or {@code null}.
+     *
+     * @return the error given to {@link #setException}, or null if there was none
+     */
     public Throwable exception() {
         return exception;
     }
 
-    /** Whether the stream ended and everything buffered has been read. */
+    /**
+     * Whether the stream ended and everything buffered has been read.
+     *
+     * @return true once {@link #feedEof} was called and the buffer is empty
+     */
     public boolean atEof() {
         return eof && size() == 0;
     }
 
-    /** Bytes buffered and not read yet. */
+    /**
+     * Bytes buffered and not read yet.
+     *
+     * @return the number of buffered bytes
+     */
     public int buffered() {
         return size();
     }
@@ -89,6 +107,7 @@ public final class StreamReader {
     /**
      * Sets the transport whose reading is paused while the buffer is over twice the limit.
      *
+     * @param transport the transport that feeds this reader; must not be null
      * @throws IllegalStateException if a transport is already set
      */
     public void setTransport(Transport transport) {
@@ -99,7 +118,11 @@ public final class StreamReader {
         this.transport = transport;
     }
 
-    /** Appends {@code data} to the buffer and wakes the waiting reader. */
+    /**
+     * Appends {@code data} to the buffer and wakes the waiting reader.
+     *
+     * @param data the bytes to append; must not be null. An empty array changes nothing
+     */
     public void feedData(byte[] data) {
         feedData(data, 0, data.length);
     }
@@ -107,6 +130,10 @@ public final class StreamReader {
     /**
      * Appends {@code length} bytes of {@code data} from {@code offset} and wakes the waiting reader.
      *
+     * @param data the array holding the bytes; must not be null
+     * @param offset the index of the first byte to append
+     * @param length the number of bytes to append; {@code offset + length} must not exceed {@code
+     *     data.length}
      * @throws IllegalStateException after {@link #feedEof}
      */
     public void feedData(byte[] data, int offset, int length) {
@@ -156,7 +183,12 @@ public final class StreamReader {
         wakeUpWaiter();
     }
 
-    /** Ends the stream with {@code error}: every read throws it from now on, the waiting one first. */
+    /**
+     * Ends the stream with {@code error}: every read throws it from now on, the waiting one first.
+     *
+     * @param error the failure to report to the readers (must not be null), such as the {@link
+     *     IOException} that broke the connection
+     */
     public void setException(Throwable error) {
         Objects.requireNonNull(error, "error");
         exception = error;
@@ -185,6 +217,8 @@ public final class StreamReader {
      * Reads one line, up to and including {@code '\n'}; at the end of the stream, what is left (maybe
      * a last line without a newline), then empty arrays.
      *
+     * @return the line with its {@code '\n'}, or the last bytes without one at the end of the
+     *     stream; an empty array once the stream is exhausted
      * @throws LimitOverrunException if the line is longer than {@link #limit()}; the line is dropped
      *     from the buffer, up to its newline if it has arrived, so the reader stays usable
      * @throws IOException if the connection failed
@@ -208,6 +242,8 @@ public final class StreamReader {
     /**
      * Reads up to and including {@code separator}.
      *
+     * @param separator the byte sequence to look for; must not be empty
+     * @return the bytes read, ending with {@code separator}
      * @throws IncompleteReadException if the stream ends first; it carries what was buffered, which
      *     is no longer in the reader
      * @throws LimitOverrunException if the chunk before the separator is longer than {@link #limit()}
@@ -254,6 +290,9 @@ public final class StreamReader {
      * Reads up to {@code n} bytes: what is buffered (waiting for some if nothing is), an empty array
      * at the end of the stream. A negative {@code n} reads until the end of the stream.
      *
+     * @param n the most bytes to return; 0 returns an empty array at once, a negative value reads
+     *     until the end of the stream
+     * @return the bytes read; empty only at the end of the stream (or for {@code n == 0})
      * @throws IOException if the connection failed
      */
     public byte[] read(int n) throws IOException {
@@ -282,6 +321,8 @@ public final class StreamReader {
     /**
      * Reads exactly {@code n} bytes.
      *
+     * @param n the number of bytes to read; 0 returns an empty array at once
+     * @return an array of exactly {@code n} bytes
      * @throws IncompleteReadException if the stream ends first; it carries what was buffered, which
      *     is no longer in the reader
      * @throws IOException if the connection failed

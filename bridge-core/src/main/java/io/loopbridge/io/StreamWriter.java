@@ -24,22 +24,40 @@ public final class StreamWriter implements AutoCloseable {
         this.reader = reader;
     }
 
-    /** The transport underneath. */
+    /**
+     * The transport underneath.
+     *
+     * @return the transport this writer writes to; never null
+     */
     public Transport transport() {
         return transport;
     }
 
-    /** Buffers {@code data} for sending ({@link Transport#write(byte[])}); the array may be reused at once. */
+    /**
+     * Buffers {@code data} for sending ({@link Transport#write(byte[])}); the array may be reused at once.
+     *
+     * @param data the bytes to send
+     */
     public void write(byte[] data) {
         transport.write(data);
     }
 
-    /** Buffers {@code length} bytes of {@code data} from {@code offset}. */
+    /**
+     * Buffers {@code length} bytes of {@code data} from {@code offset}.
+     *
+     * @param data the array holding the bytes to send; it may be reused once the call returns
+     * @param offset the index of the first byte to send
+     * @param length the number of bytes to send
+     */
     public void write(byte[] data, int offset, int length) {
         transport.write(data, offset, length);
     }
 
-    /** Buffers each array in turn. */
+    /**
+     * Buffers each array in turn.
+     *
+     * @param data the arrays to send, in order
+     */
     public void writelines(List<byte[]> data) {
         transport.writelines(data);
     }
@@ -49,7 +67,11 @@ public final class StreamWriter implements AutoCloseable {
         transport.writeEof();
     }
 
-    /** Whether {@link #writeEof} is supported (not over TLS). */
+    /**
+     * Whether {@link #writeEof} is supported (not over TLS).
+     *
+     * @return false over TLS, true otherwise
+     */
     public boolean canWriteEof() {
         return transport.canWriteEof();
     }
@@ -80,7 +102,11 @@ public final class StreamWriter implements AutoCloseable {
         transport.close();
     }
 
-    /** Whether the connection is closed or closing. */
+    /**
+     * Whether the connection is closed or closing.
+     *
+     * @return true once the writer or transport was closed or the connection was lost
+     */
     public boolean isClosing() {
         return transport.isClosing();
     }
@@ -94,7 +120,12 @@ public final class StreamWriter implements AutoCloseable {
         protocol.waitClosed();
     }
 
-    /** {@link Transport#getExtraInfo}: {@code "peername"}, {@code "sockname"}, TLS details. */
+    /**
+     * {@link Transport#getExtraInfo}: {@code "peername"}, {@code "sockname"}, TLS details.
+     *
+     * @param name the key, such as {@code "peername"}
+     * @return the value, or null if the key is unknown or does not apply
+     */
     public Object getExtraInfo(String name) {
         return transport.getExtraInfo(name);
     }

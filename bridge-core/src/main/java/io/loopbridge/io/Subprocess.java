@@ -38,7 +38,13 @@ public final class Subprocess {
     /** Set before the child is destroyed: the JDK then closes its streams under the pipe threads. */
     private volatile boolean destroying;
 
-    /** The outcome of {@link #communicate}: everything the child wrote, and its exit code. */
+    /**
+     * The outcome of {@link #communicate}: everything the child wrote, and its exit code.
+     *
+     * @param stdout everything the child wrote to its standard output; empty if it was not piped
+     * @param stderr everything the child wrote to its standard error; empty if it was not piped
+     * @param exitCode the child's exit code
+     */
     public record Output(byte[] stdout, byte[] stderr, int exitCode) {}
 
     private Subprocess(EventLoop loop, ProcessBuilder builder, int limit) throws IOException {
@@ -68,13 +74,21 @@ public final class Subprocess {
      * Starts {@code command} with its three streams piped (asyncio's {@code
      * create_subprocess_exec(*command, stdin=PIPE, stdout=PIPE, stderr=PIPE)}). Call it on a loop.
      *
+     * @param command the program and its arguments
+     * @return the started process, its three streams piped
      * @throws IOException if the process cannot be started (no such program, say)
      */
     public static Subprocess exec(String... command) throws IOException {
         return exec(new ProcessBuilder(command));
     }
 
-    /** {@link #exec(String...)} with {@code command} as a list. */
+    /**
+     * {@link #exec(String...)} with {@code command} as a list.
+     *
+     * @param command the program and its arguments
+     * @return the started process, its three streams piped
+     * @throws IOException if the process cannot be started
+     */
     public static Subprocess exec(List<String> command) throws IOException {
         return exec(new ProcessBuilder(command));
     }
@@ -83,49 +97,88 @@ public final class Subprocess {
      * Starts the process {@code builder} describes; the streams it redirects to {@link
      * ProcessBuilder.Redirect#PIPE} (the default) become {@link #stdin()}, {@link #stdout()} and
      * {@link #stderr()}, the others are {@code null}.
+     *
+     * @param builder the command, directory, environment and redirections; must not be null
+     * @return the started process
+     * @throws IOException if the process cannot be started
      */
     public static Subprocess exec(ProcessBuilder builder) throws IOException {
         return exec(builder, StreamReader.DEFAULT_LIMIT);
     }
 
-    /** {@link #exec(ProcessBuilder)} with readers of the given {@link StreamReader#limit()}. */
+    /**
+     * {@link #exec(ProcessBuilder)} with readers of the given {@link StreamReader#limit()}.
+     *
+     * @param builder the command, directory, environment and redirections; must not be null
+     * @param limit the limit of the stdout and stderr readers, in bytes; at least 1
+     * @return the started process
+     * @throws IOException if the process cannot be started
+     */
     public static Subprocess exec(ProcessBuilder builder, int limit) throws IOException {
         Objects.requireNonNull(builder, "builder");
         StreamReader.checkLimit(limit);
         return new Subprocess(Async.loop(), builder, limit);
     }
 
-    /** The child's standard input, or {@code null} if it is not piped; closing it ends the child's input. */
+    /**
+     * The child's standard input, or {@code null} if it is not piped; closing it ends the child's input.
+     *
+     * @return the writer to the child's input, or null
+     */
     public StreamWriter stdin() {
         return stdin;
     }
 
-    /** The child's standard output, or {@code null} if it is not piped. */
+    /**
+     * The child's standard output, or {@code null} if it is not piped.
+     *
+     * @return the reader of the child's output, or null
+     */
     public StreamReader stdout() {
         return stdout;
     }
 
-    /** The child's standard error, or {@code null} if it is not piped (or merged into stdout). */
+    /**
+     * The child's standard error, or {@code null} if it is not piped (or merged into stdout).
+     *
+     * @return the reader of the child's error output, or null
+     */
     public StreamReader stderr() {
         return stderr;
     }
 
-    /** The JDK's process. */
+    /**
+     * The JDK's process.
+     *
+     * @return the underlying {@link Process}
+     */
     public Process process() {
         return process;
     }
 
-    /** The process id. */
+    /**
+     * The process id.
+     *
+     * @return the child's native process id
+     */
     public long pid() {
         return process.pid();
     }
 
-    /** The exit code once the child has exited (asyncio's {@code returncode}). */
+    /**
+     * The exit code once the child has exited (asyncio's {@code returncode}).
+     *
+     * @return the exit code, or empty while the child runs
+     */
     public OptionalInt exitCode() {
         return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
     }
 
-    /** Suspends until the child exits and returns its exit code (asyncio's {@code wait()}). */
+    /**
+     * Suspends until the child exits and returns its exit code (asyncio's {@code wait()}).
+     *
+     * @return the child's exit code
+     */
     public int waitFor() {
         return Async.await(process.onExit()).exitValue();
     }
@@ -147,6 +200,9 @@ public final class Subprocess {
      * at the same time, and waits for the exit (asyncio's {@code communicate()}); streams that are not
      * piped give empty arrays.
      *
+     * @param input the bytes to send to the child's input, or null to send nothing (a piped stdin is
+     *     closed either way; without one, {@code input} is ignored)
+     * @return what the child wrote and its exit code
      * @throws IOException if a pipe fails (a child that exits without reading all its input does not
      *     count: as in asyncio, the broken pipe is ignored)
      */

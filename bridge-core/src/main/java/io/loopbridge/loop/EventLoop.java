@@ -141,6 +141,7 @@ public class EventLoop implements AutoCloseable {
     /**
      * Creates a loop whose coroutines run on {@code engine}.
      *
+     * @param engine the engine to run this loop's coroutines on; must not be null
      * @throws IllegalArgumentException if this JVM does not offer the engine
      */
     public EventLoop(CoroutineEngine engine) {
@@ -150,12 +151,21 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
-    /** The engine this loop's coroutines run on. */
+    /**
+     * The engine this loop's coroutines run on.
+     *
+     * @return the engine given at construction; never null
+     */
     public CoroutineEngine engine() {
         return engine;
     }
 
-    /** The loop running on the calling thread, or {@code null}. */
+    /**
+     * The loop running on the calling thread, or {@code null}.
+     *
+     * @return the loop running on the calling thread (or handing control to it), or null outside
+     *     any loop
+     */
     public static EventLoop running() {
         // checked first: a thread-local get would create the thread's thread-local map
         Thread.UncaughtExceptionHandler h = Thread.currentThread().getUncaughtExceptionHandler();
@@ -170,6 +180,9 @@ public class EventLoop implements AutoCloseable {
     /**
      * Schedules {@code callback} to run in the next lap of the loop, after the callbacks already
      * scheduled. Loop thread only; from other threads use {@link #callSoonThreadsafe}.
+     *
+     * @param callback the code to run on the loop's thread; must not be null
+     * @return a handle that cancels the callback if it has not run yet
      */
     public Handle callSoon(Runnable callback) {
         checkOwnerAndOpen("callSoon");
@@ -183,6 +196,8 @@ public class EventLoop implements AutoCloseable {
      * #runCoroutineThreadsafe}, the only methods of the loop that may be called from any thread at
      * any time.
      *
+     * @param callback the code to run on the loop's thread; must not be null
+     * @return a handle that cancels the callback if it has not run yet; thread-safe
      * @throws IllegalStateException if the loop is closed; a callback queued while the loop closes
      *     is dropped with the rest of the loop's pending callbacks
      */
@@ -200,7 +215,13 @@ public class EventLoop implements AutoCloseable {
         return h;
     }
 
-    /** Schedules {@code callback} after {@code delay}; a negative delay counts as zero. Loop thread only. */
+    /**
+     * Schedules {@code callback} after {@code delay}; a negative delay counts as zero. Loop thread only.
+     *
+     * @param delay how long from now the callback is due; must not be null
+     * @param callback the code to run on the loop's thread; must not be null
+     * @return a handle that tells when the callback is due and cancels it
+     */
     public TimerHandle callLater(Duration delay, Runnable callback) {
         Objects.requireNonNull(delay, "delay");
         checkOwner("callLater");
@@ -210,7 +231,13 @@ public class EventLoop implements AutoCloseable {
         return callAt(when < now ? Long.MAX_VALUE : when, callback);
     }
 
-    /** Schedules {@code callback} at loop time {@code when} (nanoseconds of {@link #time()}). Loop thread only. */
+    /**
+     * Schedules {@code callback} at loop time {@code when} (nanoseconds of {@link #time()}). Loop thread only.
+     *
+     * @param when the loop time the callback is due at; a time in the past means the next lap
+     * @param callback the code to run on the loop's thread; must not be null
+     * @return a handle that tells when the callback is due and cancels it
+     */
     public TimerHandle callAt(long when, Runnable callback) {
         checkOwnerAndOpen("callAt");
         TimerHandle t = new TimerHandle(this, callback, when, timerSeq++);
@@ -218,22 +245,44 @@ public class EventLoop implements AutoCloseable {
         return t;
     }
 
-    /** The loop's monotonic clock in nanoseconds; only differences are meaningful. */
+    /**
+     * The loop's monotonic clock in nanoseconds; only differences are meaningful.
+     *
+     * @return the current loop time in nanoseconds
+     */
     public long time() {
         return System.nanoTime();
     }
 
-    /** A new pending future bound to this loop. */
+    /**
+     * A new pending future bound to this loop.
+     *
+     * @param <T> the type of the future's result
+     * @return a new pending future whose callbacks run on this loop
+     */
     public <T> LoopFuture<T> createFuture() {
         return new LoopFuture<>(this);
     }
 
-    /** Wraps {@code coroutine} in a {@link Task} and schedules its first step. Loop thread only. */
+    /**
+     * Wraps {@code coroutine} in a {@link Task} and schedules its first step. Loop thread only.
+     *
+     * @param <T> the type of the coroutine's result
+     * @param coroutine the coroutine to run as a task on this loop; must not be null
+     * @return the new task, already scheduled
+     */
     public <T> Task<T> createTask(Coroutine<T> coroutine) {
         return new Task<>(this, coroutine);
     }
 
-    /** {@link #createTask(Coroutine)} with a name for dumps and logs. */
+    /**
+     * {@link #createTask(Coroutine)} with a name for dumps and logs.
+     *
+     * @param <T> the type of the coroutine's result
+     * @param coroutine the coroutine to run as a task on this loop; must not be null
+     * @param name the task's name, shown by {@link #dumpTasks}; null for the default {@code Task-N}
+     * @return the new task, already scheduled
+     */
     public <T> Task<T> createTask(Coroutine<T> coroutine, String name) {
         return new Task<>(this, coroutine, name);
     }
@@ -270,7 +319,11 @@ public class EventLoop implements AutoCloseable {
         return future;
     }
 
-    /** The tasks of this loop that are not done yet, in creation order. Loop thread only. */
+    /**
+     * The tasks of this loop that are not done yet, in creation order. Loop thread only.
+     *
+     * @return a new list of the live tasks; empty if there are none
+     */
     public List<Task<?>> allTasks() {
         checkOwner("allTasks");
         List<Task<?>> tasks = new ArrayList<>(liveTasks.size());
@@ -283,6 +336,9 @@ public class EventLoop implements AutoCloseable {
     /**
      * Writes every live task, its state and where it waits (like {@code python -m asyncio pstree}).
      * Loop thread only, or any thread while the loop is not running.
+     *
+     * @param out where to write the dump, one line per task after a header line
+     * @throws IOException if {@code out} fails to append
      */
     public void dumpTasks(Appendable out) throws IOException {
         checkOwner("dumpTasks");
@@ -388,6 +444,9 @@ public class EventLoop implements AutoCloseable {
      * Runs the loop until {@code awaitable} is done and returns its result (or throws its failure,
      * as {@link LoopFuture#result()}).
      *
+     * @param <T> the type of the result
+     * @param awaitable the future, task or other awaitable to wait for; it must belong to this loop
+     * @return the result of {@code awaitable}
      * @throws IllegalStateException if the loop was stopped before the awaitable completed
      */
     public <T> T runUntilComplete(Awaitable<T> awaitable) {
@@ -420,7 +479,11 @@ public class EventLoop implements AutoCloseable {
         stopping = true;
     }
 
-    /** Whether a thread is inside {@link #runForever}. Any thread. */
+    /**
+     * Whether a thread is inside {@link #runForever}. Any thread.
+     *
+     * @return true while a thread runs the loop
+     */
     public boolean isRunning() {
         return owner != null;
     }
@@ -428,12 +491,18 @@ public class EventLoop implements AutoCloseable {
     /**
      * Whether the calling thread owns the running loop: it runs the loop, or a coroutine the loop
      * handed control to. Any thread.
+     *
+     * @return true if loop state may be touched from the calling thread while the loop runs
      */
     public boolean inLoop() {
         return owner == Thread.currentThread();
     }
 
-    /** Whether {@link #close()} was called. Any thread. */
+    /**
+     * Whether {@link #close()} was called. Any thread.
+     *
+     * @return true once {@link #close()} was called
+     */
     public boolean isClosed() {
         return closed;
     }
@@ -594,6 +663,8 @@ public class EventLoop implements AutoCloseable {
     /**
      * A snapshot of the loop's queues, tasks and lap times. Any thread; see {@link LoopStats} for
      * how fresh the figures are.
+     *
+     * @return a new snapshot; never null
      */
     public LoopStats stats() {
         Thread o = owner;
@@ -850,13 +921,22 @@ public class EventLoop implements AutoCloseable {
 
     // ---------------------------------------------------------------- errors
 
-    /** Installs the handler for errors nobody else can receive; {@code null} restores the default. */
+    /**
+     * Installs the handler for errors nobody else can receive; {@code null} restores the default.
+     *
+     * @param handler the handler to call with each error on the loop's thread, or null for the
+     *     default one
+     */
     public void setExceptionHandler(ExceptionHandler handler) {
         checkOwner("setExceptionHandler");
         this.exceptionHandler = handler;
     }
 
-    /** The installed handler, or {@code null} when the default one is in use. */
+    /**
+     * The installed handler, or {@code null} when the default one is in use.
+     *
+     * @return the handler set with {@link #setExceptionHandler}, or null
+     */
     public ExceptionHandler getExceptionHandler() {
         return exceptionHandler;
     }
@@ -865,6 +945,8 @@ public class EventLoop implements AutoCloseable {
      * Reports an error to the installed exception handler, or logs it through {@link
      * System.Logger} at {@code ERROR} when none is installed. {@code context} must hold a {@code
      * "message"}; see {@link ExceptionHandler} for the other keys.
+     *
+     * @param context the error's description, with at least a {@code "message"}; must not be null
      */
     public void callExceptionHandler(Map<String, Object> context) {
         Objects.requireNonNull(context, "context");
@@ -886,7 +968,12 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Logs {@code context} at {@code ERROR} with its exception, as the default handler does. */
+    /**
+     * Logs {@code context} at {@code ERROR} with its exception, as the default handler does.
+     *
+     * @param context the error's description; its {@code "message"} and {@code "exception"} are
+     *     logged, then every other entry
+     */
     public void defaultExceptionHandler(Map<String, Object> context) {
         Object message = context.getOrDefault("message", "Unhandled exception in event loop");
         StringBuilder sb = new StringBuilder(String.valueOf(message));
@@ -909,6 +996,11 @@ public class EventLoop implements AutoCloseable {
      * Runs {@code fn} on {@code executor} ({@code null}: the loop's default executor) and returns a
      * future of its outcome, completed on the loop. Cancelling the future cancels {@code fn} if it
      * has not started. Loop thread only.
+     *
+     * @param <T> the type of {@code fn}'s result
+     * @param executor where to run {@code fn}, or null for the loop's default executor
+     * @param fn the blocking work to run off the loop; must not be null
+     * @return a future of {@code fn}'s result or failure, completed on the loop's thread
      */
     public <T> LoopFuture<T> runInExecutor(Executor executor, Callable<T> fn) {
         Objects.requireNonNull(fn, "fn");
@@ -973,6 +1065,8 @@ public class EventLoop implements AutoCloseable {
      * Closes every async generator of this loop that has started and not finished, so their {@code
      * finally} blocks run; the future completes when all have ended. Failures go to the exception
      * handler. Loop thread only.
+     *
+     * @return a future that completes with null once every such generator has ended
      */
     public LoopFuture<Void> shutdownAsyncGens() {
         checkOwner("shutdownAsyncGens");
@@ -1016,6 +1110,9 @@ public class EventLoop implements AutoCloseable {
     /**
      * Shuts the default executor down and returns a future that completes on the loop once its
      * threads have finished their work. Loop thread only.
+     *
+     * @return a future that completes with null once the executor's threads have finished (at once
+     *     if the default executor was never used)
      */
     public LoopFuture<Void> shutdownDefaultExecutor() {
         checkOwner("shutdownDefaultExecutor");
@@ -1051,18 +1148,30 @@ public class EventLoop implements AutoCloseable {
 
     // ---------------------------------------------------------------- debug
 
-    /** Debug mode: slow callbacks are logged, creation stacks kept, unread failures reported. */
+    /**
+     * Debug mode: slow callbacks are logged, creation stacks kept, unread failures reported.
+     *
+     * @param enabled true to turn debug mode on, false to turn it off
+     */
     public void setDebug(boolean enabled) {
         checkOwner("setDebug");
         this.debug = enabled;
     }
 
-    /** Whether debug mode is on (also set by {@code -Dloopbridge.debug=true}). */
+    /**
+     * Whether debug mode is on (also set by {@code -Dloopbridge.debug=true}).
+     *
+     * @return true if debug mode is on
+     */
     public boolean isDebug() {
         return debug;
     }
 
-    /** Callbacks slower than this are logged in debug mode; default 100 ms. */
+    /**
+     * Callbacks slower than this are logged in debug mode; default 100 ms.
+     *
+     * @param threshold the shortest callback run time that is logged; must not be null or negative
+     */
     public void setSlowCallbackDuration(Duration threshold) {
         Objects.requireNonNull(threshold, "threshold");
         if (threshold.isNegative()) {
@@ -1071,7 +1180,11 @@ public class EventLoop implements AutoCloseable {
         this.slowCallbackNanos = saturatedNanos(threshold);
     }
 
-    /** The slow-callback threshold of debug mode. */
+    /**
+     * The slow-callback threshold of debug mode.
+     *
+     * @return the threshold; 100 ms unless changed
+     */
     public Duration getSlowCallbackDuration() {
         return Duration.ofNanos(slowCallbackNanos);
     }
@@ -1081,6 +1194,8 @@ public class EventLoop implements AutoCloseable {
     /**
      * Throws unless the calling thread may touch loop state: the loop is not running, or the caller
      * is its owner. {@code method} names the offending call in the message.
+     *
+     * @param method the name of the calling method, used in the exception's message
      */
     public void checkOwner(String method) {
         Thread o = owner;
@@ -1162,6 +1277,11 @@ public class EventLoop implements AutoCloseable {
      * The server is serving when this returns. Suspends (to resolve a name) and must be called
      * inside a coroutine of this loop.
      *
+     * @param protocolFactory makes the protocol of each accepted connection; called on the loop's
+     *     thread
+     * @param host the host name or address to bind; null or empty for every interface
+     * @param port the TCP port to bind, or 0 for one the system picks
+     * @return the server, serving
      * @throws IOException if an address cannot be bound ({@link java.net.BindException}) or resolved
      */
     public io.loopbridge.io.Server createServer(java.util.function.Supplier<? extends io.loopbridge.io.Protocol> protocolFactory,
@@ -1175,6 +1295,11 @@ public class EventLoop implements AutoCloseable {
      * has run. Suspends and must be called inside a coroutine of this loop; if the calling task is
      * cancelled, nothing is left open.
      *
+     * @param <P> the type of the protocol
+     * @param protocolFactory makes the connection's protocol; called once, on the loop's thread
+     * @param host the host name or address to connect to
+     * @param port the TCP port to connect to
+     * @return the connected transport and its protocol
      * @throws java.net.ConnectException if nothing listens there
      * @throws java.net.UnknownHostException if {@code host} cannot be resolved
      * @throws IOException if the connection fails otherwise
@@ -1188,6 +1313,14 @@ public class EventLoop implements AutoCloseable {
      * {@link #createServer(java.util.function.Supplier, String, int)} over TLS ({@code ssl} null:
      * plain TCP): each protocol gets {@code connectionMade} once its handshake is done, and reads
      * and writes clear text.
+     *
+     * @param protocolFactory makes the protocol of each accepted connection; called on the loop's
+     *     thread
+     * @param host the host name or address to bind; null or empty for every interface
+     * @param port the TCP port to bind, or 0 for one the system picks
+     * @param ssl the server's TLS configuration, or null for plain TCP
+     * @return the server, serving
+     * @throws IOException if an address cannot be bound or resolved
      */
     public io.loopbridge.io.Server createServer(java.util.function.Supplier<? extends io.loopbridge.io.Protocol> protocolFactory,
             String host, int port, javax.net.ssl.SSLContext ssl) throws IOException {
@@ -1199,6 +1332,12 @@ public class EventLoop implements AutoCloseable {
      * plain TCP): returns once the handshake is done and the server's certificate was checked
      * against {@code host}.
      *
+     * @param <P> the type of the protocol
+     * @param protocolFactory makes the connection's protocol; called once, on the loop's thread
+     * @param host the host to connect to, also the name the server's certificate must match
+     * @param port the TCP port to connect to
+     * @param ssl the TLS configuration, or null for plain TCP
+     * @return the connected transport and its protocol, handshake done
      * @throws javax.net.ssl.SSLHandshakeException if the handshake fails
      */
     public <P extends io.loopbridge.io.Protocol> io.loopbridge.io.TransportPair<P> createConnection(
@@ -1213,6 +1352,13 @@ public class EventLoop implements AutoCloseable {
      * unresolved address is resolved first), and returns once the new protocol's {@code
      * connectionMade} has run. Suspends and must be called inside a coroutine of this loop.
      *
+     * @param <P> the type of the protocol
+     * @param protocolFactory makes the endpoint's protocol; called once, on the loop's thread
+     * @param localAddress the address to bind, or null for an ephemeral one (then {@code
+     *     remoteAddress} must be given)
+     * @param remoteAddress the only peer to exchange datagrams with, or null to send anywhere with
+     *     {@code sendto}
+     * @return the endpoint's transport and its protocol
      * @throws IOException if the address cannot be bound or resolved
      */
     public <P extends io.loopbridge.io.DatagramProtocol> io.loopbridge.io.DatagramPair<P> createDatagramEndpoint(

@@ -11,6 +11,12 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface ExceptionHandler {
-    /** Called on the loop's thread. */
+    /**
+     * Called on the loop's thread.
+     *
+     * @param loop the loop the error happened on
+     * @param context the error's description: {@code "message"} always, other keys as described
+     *     above
+     */
     void handle(EventLoop loop, Map<String, Object> context);
 }

@@ -81,12 +81,20 @@ public class Handle {
         cancelled = true;
     }
 
-    /** Whether {@link #cancel()} was called. */
+    /**
+     * Whether {@link #cancel()} was called.
+     *
+     * @return true if {@link #cancel()} was called, whether or not the callback had run
+     */
     public boolean isCancelled() {
         return cancelled;
     }
 
-    /** The loop this handle was scheduled on. */
+    /**
+     * The loop this handle was scheduled on.
+     *
+     * @return the loop the callback runs on
+     */
     public EventLoop loop() {
         return loop;
     }

@@ -24,7 +24,11 @@ public final class LoopGroup implements AutoCloseable {
         this(Runtime.getRuntime().availableProcessors());
     }
 
-    /** {@code size} loops, started at once on daemon threads named {@code loopbridge-group-G-I}. */
+    /**
+     * {@code size} loops, started at once on daemon threads named {@code loopbridge-group-G-I}.
+     *
+     * @param size the number of loops; at least 1
+     */
     public LoopGroup(int size) {
         if (size < 1) {
             throw new IllegalArgumentException("a loop group needs at least one loop, got size " + size);
@@ -57,17 +61,29 @@ public final class LoopGroup implements AutoCloseable {
         this.threads = List.copyOf(ts);
     }
 
-    /** The next loop, round-robin. Any thread. */
+    /**
+     * The next loop, round-robin. Any thread.
+     *
+     * @return a loop of the group, each in turn
+     */
     public EventLoop next() {
         return loops.get(Math.floorMod(nextIndex.getAndIncrement(), loops.size()));
     }
 
-    /** The loops of the group, in a fixed order. */
+    /**
+     * The loops of the group, in a fixed order.
+     *
+     * @return the group's loops, an unmodifiable list
+     */
     public List<EventLoop> loops() {
         return loops;
     }
 
-    /** The number of loops. */
+    /**
+     * The number of loops.
+     *
+     * @return the number of loops, fixed at construction
+     */
     public int size() {
         return loops.size();
     }
@@ -76,6 +92,7 @@ public final class LoopGroup implements AutoCloseable {
      * Stops every loop after its current lap, waits up to {@code timeout} for their threads to end,
      * and closes them. Any thread except one of the group's own.
      *
+     * @param timeout how long to wait for all the threads together; must not be null
      * @return {@code true} if every loop has stopped and closed in time
      */
     public boolean shutdownGracefully(Duration timeout) {

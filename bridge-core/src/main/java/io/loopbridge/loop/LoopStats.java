@@ -28,47 +28,83 @@ public final class LoopStats {
         this.lapPercentileNanos = lapPercentileNanos;
     }
 
-    /** Callbacks waiting in the ready queue. */
+    /**
+     * Callbacks waiting in the ready queue.
+     *
+     * @return the number of ready callbacks
+     */
     public int readyCallbacks() {
         return readyCallbacks;
     }
 
-    /** Timers scheduled and not yet due (cancelled ones included until purged). */
+    /**
+     * Timers scheduled and not yet due (cancelled ones included until purged).
+     *
+     * @return the number of scheduled timers
+     */
     public int scheduledTimers() {
         return scheduledTimers;
     }
 
-    /** Tasks created and not done. */
+    /**
+     * Tasks created and not done.
+     *
+     * @return the number of live tasks
+     */
     public int liveTasks() {
         return liveTasks;
     }
 
-    /** Channels registered with the loop's selector. */
+    /**
+     * Channels registered with the loop's selector.
+     *
+     * @return the number of registered channels
+     */
     public int ioRegistrations() {
         return ioRegistrations;
     }
 
-    /** Laps run since the loop was created. */
+    /**
+     * Laps run since the loop was created.
+     *
+     * @return the number of laps
+     */
     public long laps() {
         return laps;
     }
 
-    /** Callbacks run since the loop was created (task steps included). */
+    /**
+     * Callbacks run since the loop was created (task steps included).
+     *
+     * @return the number of callbacks run
+     */
     public long callbacksRun() {
         return callbacksRun;
     }
 
-    /** The median busy time of a lap (upper bound of its power-of-two bucket); zero before any sample. */
+    /**
+     * The median busy time of a lap (upper bound of its power-of-two bucket); zero before any sample.
+     *
+     * @return the median lap time; {@link Duration#ZERO} before the first sample
+     */
     public Duration lapTimeP50() {
         return Duration.ofNanos(lapPercentileNanos[0]);
     }
 
-    /** The 99th percentile busy time of a lap. */
+    /**
+     * The 99th percentile busy time of a lap.
+     *
+     * @return the 99th percentile lap time; {@link Duration#ZERO} before the first sample
+     */
     public Duration lapTimeP99() {
         return Duration.ofNanos(lapPercentileNanos[1]);
     }
 
-    /** The longest sampled lap (upper bound of its bucket). */
+    /**
+     * The longest sampled lap (upper bound of its bucket).
+     *
+     * @return the longest sampled lap time; {@link Duration#ZERO} before the first sample
+     */
     public Duration lapTimeMax() {
         return Duration.ofNanos(lapPercentileNanos[2]);
     }

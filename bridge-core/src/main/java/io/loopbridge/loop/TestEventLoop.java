@@ -31,7 +31,11 @@ public class TestEventLoop extends EventLoop {
         clockSlackNanos = 0;
     }
 
-    /** A virtual-time loop whose coroutines run on {@code engine}. */
+    /**
+     * A virtual-time loop whose coroutines run on {@code engine}.
+     *
+     * @param engine the engine to run the coroutines on; must not be null and available on this JVM
+     */
     public TestEventLoop(CoroutineEngine engine) {
         super(engine);
         clockSlackNanos = 0;
@@ -50,6 +54,8 @@ public class TestEventLoop extends EventLoop {
     /**
      * Moves the clock forward by {@code delay}, stopping at each timer on the way to run what is
      * due, and returns once nothing is ready at the new time.
+     *
+     * @param delay how far to move the clock; must not be null or negative
      */
     public void advanceTime(Duration delay) {
         Objects.requireNonNull(delay, "delay");
@@ -67,7 +73,11 @@ public class TestEventLoop extends EventLoop {
         now = to;
     }
 
-    /** Moves the clock to {@code when} (loop time), running what becomes due. */
+    /**
+     * Moves the clock to {@code when} (loop time), running what becomes due.
+     *
+     * @param when the loop time to move the clock to; must not be before {@link #time()}
+     */
     public void advanceTimeTo(long when) {
         if (when < now) {
             throw new IllegalArgumentException("virtual time cannot go backwards: " + when + " < " + now);

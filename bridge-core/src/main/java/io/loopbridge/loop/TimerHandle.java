@@ -33,7 +33,11 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
         this.seq = seq;
     }
 
-    /** The loop time, in nanoseconds of {@link EventLoop#time()}, at which the callback is due. */
+    /**
+     * The loop time, in nanoseconds of {@link EventLoop#time()}, at which the callback is due.
+     *
+     * @return the due time in loop nanoseconds; may be in the past
+     */
     public long when() {
         return when;
     }

@@ -68,6 +68,9 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
     /**
      * A subscriber whose consumer runs on {@code loop} and that buffers at most {@code prefetch}
      * items.
+     *
+     * @param loop the loop the consuming coroutine runs on; must not be null
+     * @param prefetch how many items to request ahead and buffer; at least 1
      */
     public LoopSubscriber(EventLoop loop, int prefetch) {
         this.loop = Objects.requireNonNull(loop, "loop");
@@ -178,7 +181,12 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
         channel.close();
     }
 
-    /** Whether the stream has ended (completed, failed) or was closed. */
+    /**
+     * Whether the stream has ended (completed, failed) or was closed.
+     *
+     * @return true once the subscriber was closed, or the upstream terminated and every buffered
+     *     item has been read
+     */
     public boolean isDone() {
         return channel.isDone();
     }

@@ -44,6 +44,11 @@ public final class Reactive {
      * waits for demand otherwise, so nothing is buffered. Returning completes; an exception is
      * {@code onError}; cancelling closes the body ({@code finally} blocks run). Subscribe from any
      * thread.
+     *
+     * @param <T> the type of the items
+     * @param loop the loop each subscription's task runs on; must not be null
+     * @param body the code each subscription runs; its yields are the items; must not be null
+     * @return a new cold publisher
      */
     public static <T> Publisher<T> publisher(EventLoop loop, AsyncGenerator.Body<T, Void> body) {
         return new PublisherFromAsyncGenerator<>(loop, body);
@@ -52,6 +57,11 @@ public final class Reactive {
     /**
      * A cold publisher of the coroutine's result: each subscription runs it as a new task on
      * {@code loop}; a {@code null} result completes empty; cancelling cancels the task.
+     *
+     * @param <T> the type of the result
+     * @param loop the loop each subscription's task runs on; must not be null
+     * @param coroutine the coroutine each subscription runs; must not be null
+     * @return a new cold publisher of at most one item
      */
     public static <T> Publisher<T> fromCoroutine(EventLoop loop, Coroutine<T> coroutine) {
         Objects.requireNonNull(loop, "loop");
@@ -63,12 +73,23 @@ public final class Reactive {
     /**
      * A publisher of {@code awaitable}'s outcome (a {@code null} result completes empty). Cancelling
      * a subscription leaves the awaitable running: it may be shared.
+     *
+     * @param <T> the type of the result
+     * @param awaitable the future or task whose outcome is published; must not be null
+     * @return a publisher of at most one item; every subscriber sees the same outcome
      */
     public static <T> Publisher<T> fromAwaitable(Awaitable<T> awaitable) {
         return fromAwaitable(awaitable, false);
     }
 
-    /** {@link #fromAwaitable(Awaitable)}; with {@code cancelOnUnsubscribe}, a cancel cancels the awaitable. */
+    /**
+     * {@link #fromAwaitable(Awaitable)}; with {@code cancelOnUnsubscribe}, a cancel cancels the awaitable.
+     *
+     * @param <T> the type of the result
+     * @param awaitable the future or task whose outcome is published; must not be null
+     * @param cancelOnUnsubscribe whether a subscriber's cancel cancels {@code awaitable}
+     * @return a publisher of at most one item; every subscriber sees the same outcome
+     */
     public static <T> Publisher<T> fromAwaitable(Awaitable<T> awaitable, boolean cancelOnUnsubscribe) {
         Objects.requireNonNull(awaitable, "awaitable");
         Supplier<LoopFuture<T>> source = awaitable::future;
@@ -82,6 +103,14 @@ public final class Reactive {
      * (like Reactor's {@code flatMapSequential} with a coroutine per item). A failed coroutine, a
      * {@code null} result or an upstream error cancels the rest and is signalled as {@code onError};
      * a cancel cancels the upstream and every task in flight.
+     *
+     * @param <T> the type of the upstream items
+     * @param <R> the type of the results
+     * @param publisher the upstream; must not be null
+     * @param loop the loop the tasks run on; must not be null
+     * @param concurrency the most tasks in flight at once; at least 1
+     * @param fn the coroutine to run for each item; must not be null (a null result is an error)
+     * @return a new publisher of the results, in upstream order
      */
     public static <T, R> Publisher<R> mapAsync(Publisher<T> publisher, EventLoop loop, int concurrency,
             CoroutineFunction<? super T, ? extends R> fn) {
@@ -93,6 +122,11 @@ public final class Reactive {
     /**
      * Subscribes to {@code publisher} and returns a subscriber to iterate inside a coroutine of the
      * running loop; see {@link LoopSubscriber}. Close it (try-with-resources) to cancel early.
+     *
+     * @param <T> the type of the items
+     * @param publisher the publisher to subscribe to; must not be null
+     * @param prefetch how many items to request ahead and buffer; at least 1
+     * @return the subscriber, already subscribed, to iterate on the running loop
      */
     public static <T> LoopSubscriber<T> iterate(Publisher<T> publisher, int prefetch) {
         Objects.requireNonNull(publisher, "publisher");
@@ -104,7 +138,13 @@ public final class Reactive {
         return s;
     }
 
-    /** {@link #iterate(Publisher, int)} with a prefetch of {@value #DEFAULT_PREFETCH}. */
+    /**
+     * {@link #iterate(Publisher, int)} with a prefetch of {@value #DEFAULT_PREFETCH}.
+     *
+     * @param <T> the type of the items
+     * @param publisher the publisher to subscribe to; must not be null
+     * @return the subscriber, already subscribed, to iterate on the running loop
+     */
     public static <T> LoopSubscriber<T> iterate(Publisher<T> publisher) {
         return iterate(publisher, DEFAULT_PREFETCH);
     }
@@ -112,6 +152,11 @@ public final class Reactive {
     /**
      * An async generator over {@code publisher}: it subscribes on the first {@code anext}, and
      * {@code aclose} cancels the subscription; upstream errors are raised by {@code anext}.
+     *
+     * @param <T> the type of the items
+     * @param publisher the publisher to subscribe to; must not be null
+     * @param prefetch how many items to request ahead and buffer; at least 1
+     * @return a new async generator that has not subscribed yet
      */
     public static <T> AsyncGenerator<T, Void> toAsyncGenerator(Publisher<T> publisher, int prefetch) {
         Objects.requireNonNull(publisher, "publisher");
@@ -131,6 +176,11 @@ public final class Reactive {
      * A future of the publisher's only item on the running loop: empty completes with {@code null},
      * a second item fails it with {@link IllegalArgumentException}; cancelling the future cancels
      * the subscription.
+     *
+     * @param <T> the type of the item
+     * @param publisher the publisher to subscribe to; must not be null
+     * @return a future of the only item, or of null if there is none; it fails with the publisher's
+     *     error
      */
     public static <T> LoopFuture<T> toFuture(Publisher<T> publisher) {
         Objects.requireNonNull(publisher, "publisher");
@@ -140,6 +190,10 @@ public final class Reactive {
     /**
      * The first item; cancels the subscription after it.
      *
+     * @param <T> the type of the items
+     * @param publisher the publisher to subscribe to, from a coroutine of the running loop; must
+     *     not be null
+     * @return the first item
      * @throws NoSuchElementException if the publisher completes empty
      */
     public static <T> T awaitFirst(Publisher<T> publisher) {
@@ -151,19 +205,42 @@ public final class Reactive {
         throw new NoSuchElementException("the publisher completed without items: " + publisher);
     }
 
-    /** The first item, or {@code defaultValue} if the publisher completes empty. */
+    /**
+     * The first item, or {@code defaultValue} if the publisher completes empty.
+     *
+     * @param <T> the type of the items
+     * @param publisher the publisher to subscribe to, from a coroutine of the running loop; must
+     *     not be null
+     * @param defaultValue the value to return if there is no item; may be null
+     * @return the first item, or {@code defaultValue}
+     */
     public static <T> T awaitFirstOrDefault(Publisher<T> publisher, T defaultValue) {
         try (LoopSubscriber<T> s = iterate(publisher, 1)) {
             return s.hasNext() ? s.next() : defaultValue;
         }
     }
 
-    /** The first item, or {@code null} if the publisher completes empty. */
+    /**
+     * The first item, or {@code null} if the publisher completes empty.
+     *
+     * @param <T> the type of the items
+     * @param publisher the publisher to subscribe to, from a coroutine of the running loop; must
+     *     not be null
+     * @return the first item, or null
+     */
     public static <T> T awaitFirstOrNull(Publisher<T> publisher) {
         return awaitFirstOrDefault(publisher, null);
     }
 
-    /** The first item, or {@code fallback}'s value if the publisher completes empty. */
+    /**
+     * The first item, or {@code fallback}'s value if the publisher completes empty.
+     *
+     * @param <T> the type of the items
+     * @param publisher the publisher to subscribe to, from a coroutine of the running loop; must
+     *     not be null
+     * @param fallback called only if there is no item; must not be null
+     * @return the first item, or the value {@code fallback} supplies
+     */
     public static <T> T awaitFirstOrElse(Publisher<T> publisher, Supplier<? extends T> fallback) {
         Objects.requireNonNull(fallback, "fallback");
         try (LoopSubscriber<T> s = iterate(publisher, 1)) {
@@ -174,6 +251,10 @@ public final class Reactive {
     /**
      * The last item, once the publisher completes.
      *
+     * @param <T> the type of the items
+     * @param publisher the publisher to subscribe to, from a coroutine of the running loop; must
+     *     not be null
+     * @return the last item
      * @throws NoSuchElementException if it completes empty
      */
     public static <T> T awaitLast(Publisher<T> publisher) {
@@ -192,6 +273,10 @@ public final class Reactive {
     /**
      * The only item, once the publisher completes.
      *
+     * @param <T> the type of the items
+     * @param publisher the publisher to subscribe to, from a coroutine of the running loop; must
+     *     not be null
+     * @return the only item
      * @throws NoSuchElementException if it completes empty
      * @throws IllegalArgumentException if it emits a second item (the subscription is cancelled)
      */
@@ -204,7 +289,14 @@ public final class Reactive {
         }
     }
 
-    /** The only item, or {@code null} if the publisher completes empty; a second item fails as in {@link #awaitSingle}. */
+    /**
+     * The only item, or {@code null} if the publisher completes empty; a second item fails as in {@link #awaitSingle}.
+     *
+     * @param <T> the type of the items
+     * @param publisher the publisher to subscribe to, from a coroutine of the running loop; must
+     *     not be null
+     * @return the only item, or null
+     */
     public static <T> T awaitSingleOrNull(Publisher<T> publisher) {
         try (LoopSubscriber<T> s = iterate(publisher, 2)) {
             return s.hasNext() ? onlyItem(s, publisher) : null;
@@ -219,7 +311,14 @@ public final class Reactive {
         return first;
     }
 
-    /** Every item, once the publisher completes; at most {@code Integer.MAX_VALUE - 8}. */
+    /**
+     * Every item, once the publisher completes; at most {@code Integer.MAX_VALUE - 8}.
+     *
+     * @param <T> the type of the items
+     * @param publisher the publisher to subscribe to, from a coroutine of the running loop; must
+     *     not be null
+     * @return a new mutable list of the items, in order
+     */
     public static <T> List<T> toList(Publisher<T> publisher) {
         return toList(publisher, Integer.MAX_VALUE - 8);
     }
@@ -227,6 +326,11 @@ public final class Reactive {
     /**
      * Every item, once the publisher completes.
      *
+     * @param <T> the type of the items
+     * @param publisher the publisher to subscribe to, from a coroutine of the running loop; must
+     *     not be null
+     * @param maxItems the most items to keep; not negative
+     * @return a new mutable list of the items, in order
      * @throws IllegalStateException if it emits more than {@code maxItems} (the subscription is
      *     cancelled and nothing is kept)
      */
