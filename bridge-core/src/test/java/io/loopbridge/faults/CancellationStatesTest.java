@@ -12,6 +12,7 @@ import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.faults.Faults.Boom;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.sync.AsyncEvent;
 import io.loopbridge.sync.AsyncLock;
 import io.loopbridge.sync.AsyncSemaphore;
 import io.loopbridge.sync.Permit;
@@ -209,8 +210,9 @@ class CancellationStatesTest {
         @AllEngines
         void cancellingTheCallerLeavesTheShieldedWorkRunningToItsEnd(CoroutineEngine engine) {
             onEngine(engine, () -> {
+                AsyncEvent release = new AsyncEvent(); // not a sleep: the inner work must outlive the outer's cancel
                 Task<Integer> inner = Async.createTask(() -> {
-                    Async.sleep(Duration.ofMillis(5));
+                    release.await();
                     steps.add("inner done");
                     return 7;
                 });
@@ -221,6 +223,7 @@ class CancellationStatesTest {
                 assertThat(endedCancelled(outer)).isTrue();
                 assertThat(inner.isDone()).as("still running").isFalse();
 
+                release.set();
                 assertThat(Async.await(inner)).isEqualTo(7);
                 assertThat(steps).containsExactly("inner done");
             });
