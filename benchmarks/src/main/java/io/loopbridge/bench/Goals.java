@@ -31,7 +31,7 @@ final class Goals {
         goal("iterate_vs_subscribe_.*", 0.8);
         goal("asyncgen_publisher_vs_fiber_interop", 1);
         goal("asyncgen_publisher_vs_kotlinx_publish", 5);
-        goal("mono_await_vs_block_hide", 1);
+        goal("mono_await_vs_block", 1); // on Mono.just(x).hide(); the _just variant is JIT-folded, context only
         goal("flux_bridge_vs_flux_generate_.*", 0.5);
         goal("flowable_bridge_vs_flowable_generate_.*", 0.5);
         goal("single_await_vs_blockingGet", 1);

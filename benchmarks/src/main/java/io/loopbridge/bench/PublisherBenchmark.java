@@ -45,8 +45,8 @@ import reactor.core.scheduler.Schedulers;
  *       LoopSubscriber} that is also a Reactor {@code CoreSubscriber} (not wrapped in Reactor's
  *       {@code StrictSubscriber});
  *   <li>{@code monoAwait}: ns per {@code ReactorBridge.await(Mono.just(x))} ({@code
- *       mono_await_vs_block}); {@code monoHideAwait}: the same on {@code Mono.just(x).hide()}
- *       ({@code mono_await_vs_block_hide}).
+ *       mono_await_vs_block_just}); {@code monoHideAwait}: the same on {@code Mono.just(x).hide()}
+ *       ({@code mono_await_vs_block}).
  * </ul>
  *
  * <p>The peers are in {@link ReactivePeerBenchmark}. Run: {@code java -jar
