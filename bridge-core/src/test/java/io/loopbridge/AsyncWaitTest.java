@@ -15,8 +15,8 @@ import io.loopbridge.testing.AllEngines;
 import io.loopbridge.testing.VirtualTime;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class AsyncWaitTest {
     /** A deadline that a task finishing after {@link #STEP} meets. */
     static final Duration DEADLINE = Duration.ofMillis(200);
 
-    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final List<String> events = new CopyOnWriteArrayList<>();
 
     /** A task that sleeps {@code delay}, records that, and returns {@code name}. */
     Task<String> after(Duration delay, String name) {

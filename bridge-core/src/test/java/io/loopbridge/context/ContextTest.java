@@ -13,8 +13,8 @@ import io.loopbridge.testing.AllEngines;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ContextTest {
     final ContextVar<String> var = ContextVar.withDefault("var", "default");
     final ContextVar<Integer> other = ContextVar.of("other");
-    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final List<String> events = new CopyOnWriteArrayList<>();
 
     @Test
     void runEntersTheContextAndKeepsWhatIsSetInsideIt() {

@@ -24,8 +24,8 @@ import io.loopbridge.task.TaskGroupException;
 import io.loopbridge.testing.AllEngines;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Nested;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CancellationStatesTest {
     static final Duration FOREVER = Duration.ofHours(1);
 
-    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+    final List<String> steps = new CopyOnWriteArrayList<>();
 
     interface Body {
         void run() throws Exception;
@@ -324,7 +324,7 @@ class CancellationStatesTest {
         void cancelledWhileTheGroupIsCancellingItsTasksAfterAFailure(CoroutineEngine engine) {
             Boom boom = new Boom("a task of the group");
             onEngine(engine, () -> {
-                List<Throwable> seenByParent = Collections.synchronizedList(new ArrayList<>());
+                List<Throwable> seenByParent = new CopyOnWriteArrayList<>();
                 Task<Void> parent = Async.createTask(() -> {
                     try {
                         TaskGroup.run(tg -> {

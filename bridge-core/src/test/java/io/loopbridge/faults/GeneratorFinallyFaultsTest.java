@@ -20,8 +20,8 @@ import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.testing.AllEngines;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -39,11 +39,11 @@ import org.reactivestreams.Subscription;
  */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
 class GeneratorFinallyFaultsTest {
-    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+    final List<String> steps = new CopyOnWriteArrayList<>();
 
     /** Takes one item, then cancels. */
     static final class TakeOne implements Subscriber<Integer> {
-        final List<String> signals = Collections.synchronizedList(new ArrayList<>());
+        final List<String> signals = new CopyOnWriteArrayList<>();
         volatile Subscription subscription;
 
         @Override
@@ -113,7 +113,7 @@ class GeneratorFinallyFaultsTest {
                 }
             });
             AtomicReference<Subscription> sub = new AtomicReference<>();
-            List<String> signals = Collections.synchronizedList(new ArrayList<>());
+            List<String> signals = new CopyOnWriteArrayList<>();
             p.subscribe(new Subscriber<>() {
                 @Override
                 public void onSubscribe(Subscription s) {

@@ -17,8 +17,8 @@ import io.loopbridge.reactive.ReactiveFlow;
 import io.loopbridge.task.CoroutineEngine;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -116,7 +116,7 @@ class SubscriberFaultsTest {
     static final class Throwing implements Subscriber<Integer> {
         final Signal at;
         final Boom boom;
-        final List<String> signals = Collections.synchronizedList(new ArrayList<>());
+        final List<String> signals = new CopyOnWriteArrayList<>();
 
         Throwing(Signal at) {
             this.at = at;

@@ -14,8 +14,8 @@ import io.loopbridge.testing.AllEngines;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -37,7 +37,7 @@ class AsyncGeneratorTest {
     /** Longer than any test may take: reaching it means a cancellation went missing. */
     static final Duration FOREVER = Duration.ofSeconds(30);
 
-    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final List<String> events = new CopyOnWriteArrayList<>();
 
     interface Body {
         void run() throws Exception;
@@ -436,7 +436,7 @@ class AsyncGeneratorTest {
         @AllEngines
         void aFailingCleanupDuringShutdownGoesToTheExceptionHandler(CoroutineEngine engine) {
             AtomicReference<AsyncGenerator<Integer, Void>> leftOpen = new AtomicReference<>();
-            List<Object> reported = Collections.synchronizedList(new ArrayList<>());
+            List<Object> reported = new CopyOnWriteArrayList<>();
             IllegalStateException cleanupFailed = new IllegalStateException("cleanup failed");
             onEngine(engine, () -> {
                 Async.loop().setExceptionHandler((loop, ctx) -> reported.add(ctx.get("exception")));

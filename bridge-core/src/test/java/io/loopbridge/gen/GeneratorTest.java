@@ -12,9 +12,9 @@ import io.loopbridge.testing.AllEngines;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
 class GeneratorTest {
-    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final List<String> events = new CopyOnWriteArrayList<>();
 
     interface Body {
         void run() throws Exception;
@@ -1082,7 +1082,7 @@ class GeneratorTest {
         @AllEngines
         void closeOnAnotherThreadIsRefusedOnTheContinuationEngineAndTheFinallyRunsAtHome(CoroutineEngine engine) {
             onEngine(engine, () -> {
-                List<String> ranOn = Collections.synchronizedList(new ArrayList<>());
+                List<String> ranOn = new CopyOnWriteArrayList<>();
                 Generator<Integer, Void, Void> gen = Generator.of(y -> {
                     try {
                         y.yield(1);

@@ -14,8 +14,8 @@ import io.loopbridge.testing.AllEngines;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,7 +37,7 @@ class RunCoroutineThreadsafeTest {
     /** How long a test waits for the loop before it fails. */
     static final long PROMPTLY_SECONDS = 10;
 
-    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final List<String> events = new CopyOnWriteArrayList<>();
     EventLoop loop;
     Thread loopThread;
 
@@ -208,7 +208,7 @@ class RunCoroutineThreadsafeTest {
         List<List<CompletableFuture<Integer>>> futures = new ArrayList<>();
         List<Thread> submitters = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            List<CompletableFuture<Integer>> mine = Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<Integer>> mine = new CopyOnWriteArrayList<>();
             futures.add(mine);
             int base = t * perThread;
             submitters.add(new Thread(() -> {

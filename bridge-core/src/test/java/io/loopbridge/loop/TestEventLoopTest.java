@@ -12,8 +12,8 @@ import io.loopbridge.task.Task;
 import io.loopbridge.testing.AllEngines;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,7 +26,7 @@ class TestEventLoopTest {
     /** Far more than virtual time may take in real time: an hour must pass in milliseconds. */
     static final Duration GENEROUSLY = Duration.ofSeconds(1);
 
-    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final List<String> events = new CopyOnWriteArrayList<>();
 
     static Duration since(long startNanos) {
         return Duration.ofNanos(System.nanoTime() - startNanos);

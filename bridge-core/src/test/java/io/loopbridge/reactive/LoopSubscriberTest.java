@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -55,8 +56,8 @@ class LoopSubscriberTest {
     /** A subscription that logs what it is asked and whether the caller owned the loop. */
     static final class FakeSubscription implements Subscription {
         final EventLoop loop;
-        final List<Long> requests = Collections.synchronizedList(new ArrayList<>());
-        final List<String> offLoop = Collections.synchronizedList(new ArrayList<>());
+        final List<Long> requests = new CopyOnWriteArrayList<>();
+        final List<String> offLoop = new CopyOnWriteArrayList<>();
         final AtomicInteger cancels = new AtomicInteger();
 
         FakeSubscription(EventLoop loop) {
@@ -105,7 +106,7 @@ class LoopSubscriberTest {
     @AllEngines
     void requestsThePrefetchThenReplenishesAt75Percent(CoroutineEngine engine) {
         onEngine(engine, () -> {
-            List<Long> requests = Collections.synchronizedList(new ArrayList<>());
+            List<Long> requests = new CopyOnWriteArrayList<>();
             AtomicInteger emitted = new AtomicInteger();
             int consumed = 0;
             int maxOutstanding = 0;
@@ -126,7 +127,7 @@ class LoopSubscriberTest {
             assertThat(requests).isEqualTo(expected);
             assertThat(maxOutstanding).as("never more than the prefetch buffered").isLessThanOrEqualTo(16);
 
-            List<Long> ones = Collections.synchronizedList(new ArrayList<>());
+            List<Long> ones = new CopyOnWriteArrayList<>();
             List<Integer> seen = new ArrayList<>();
             for (int i : Reactive.iterate(Flux.range(1, 3).doOnRequest(ones::add), 1)) {
                 seen.add(i);
@@ -215,7 +216,7 @@ class LoopSubscriberTest {
     void cancellingTheCoroutineWaitingInHasNextCancelsTheSubscription(CoroutineEngine engine) {
         onEngine(engine, () -> {
             AtomicInteger cancels = new AtomicInteger();
-            List<String> steps = Collections.synchronizedList(new ArrayList<>());
+            List<String> steps = new CopyOnWriteArrayList<>();
             Task<Boolean> reader = Async.createTask(() -> {
                 steps.add("waiting");
                 // no try-with-resources: hasNext itself must give the subscription up

@@ -14,8 +14,8 @@ import io.loopbridge.testing.AllEngines;
 import io.loopbridge.testing.VirtualTime;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +38,7 @@ import reactor.core.publisher.Flux;
 class MapAsyncTest {
     static final Duration FOREVER = Duration.ofSeconds(30);
 
-    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+    final List<String> steps = new CopyOnWriteArrayList<>();
 
     interface Body {
         void run() throws Exception;
@@ -100,7 +100,7 @@ class MapAsyncTest {
     @AllEngines
     void emitsInUpstreamOrderEvenWhenLaterItemsFinishFirst(CoroutineEngine engine) {
         VirtualTime.run(engine, () -> {
-            List<Integer> finished = Collections.synchronizedList(new ArrayList<>());
+            List<Integer> finished = new CopyOnWriteArrayList<>();
             Publisher<Integer> upstream = Reactive.publisher(Async.loop(), y -> {
                 for (int i = 1; i <= 10; i++) {
                     y.yield(i);
@@ -120,7 +120,7 @@ class MapAsyncTest {
     @AllEngines
     void respectsDownstreamDemand(CoroutineEngine engine) {
         onEngine(engine, () -> {
-            List<Long> upstreamRequests = Collections.synchronizedList(new ArrayList<>());
+            List<Long> upstreamRequests = new CopyOnWriteArrayList<>();
             AtomicInteger calls = new AtomicInteger();
             RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps);
             Reactive.mapAsync(Flux.range(1, 5).doOnRequest(upstreamRequests::add), Async.loop(), 2, i -> {
@@ -241,7 +241,7 @@ class MapAsyncTest {
     @AllEngines
     void aSubscriberThrowingFromOnNextIsCancelledAndReported(CoroutineEngine engine) {
         onEngine(engine, () -> {
-            List<Map<String, Object>> errors = Collections.synchronizedList(new ArrayList<>());
+            List<Map<String, Object>> errors = new CopyOnWriteArrayList<>();
             Async.loop().setExceptionHandler((loop, ctx) -> errors.add(ctx));
             AtomicInteger cancels = new AtomicInteger();
             IllegalStateException bug = new IllegalStateException("subscriber bug");

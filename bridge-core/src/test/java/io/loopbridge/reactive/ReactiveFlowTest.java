@@ -17,8 +17,8 @@ import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.testing.AllEngines;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
 class ReactiveFlowTest {
-    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+    final List<String> steps = new CopyOnWriteArrayList<>();
 
     interface Body {
         void run() throws Exception;
@@ -71,8 +71,8 @@ class ReactiveFlowTest {
     static final class FlowRecorder<T> implements Flow.Subscriber<T> {
         final EventLoop loop;
         final int batch;
-        final List<T> items = Collections.synchronizedList(new ArrayList<>());
-        final List<String> offLoop = Collections.synchronizedList(new ArrayList<>());
+        final List<T> items = new CopyOnWriteArrayList<>();
+        final List<String> offLoop = new CopyOnWriteArrayList<>();
         final CompletableFuture<Throwable> terminated = new CompletableFuture<>();
         volatile Flow.Subscription subscription;
         private int leftInBatch;
@@ -161,7 +161,7 @@ class ReactiveFlowTest {
                 SubmissionPublisher<Integer> sp = new SubmissionPublisher<>(executor, 16);
                 LoopSubscriber<Integer> s = new LoopSubscriber<>(Async.loop(), 4);
                 sp.subscribe(ReactiveFlow.asFlowSubscriber(s));
-                List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+                List<Integer> seen = new CopyOnWriteArrayList<>();
                 Thread producer = new Thread(() -> {
                     sp.submit(1);
                     sp.submit(2);

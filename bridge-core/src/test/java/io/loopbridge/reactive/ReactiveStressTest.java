@@ -11,8 +11,8 @@ import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.testing.AllEngines;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -183,7 +183,7 @@ class ReactiveStressTest {
             onEngine(engine, () -> {
                 EventLoop b = Async.await(other);
                 int n = 5_000;
-                List<String> finallies = Collections.synchronizedList(new ArrayList<>());
+                List<String> finallies = new CopyOnWriteArrayList<>();
                 Publisher<Integer> onB = Reactive.publisher(b, y -> {
                     try {
                         for (int i = 1; i <= n; i++) {
@@ -223,7 +223,7 @@ class ReactiveStressTest {
     @AllEngines
     void cancelFromAnotherThreadWhileTheGeneratorEmits(CoroutineEngine engine) {
         onEngine(engine, () -> {
-            List<String> finallies = Collections.synchronizedList(new ArrayList<>());
+            List<String> finallies = new CopyOnWriteArrayList<>();
             Publisher<Integer> endless = Reactive.publisher(Async.loop(), y -> {
                 try {
                     for (int i = 1; ; i++) {

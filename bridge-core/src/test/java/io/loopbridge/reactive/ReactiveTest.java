@@ -20,8 +20,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
@@ -47,7 +47,7 @@ class ReactiveTest {
     /** Longer than any test may take: reaching it means a cancellation went missing. */
     static final Duration FOREVER = Duration.ofSeconds(30);
 
-    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+    final List<String> steps = new CopyOnWriteArrayList<>();
 
     interface Body {
         void run() throws Exception;
@@ -98,7 +98,7 @@ class ReactiveTest {
 
     /** Collects the contexts passed to the running loop's exception handler. */
     static List<Map<String, Object>> captureLoopErrors() {
-        List<Map<String, Object>> contexts = Collections.synchronizedList(new ArrayList<>());
+        List<Map<String, Object>> contexts = new CopyOnWriteArrayList<>();
         Async.loop().setExceptionHandler((loop, ctx) -> contexts.add(ctx));
         return contexts;
     }

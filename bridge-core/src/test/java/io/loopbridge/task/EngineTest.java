@@ -14,9 +14,9 @@ import io.loopbridge.task.internal.Fibers;
 import io.loopbridge.testing.AllEngines;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,7 +30,7 @@ class EngineTest {
     static final Duration STEP = Duration.ofMillis(20);
     static final int JDK = Runtime.version().feature();
 
-    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final List<String> events = new CopyOnWriteArrayList<>();
 
     /** Whether this JVM exports jdk.internal.vm to the library (the continuation engine's need). */
     static boolean continuationExported() {
@@ -160,7 +160,7 @@ class EngineTest {
     void onVirtualEachTaskRunsOnItsOwnVirtualThread() {
         assumeTrue(CoroutineEngine.VIRTUAL.isAvailable(), "virtual threads need JDK 21");
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
-        List<Boolean> virtual = Collections.synchronizedList(new ArrayList<>());
+        List<Boolean> virtual = new CopyOnWriteArrayList<>();
 
         Async.run(CoroutineEngine.VIRTUAL, () -> {
             List<Task<Void>> tasks = new ArrayList<>();

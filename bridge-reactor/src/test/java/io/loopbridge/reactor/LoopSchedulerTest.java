@@ -15,8 +15,8 @@ import io.loopbridge.task.CoroutineEngine;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +38,7 @@ import reactor.test.StepVerifier;
  */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
 class LoopSchedulerTest {
-    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+    final List<String> steps = new CopyOnWriteArrayList<>();
     final TestEventLoop clock = new TestEventLoop();
     final Scheduler onClock = ReactorBridge.scheduler(clock);
 

@@ -15,8 +15,8 @@ import io.loopbridge.task.Task;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,7 +35,7 @@ import reactor.core.scheduler.Schedulers;
  */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
 class MonoAwaitTest {
-    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+    final List<String> steps = new CopyOnWriteArrayList<>();
 
     interface Body {
         void run() throws Exception;
@@ -157,7 +157,7 @@ class MonoAwaitTest {
     /** An error that arrives after the coroutine gave up is Reactor's dropped error, not lost silently. */
     @AllEngines
     void anErrorAfterTheCoroutineWasCancelledGoesToOnErrorDropped(CoroutineEngine engine) {
-        List<Throwable> dropped = Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> dropped = new CopyOnWriteArrayList<>();
         Hooks.onErrorDropped(dropped::add);
         try {
             onEngine(engine, () -> {

@@ -23,8 +23,8 @@ import io.loopbridge.task.Task;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +55,7 @@ class ReactorBridgeTest {
     /** Longer than any test may take: reaching it means a cancellation went missing. */
     static final Duration FOREVER = Duration.ofSeconds(30);
 
-    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+    final List<String> steps = new CopyOnWriteArrayList<>();
 
     interface Body {
         void run() throws Exception;
@@ -759,7 +759,7 @@ class ReactorBridgeTest {
         @AllEngines
         void subscribedOffTheLoopAFusedSourceMustAcceptAThreadBarrier(CoroutineEngine engine) {
             onEngine(engine, () -> {
-                List<Long> requests = Collections.synchronizedList(new ArrayList<>());
+                List<Long> requests = new CopyOnWriteArrayList<>();
                 // map refuses fusion across threads: its function must run where onNext would have
                 Flux<Integer> mapped = Flux.range(1, 5).map(i -> i * 10).doOnRequest(requests::add);
                 var items = new ReactorSubscriberFactory.CoreLoopSubscriber<Integer>(Async.loop(), 8, reactor.util.context.Context.empty());
@@ -843,7 +843,7 @@ class ReactorBridgeTest {
         @AllEngines
         void aBridgedFluxUnderReactorsVirtualTime(CoroutineEngine engine) {
             try (BackgroundLoop bg = new BackgroundLoop(engine)) {
-                List<String> arrived = Collections.synchronizedList(new ArrayList<>());
+                List<String> arrived = new CopyOnWriteArrayList<>();
                 StepVerifier.withVirtualTime(() -> ReactorBridge.flux(bg.loop(), counting(3))
                                 .map(i -> i + (bg.loop().inLoop() ? " from the loop" : " elsewhere"))
                                 .doOnNext(arrived::add)

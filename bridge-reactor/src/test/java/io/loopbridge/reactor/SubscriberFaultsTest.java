@@ -11,7 +11,6 @@ import io.loopbridge.reactor.testing.NoLoopbridgeThreadsLeft;
 import io.loopbridge.task.CoroutineEngine;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -116,7 +115,7 @@ class SubscriberFaultsTest {
     static final class Throwing implements Subscriber<Integer> {
         final Signal at;
         final Boom boom;
-        final List<String> signals = Collections.synchronizedList(new ArrayList<>());
+        final List<String> signals = new CopyOnWriteArrayList<>();
 
         Throwing(Signal at) {
             this.at = at;

@@ -17,8 +17,8 @@ import io.reactivex.rxjava3.schedulers.TestScheduler;
 import io.reactivex.rxjava3.subscribers.TestSubscriber;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith({NoThreadsLeft.class, RxJavaErrors.class})
 class DisposalTest {
-    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+    final List<String> steps = new CopyOnWriteArrayList<>();
 
     /** A coroutine that logs, then sleeps "forever", logging its cancellation and its finally. */
     Integer sleepForever() {
@@ -129,8 +129,8 @@ class DisposalTest {
     @MethodSource("io.loopbridge.rxjava.RxTesting#engines")
     void theDisposableOfAMaybeOrCompletableIsDisposedAfterTheTerminalSignal(CoroutineEngine engine) {
         try (LoopThread lt = new LoopThread(engine)) {
-            List<Disposable> given = Collections.synchronizedList(new ArrayList<>());
-            List<String> signals = Collections.synchronizedList(new ArrayList<>());
+            List<Disposable> given = new CopyOnWriteArrayList<>();
+            List<String> signals = new CopyOnWriteArrayList<>();
             RxBridge.maybe(lt.loop, () -> null).subscribe(new MaybeObserver<Object>() {
                 @Override
                 public void onSubscribe(Disposable d) {

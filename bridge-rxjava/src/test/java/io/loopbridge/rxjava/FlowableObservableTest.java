@@ -24,8 +24,8 @@ import io.reactivex.rxjava3.subscribers.TestSubscriber;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({NoThreadsLeft.class, RxJavaErrors.class})
 class FlowableObservableTest {
-    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+    final List<String> steps = new CopyOnWriteArrayList<>();
 
     /** Yields 1..n, logging before and after each yield, its return and its finally. */
     AsyncGenerator.Body<Integer, Void> counting(int n) {

@@ -20,8 +20,8 @@ import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.reactivex.rxjava3.schedulers.Timed;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({NoThreadsLeft.class, RxJavaErrors.class})
 class LoopSchedulerTest {
-    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+    final List<String> steps = new CopyOnWriteArrayList<>();
 
     /** Logs "what at Ns" in loop time. */
     Runnable log(EventLoop loop, String what) {
@@ -61,7 +61,7 @@ class LoopSchedulerTest {
     void aWorkersTasksRunOneAtATimeInTheOrderScheduled(CoroutineEngine engine) throws Exception {
         try (LoopThread lt = new LoopThread(engine)) {
             Scheduler.Worker worker = RxBridge.scheduler(lt.loop).createWorker();
-            List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+            List<Integer> order = new CopyOnWriteArrayList<>();
             AtomicInteger running = new AtomicInteger();
             CountDownLatch done = new CountDownLatch(1000);
             for (int i = 0; i < 1000; i++) {

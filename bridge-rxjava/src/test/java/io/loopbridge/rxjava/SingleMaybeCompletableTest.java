@@ -27,8 +27,8 @@ import io.reactivex.rxjava3.observers.TestObserver;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +47,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({NoThreadsLeft.class, RxJavaErrors.class})
 class SingleMaybeCompletableTest {
-    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+    final List<String> steps = new CopyOnWriteArrayList<>();
 
     /** Sleeps for {@code delay} of loop time, logging its cancellation and its finally, then returns {@code value}. */
     <T> Coroutine<T> sleepThen(Duration delay, T value) {

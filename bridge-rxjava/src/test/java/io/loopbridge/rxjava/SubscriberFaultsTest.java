@@ -22,8 +22,8 @@ import io.reactivex.rxjava3.core.SingleObserver;
 import io.reactivex.rxjava3.disposables.Disposable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.Set;
@@ -170,7 +170,7 @@ class SubscriberFaultsTest {
             MaybeObserver<Integer>, CompletableObserver {
         final Signal at;
         final Boom boom;
-        final List<String> signals = Collections.synchronizedList(new ArrayList<>());
+        final List<String> signals = new CopyOnWriteArrayList<>();
 
         Throwing(Signal at) {
             this.at = at;

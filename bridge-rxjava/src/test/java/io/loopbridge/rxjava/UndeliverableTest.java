@@ -20,8 +20,8 @@ import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class UndeliverableTest {
     static final int STORM = 3_000;
 
-    final List<Throwable> observed = Collections.synchronizedList(new ArrayList<>());
+    final List<Throwable> observed = new CopyOnWriteArrayList<>();
 
     /** Disposes {@code ds} from four threads at once, each disposable twice, racing the loop. */
     static void storm(List<Disposable> ds) throws InterruptedException {
@@ -193,7 +193,7 @@ class UndeliverableTest {
     @AllEngines
     void withoutAnRxJavaHandlerOnlyTheLoopsHandlerGetsIt(CoroutineEngine engine) {
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
-        List<Throwable> uncaught = Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
         RxJavaPlugins.setErrorHandler(null);
         try (TestEventLoop loop = new TestEventLoop(engine)) {
