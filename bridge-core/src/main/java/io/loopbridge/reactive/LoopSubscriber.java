@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
@@ -169,10 +170,34 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
         return channel.take();
     }
 
-    /** This subscriber, for a for-each loop (it can be iterated once). */
+    /**
+     * The items, for a for-each loop (they can be iterated once): this subscriber, or, once the
+     * upstream is fused, a leaner iterator over the same items that polls the source directly.
+     */
     @Override
     public Iterator<T> iterator() {
-        return this;
+        Iterator<T> fused = channel.fusedIterator();
+        return fused != null ? fused : this;
+    }
+
+    /** Passes every remaining item to {@code action}, suspending like {@link #hasNext()}. */
+    @Override
+    public void forEachRemaining(Consumer<? super T> action) {
+        Objects.requireNonNull(action, "action");
+        Iterator<T> fused = channel.fusedIterator();
+        if (fused != null) {
+            fused.forEachRemaining(action); // one polling loop, no hasNext() per item
+            return;
+        }
+        while (hasNext()) {
+            action.accept(next());
+        }
+    }
+
+    /** {@link #forEachRemaining}: the items not taken yet, once. */
+    @Override
+    public void forEach(Consumer<? super T> action) {
+        forEachRemaining(action);
     }
 
     /** Cancels the upstream and drops buffered items. Idempotent. */

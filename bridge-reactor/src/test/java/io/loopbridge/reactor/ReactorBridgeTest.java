@@ -733,6 +733,70 @@ class ReactorBridgeTest {
         }
 
         @AllEngines
+        void theForEachIteratorOfAFusedSourceSharesItsPlaceWithTheSubscriber(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                for (Flux<Integer> source : List.of(Flux.range(1, 5), Flux.range(1, 5).map(i -> i))) {
+                    try (var it = ReactorBridge.iterate(source, 8)) {
+                        assertThat(it.next()).isEqualTo(1);
+                        assertThat(it.hasNext()).isTrue();
+                        List<Integer> rest = new ArrayList<>();
+                        for (int i : it) {
+                            rest.add(i);
+                            if (i == 3) {
+                                break;
+                            }
+                        }
+                        assertThat(it.next()).as("the loop left off at 3").isEqualTo(4);
+                        it.forEach(rest::add);
+                        assertThat(rest).containsExactly(2, 3, 5);
+                        assertThat(it.iterator().hasNext()).isFalse();
+                        assertThat(it.isDone()).isTrue();
+                    }
+                }
+            });
+        }
+
+        @AllEngines
+        void closingTheSubscriberInsideForEachStopsThePullingAndCancels(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                Flux<Integer> source = Flux.range(1, 1_000)
+                        .doOnNext(i -> steps.add("produced " + i))
+                        .doOnCancel(() -> steps.add("cancel"));
+                try (var it = ReactorBridge.iterate(source, 8)) {
+                    it.forEach(i -> {
+                        steps.add("read " + i);
+                        if (i == 2) {
+                            it.close();
+                        }
+                    });
+                    assertThat(it.hasNext()).isFalse();
+                }
+                assertThat(steps).containsExactly("produced 1", "read 1", "produced 2", "read 2", "cancel");
+            });
+        }
+
+        @AllEngines
+        void aFailureOfAFusedSourceIsRethrownByForEachAndCancelsIt(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                IllegalStateException boom = new IllegalStateException("boom");
+                Flux<Integer> failing = Flux.range(1, 10).doOnCancel(() -> steps.add("cancel")).map(i -> {
+                    if (i == 3) {
+                        throw boom;
+                    }
+                    return i;
+                });
+                List<Integer> seen = new ArrayList<>();
+                try (var it = ReactorBridge.iterate(failing, 4)) {
+                    assertThat(catchThrowable(() -> it.forEach(seen::add))).isSameAs(boom);
+                    assertThat(catchThrowable(() -> it.forEach(seen::add))).as("the error stays").isSameAs(boom);
+                    assertThat(catchThrowable(it::next)).isSameAs(boom);
+                }
+                assertThat(seen).containsExactly(1, 2);
+                assertThat(steps).containsExactly("cancel");
+            });
+        }
+
+        @AllEngines
         void aFailureOfAFusedSourceIsRethrownWhereItIsReadAndCancelsIt(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 IllegalStateException boom = new IllegalStateException("boom");

@@ -5,7 +5,7 @@ import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.NoSuchElementException;
+import java.util.Iterator;
 import java.util.Objects;
 
 /**
@@ -67,10 +67,8 @@ public final class ItemChannel<T> {
     private final Runnable resume = this::resume;
 
     // consumer side, loop thread only
-    private SyncSource<T> sync;
-    private boolean exact;
-    /** An exact source said it has another item, which {@link #take()} polls. */
-    private boolean exactReady;
+    /** The reader of the fused source, once {@link #fuse} was called. */
+    private FusedItems<T> fused;
     private boolean hasPeeked;
     private T peeked;
     private boolean closed;
@@ -150,19 +148,26 @@ public final class ItemChannel<T> {
      * the upstream has pushed any item; wakes a consumer already waiting.
      */
     public void fuse(SyncSource<T> source) {
-        sync = Objects.requireNonNull(source, "source");
-        exact = source.exact();
+        fused = new FusedItems<>(this, Objects.requireNonNull(source, "source"));
         wake();
     }
 
     /** Whether the consumer polls a fused source (and so must not request). */
     public boolean isFused() {
-        return sync != null;
+        return fused != null;
+    }
+
+    /**
+     * Once fused, the iterator that reads the source directly, sharing this channel's state (so
+     * {@link #hasNext()}/{@link #take()} and it may be mixed); {@code null} before. Loop thread only.
+     */
+    public Iterator<T> fusedIterator() {
+        return fused;
     }
 
     /** Whether {@link #hasNext()} has an item ready without suspending or polling. */
     public boolean hasPeeked() {
-        return hasPeeked || exactReady;
+        return hasPeeked || (fused != null && fused.hasPeeked());
     }
 
     /**
@@ -171,15 +176,15 @@ public final class ItemChannel<T> {
      * cancelled while it waits.
      */
     public boolean hasNext() {
-        if (hasPeeked || exactReady) {
+        if (hasPeeked) {
             return true;
         }
         while (true) {
             if (closed) {
                 return false;
             }
-            if (sync != null) {
-                return pollSync();
+            if (fused != null) {
+                return fused.hasNext();
             }
             boolean terminated = done;
             T v = queue.poll();
@@ -193,7 +198,7 @@ public final class ItemChannel<T> {
             }
             LoopFuture<Void> w = loop.createFuture();
             waiter = w;
-            if ((done || sync != null || !queue.isEmpty()) && WAITER.compareAndSet(this, w, null)) {
+            if ((done || fused != null || !queue.isEmpty()) && WAITER.compareAndSet(this, w, null)) {
                 continue;
             }
             try {
@@ -206,48 +211,21 @@ public final class ItemChannel<T> {
         }
     }
 
-    private boolean pollSync() {
-        if (done) {
-            return ended();
-        }
-        if (exact) {
-            if (!sync.isEmpty()) {
-                exactReady = true; // take() polls
-                return true;
-            }
-            done = true;
-            return false;
-        }
-        T v = pollSource();
-        if (v == null) {
-            done = true;
-            return false;
-        }
-        hasPeeked = true;
-        peeked = v;
-        return true;
+    /** A fused source ended. */
+    void completeFused() {
+        done = true;
     }
 
-    /** The item of an exact source, whose {@code isEmpty()} said there is one. */
-    private T pollExact() {
-        T v = pollSource();
-        if (v == null) {
-            done = true;
-            throw new NoSuchElementException("the source said it had another item, then had none");
-        }
-        return v;
+    /** A fused source failed with {@code t}: ends the stream and cancels the source. */
+    void failFused(Throwable t) {
+        error = t;
+        done = true;
+        cancelUpstream.run();
     }
 
-    /** The fused source's next item or null; its failure ends the stream, cancels it and is rethrown. */
-    private T pollSource() {
-        try {
-            return sync.poll();
-        } catch (Throwable t) {
-            error = t;
-            done = true;
-            cancelUpstream.run();
-            throw LoopFuture.rethrowable(t);
-        }
+    /** What {@code hasNext()} says once the fused source ended or the channel was closed. */
+    boolean afterEnd() {
+        return !closed && ended();
     }
 
     private boolean ended() {
@@ -260,9 +238,8 @@ public final class ItemChannel<T> {
 
     /** The item {@link #hasNext()} returned {@code true} for; call only after it did. */
     public T take() {
-        if (exactReady) {
-            exactReady = false;
-            return pollExact();
+        if (fused != null) {
+            return fused.next();
         }
         hasPeeked = false;
         T v = peeked;
@@ -277,8 +254,10 @@ public final class ItemChannel<T> {
         }
         closed = true;
         hasPeeked = false;
-        exactReady = false;
         peeked = null;
+        if (fused != null) {
+            fused.close();
+        }
         cancelUpstream.run();
         queue.clear();
     }
@@ -290,6 +269,6 @@ public final class ItemChannel<T> {
 
     /** Whether the stream has ended (completed, failed) and every item was taken, or the channel was closed. */
     public boolean isDone() {
-        return closed || (done && queue.isEmpty() && !hasPeeked && !exactReady);
+        return closed || (fused != null ? fused.isDone() : done && queue.isEmpty() && !hasPeeked);
     }
 }
