@@ -9,6 +9,7 @@ import io.loopbridge.internal.jfr.DemandStallEvent;
 import io.loopbridge.internal.jfr.LoopEvents;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.Task;
+import io.loopbridge.task.internal.Driver;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.LinkedHashMap;
@@ -103,6 +104,11 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         /** The body was told to close (GeneratorExit): a cancel must not cut short the finally blocks it runs now. */
         private boolean exiting;
         private Task<Void> task;
+        /**
+         * The body's driver while it is parked at a yield: {@link #resume} steps it at once instead of
+         * completing the waiter and stepping it from a done callback on the next lap.
+         */
+        private Driver parkedDriver;
 
         Emission(EventLoop loop, AsyncGenerator.Body<T, Void> body, Subscriber<? super T> downstream) {
             this.loop = loop;
@@ -218,6 +224,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 return;
             }
             parkedAtYield = true;
+            parkedDriver = Driver.currentOrNull();
             DemandStallEvent stall = null;
             if (LoopEvents.enabled()) {
                 stall = new DemandStallEvent();
@@ -227,6 +234,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 Async.await(w);
             } finally {
                 parkedAtYield = false;
+                parkedDriver = null;
                 if (stall != null) {
                     stall.end();
                     if (stall.shouldCommit()) {
@@ -293,14 +301,38 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             LoopFuture<Void> w = waiter;
             if (w != null && WAITER.compareAndSet(this, w, null)) {
                 woken = w;
-                Signals.onLoop(loop, resume);
+                postResume();
+            }
+        }
+
+        /**
+         * Always a callback, even from the loop's thread: {@link #resume} steps the body, which must not
+         * run inside the requester's call (a request from the loop would re-enter its onNext).
+         */
+        private void postResume() {
+            try {
+                if (loop.inLoop()) {
+                    loop.callSoon(resume);
+                } else {
+                    loop.callSoonThreadsafe(resume);
+                }
+            } catch (IllegalStateException closedLoop) {
+                // the loop closes: it unwinds the parked body itself
             }
         }
 
         @SuppressWarnings("unchecked")
         private void resume() {
             LoopFuture<Void> w = (LoopFuture<Void>) WOKEN.getAndSet(this, null);
-            if (w != null && !w.isDone()) {
+            if (w == null || w.isDone()) {
+                return;
+            }
+            Driver d = parkedDriver;
+            if (d != null && d.waitingOn() == w && w.removeDoneCallback(d) == 1) {
+                // step the body now rather than through a done callback on the next lap
+                w.setResult(null);
+                d.resumeNow();
+            } else {
                 w.setResult(null);
             }
         }
@@ -310,7 +342,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             LoopFuture<Void> w = waiter;
             if (w != null && WAITER.compareAndSet(this, w, null)) {
                 woken = w;
-                Signals.onLoop(loop, resume);
+                postResume();
             } else {
                 Signals.onLoop(loop, () -> {
                     checkBadRequest();
