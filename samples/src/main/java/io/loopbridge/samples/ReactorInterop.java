@@ -73,7 +73,10 @@ public final class ReactorInterop implements Sample {
         out.println("-- coroutine -> Flux: ReactorBridge.iterate(flux, 4), break after 6 items:");
         List<Long> requests = new ArrayList<>();
         boolean[] cancelled = {false};
+        // hide(): a source that cannot be fused, as most I/O sources; a fusable Flux.range would be
+        // polled by the for-each directly, with no request at all
         Flux<Integer> numbers = Flux.range(1, 1_000_000)
+                .hide()
                 .doOnRequest(requests::add)
                 .doOnCancel(() -> cancelled[0] = true);
         List<Integer> read = new ArrayList<>();
