@@ -523,8 +523,8 @@ public final class Async {
     private static EventLoop runningLoop(String what) {
         EventLoop loop = EventLoop.running();
         if (loop == null) {
-            throw new IllegalStateException(what + " needs a running event loop: call it inside a coroutine "
-                    + "started with Async.run(...)");
+            throw new IllegalStateException(
+                    what + " needs a running event loop: call it inside a coroutine " + "started with Async.run(...)");
         }
         return loop;
     }
@@ -619,8 +619,8 @@ public final class Async {
      * @throws IllegalStateException outside a coroutine, or for an awaitable of another loop
      * @throws CancellationException if the calling task is cancelled (the awaitables are not)
      */
-    public static <T> WaitResult<T> wait(Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout,
-            ReturnWhen returnWhen) {
+    public static <T> WaitResult<T> wait(
+            Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout, ReturnWhen returnWhen) {
         Objects.requireNonNull(returnWhen, "returnWhen");
         Set<LoopFuture<T>> fs = distinctFutures(awaitables);
         if (fs.isEmpty()) {
@@ -637,17 +637,20 @@ public final class Async {
         int[] left = {fs.size()};
         Consumer<LoopFuture<?>> onDone = f -> {
             left[0]--;
-            boolean release = left[0] <= 0 || returnWhen == ReturnWhen.FIRST_COMPLETED
+            boolean release = left[0] <= 0
+                    || returnWhen == ReturnWhen.FIRST_COMPLETED
                     || (returnWhen == ReturnWhen.FIRST_EXCEPTION && !f.isCancelled() && f.exception() != null);
             if (release && !waiter.isDone()) {
                 waiter.setResult(null);
             }
         };
-        TimerHandle timer = timeout == null ? null : loop.callLater(timeout, () -> {
-            if (!waiter.isDone()) {
-                waiter.setResult(null);
-            }
-        });
+        TimerHandle timer = timeout == null
+                ? null
+                : loop.callLater(timeout, () -> {
+                    if (!waiter.isDone()) {
+                        waiter.setResult(null);
+                    }
+                });
         for (LoopFuture<T> f : fs) {
             f.addDoneCallback(onDone);
         }
@@ -702,8 +705,8 @@ public final class Async {
      * @throws IllegalArgumentException if the awaitables belong to different loops
      * @throws IllegalStateException if called from another thread than the running loop's
      */
-    public static <T> List<LoopFuture<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables,
-            Duration timeout) {
+    public static <T> List<LoopFuture<T>> asCompleted(
+            Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout) {
         Set<LoopFuture<T>> fs = distinctFutures(awaitables);
         EventLoop loop = loopOf(new ArrayList<>(fs), "Async.asCompleted()");
         loop.checkOwner("Async.asCompleted");

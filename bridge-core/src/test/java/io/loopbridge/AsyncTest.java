@@ -19,10 +19,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -120,7 +120,8 @@ class AsyncTest {
             });
 
             assertThat(result).isEqualTo("done");
-            assertThat(events).containsExactly("leftover starts", "main returns", "leftover cancelled", "leftover finally");
+            assertThat(events)
+                    .containsExactly("leftover starts", "main returns", "leftover cancelled", "leftover finally");
             assertThat(leftover.get().isCancelled()).isTrue();
             assertThat(loop.get().isClosed()).isTrue();
             assertThat(since(start)).isLessThan(PROMPTLY);
@@ -130,7 +131,9 @@ class AsyncTest {
         void cannotBeCalledFromARunningLoop(CoroutineEngine engine) {
             Throwable inCoroutine = Async.run(engine, () -> catchThrowable(() -> Async.run(engine, () -> 1)));
 
-            assertThat(inCoroutine).isInstanceOf(IllegalStateException.class).hasMessageContaining("running event loop");
+            assertThat(inCoroutine)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("running event loop");
         }
 
         @AllEngines
@@ -143,7 +146,9 @@ class AsyncTest {
                 });
                 loop.runForever();
 
-                assertThat(thrown.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("running event loop");
+                assertThat(thrown.get())
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("running event loop");
             }
         }
 
@@ -168,16 +173,18 @@ class AsyncTest {
             List<EventLoop> made = new ArrayList<>();
             long start = System.nanoTime();
 
-            Duration slept = Async.run(() -> {
-                TestEventLoop loop = new TestEventLoop(engine);
-                made.add(loop);
-                return loop;
-            }, () -> {
-                assertThat(Async.loop()).isSameAs(made.get(0));
-                long before = Async.loop().time();
-                Async.sleep(Duration.ofHours(1));
-                return Duration.ofNanos(Async.loop().time() - before);
-            });
+            Duration slept = Async.run(
+                    () -> {
+                        TestEventLoop loop = new TestEventLoop(engine);
+                        made.add(loop);
+                        return loop;
+                    },
+                    () -> {
+                        assertThat(Async.loop()).isSameAs(made.get(0));
+                        long before = Async.loop().time();
+                        Async.sleep(Duration.ofHours(1));
+                        return Duration.ofNanos(Async.loop().time() - before);
+                    });
 
             assertThat(made).as("the factory is called once").hasSize(1);
             assertThat(made.get(0).engine()).isEqualTo(engine);
@@ -191,32 +198,36 @@ class AsyncTest {
             AtomicReference<TestEventLoop> loop = new AtomicReference<>();
             AtomicReference<Task<?>> leftover = new AtomicReference<>();
 
-            String result = Async.run(() -> {
-                loop.set(new TestEventLoop(engine));
-                return loop.get();
-            }, () -> {
-                leftover.set(Async.createTask(() -> {
-                    events.add("leftover sleeps");
-                    try {
-                        Async.sleep(FOREVER);
-                        events.add("leftover woke up");
-                    } catch (CancellationException e) {
-                        events.add("leftover cancelled");
-                        throw e;
-                    } finally {
-                        events.add("leftover finally at " + Duration.ofNanos(Async.loop().time()));
-                    }
-                    return null;
-                }));
-                Async.sleep(STEP); // the leftover reaches its sleep
-                events.add("main returns");
-                return "done";
-            });
+            String result = Async.run(
+                    () -> {
+                        loop.set(new TestEventLoop(engine));
+                        return loop.get();
+                    },
+                    () -> {
+                        leftover.set(Async.createTask(() -> {
+                            events.add("leftover sleeps");
+                            try {
+                                Async.sleep(FOREVER);
+                                events.add("leftover woke up");
+                            } catch (CancellationException e) {
+                                events.add("leftover cancelled");
+                                throw e;
+                            } finally {
+                                events.add("leftover finally at "
+                                        + Duration.ofNanos(Async.loop().time()));
+                            }
+                            return null;
+                        }));
+                        Async.sleep(STEP); // the leftover reaches its sleep
+                        events.add("main returns");
+                        return "done";
+                    });
 
             assertThat(result).isEqualTo("done");
             // cancelled at shutdown, at once: the clock did not jump to the leftover's timer
-            assertThat(events).containsExactly(
-                    "leftover sleeps", "main returns", "leftover cancelled", "leftover finally at " + STEP);
+            assertThat(events)
+                    .containsExactly(
+                            "leftover sleeps", "main returns", "leftover cancelled", "leftover finally at " + STEP);
             assertThat(leftover.get().isCancelled()).isTrue();
             assertThat(loop.get().isClosed()).isTrue();
         }
@@ -226,13 +237,15 @@ class AsyncTest {
             AtomicReference<TestEventLoop> loop = new AtomicReference<>();
             IllegalStateException boom = new IllegalStateException("boom");
 
-            Throwable thrown = catchThrowable(() -> Async.run(() -> {
-                loop.set(new TestEventLoop(engine));
-                return loop.get();
-            }, () -> {
-                Async.sleep(STEP);
-                throw boom;
-            }));
+            Throwable thrown = catchThrowable(() -> Async.run(
+                    () -> {
+                        loop.set(new TestEventLoop(engine));
+                        return loop.get();
+                    },
+                    () -> {
+                        Async.sleep(STEP);
+                        throw boom;
+                    }));
 
             assertThat(thrown).isSameAs(boom);
             assertThat(loop.get().isClosed()).isTrue();
@@ -271,7 +284,8 @@ class AsyncTest {
             Thread other = new Thread(running::runForever, "runs-the-other-loop");
             other.start();
             try {
-                assertThat(started.await(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+                assertThat(started.await(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS))
+                        .isTrue();
 
                 assertThatIllegalArgumentException()
                         .isThrownBy(() -> Async.run(() -> running, () -> {
@@ -282,7 +296,9 @@ class AsyncTest {
                         .withMessageContaining("running");
                 assertThat(events).isEmpty();
                 assertThat(running.isRunning()).isTrue();
-                assertThat(running.isClosed()).as("Async.run closes only a loop it took").isFalse();
+                assertThat(running.isClosed())
+                        .as("Async.run closes only a loop it took")
+                        .isFalse();
             } finally {
                 running.callSoonThreadsafe(running::stop);
                 other.join(PROMPTLY.toMillis());
@@ -295,10 +311,14 @@ class AsyncTest {
         void insideARunningLoopItIsRefusedBeforeTheFactoryIsCalled(CoroutineEngine engine) {
             AtomicInteger calls = new AtomicInteger();
 
-            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> Async.run(() -> {
-                calls.incrementAndGet();
-                return new TestEventLoop(engine);
-            }, () -> 1)));
+            Throwable thrown = Async.run(
+                    engine,
+                    () -> catchThrowable(() -> Async.run(
+                            () -> {
+                                calls.incrementAndGet();
+                                return new TestEventLoop(engine);
+                            },
+                            () -> 1)));
 
             assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessageContaining("running event loop");
             assertThat(calls).hasValue(0);
@@ -323,8 +343,9 @@ class AsyncTest {
             });
 
             assertThat(value).isEqualTo("set by a callback");
-            assertThat(events).containsExactly(
-                    "coroutine awaits", "callback sets the result", "coroutine resumes with set by a callback");
+            assertThat(events)
+                    .containsExactly(
+                            "coroutine awaits", "callback sets the result", "coroutine resumes with set by a callback");
         }
 
         @AllEngines
@@ -343,10 +364,12 @@ class AsyncTest {
         @AllEngines
         void aCompletableFutureCompletedLaterOnAnotherThreadIsSeenOnTheLoop(CoroutineEngine engine) throws Exception {
             CompletableFuture<String> cf = new CompletableFuture<>();
-            Thread completer = new Thread(() -> {
-                sleepQuietly(STEP);
-                cf.complete("from elsewhere");
-            }, "completer");
+            Thread completer = new Thread(
+                    () -> {
+                        sleepQuietly(STEP);
+                        cf.complete("from elsewhere");
+                    },
+                    "completer");
             AtomicReference<Thread> resumedOn = new AtomicReference<>();
             AtomicReference<EventLoop> runningThen = new AtomicReference<>();
             boolean[] inLoop = {false};
@@ -366,7 +389,9 @@ class AsyncTest {
             assertThat(value).isEqualTo("from elsewhere");
             assertThat(resumedOn.get()).isNotSameAs(completer);
             assertThat(runningThen.get()).isNotNull();
-            assertThat(inLoop[0]).as("the coroutine owns the loop when it resumes").isTrue();
+            assertThat(inLoop[0])
+                    .as("the coroutine owns the loop when it resumes")
+                    .isTrue();
         }
 
         @AllEngines
@@ -393,17 +418,24 @@ class AsyncTest {
                 t.add(catchThrowable(() -> Async.await(CompletableFuture.failedFuture(bad))));
                 t.add(catchThrowable(() -> Async.await(CompletableFuture.failedFuture(io))));
                 CompletableFuture<String> later = new CompletableFuture<>();
-                new Thread(() -> {
-                    sleepQuietly(STEP);
-                    later.completeExceptionally(io);
-                }, "failer").start();
+                new Thread(
+                                () -> {
+                                    sleepQuietly(STEP);
+                                    later.completeExceptionally(io);
+                                },
+                                "failer")
+                        .start();
                 t.add(catchThrowable(() -> Async.await(later)));
                 return t;
             });
 
             assertThat(thrown.get(0)).isSameAs(bad);
-            assertThat(thrown.get(1)).isExactlyInstanceOf(CompletionException.class).hasCause(io);
-            assertThat(thrown.get(2)).isExactlyInstanceOf(CompletionException.class).hasCause(io);
+            assertThat(thrown.get(1))
+                    .isExactlyInstanceOf(CompletionException.class)
+                    .hasCause(io);
+            assertThat(thrown.get(2))
+                    .isExactlyInstanceOf(CompletionException.class)
+                    .hasCause(io);
         }
 
         @AllEngines
@@ -445,7 +477,9 @@ class AsyncTest {
                 });
                 loop.runForever();
 
-                assertThat(thrown.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("Async.run");
+                assertThat(thrown.get())
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("Async.run");
             }
         }
 
@@ -466,7 +500,9 @@ class AsyncTest {
 
             Throwable thrown = Async.run(engine, () -> catchThrowable(() -> Async.await(Async.currentTask())));
 
-            assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessageContaining("Task cannot await on itself");
+            assertThat(thrown)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Task cannot await on itself");
             assertThat(since(start)).isLessThan(PROMPTLY);
         }
     }
@@ -540,16 +576,17 @@ class AsyncTest {
             });
 
             assertThat(results).containsExactly(2, 6, 24);
-            assertThat(events).containsExactly(
-                    "Task A: Compute factorial(2)...",
-                    "Task B: Compute factorial(2)...",
-                    "Task C: Compute factorial(2)...",
-                    "Task A: factorial(2) = 2",
-                    "Task B: Compute factorial(3)...",
-                    "Task C: Compute factorial(3)...",
-                    "Task B: factorial(3) = 6",
-                    "Task C: Compute factorial(4)...",
-                    "Task C: factorial(4) = 24");
+            assertThat(events)
+                    .containsExactly(
+                            "Task A: Compute factorial(2)...",
+                            "Task B: Compute factorial(2)...",
+                            "Task C: Compute factorial(2)...",
+                            "Task A: factorial(2) = 2",
+                            "Task B: Compute factorial(3)...",
+                            "Task C: Compute factorial(3)...",
+                            "Task B: factorial(3) = 6",
+                            "Task C: Compute factorial(4)...",
+                            "Task C: factorial(4) = 24");
         }
     }
 
@@ -638,7 +675,9 @@ class AsyncTest {
                         Async.createTask(after(Duration.ofMillis(90), "slow")),
                         Async.createTask(after(Duration.ofMillis(10), "fast")),
                         Async.createTask(after(Duration.ofMillis(50), "medium"))));
-                assertThat(VirtualTime.now()).as("gather waited for the slowest").isEqualTo(Duration.ofMillis(90));
+                assertThat(VirtualTime.now())
+                        .as("gather waited for the slowest")
+                        .isEqualTo(Duration.ofMillis(90));
                 return r;
             });
 
@@ -768,7 +807,9 @@ class AsyncTest {
                 return name;
             });
 
-            assertThat(worker).startsWith("loopbridge-executor-").isNotEqualTo(coroutineThread.get().getName());
+            assertThat(worker)
+                    .startsWith("loopbridge-executor-")
+                    .isNotEqualTo(coroutineThread.get().getName());
             assertThat(ownsTheLoopAfter[0]).isTrue();
         }
 
@@ -798,9 +839,11 @@ class AsyncTest {
         void aFailureOfTheBlockingCallIsRethrown(CoroutineEngine engine) {
             IOException io = new IOException("no such file");
 
-            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> Async.toThread(() -> {
-                throw io;
-            })));
+            Throwable thrown = Async.run(
+                    engine,
+                    () -> catchThrowable(() -> Async.toThread(() -> {
+                        throw io;
+                    })));
 
             assertThat(thrown).isExactlyInstanceOf(CompletionException.class).hasCause(io);
         }

@@ -14,10 +14,9 @@ import io.loopbridge.task.WaitResult;
 import io.loopbridge.testing.AllEngines;
 import io.loopbridge.testing.VirtualTime;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,29 +41,35 @@ class AsyncWaitTest {
 
     /** A task that sleeps {@code delay}, records that, and returns {@code name}. */
     Task<String> after(Duration delay, String name) {
-        return Async.createTask(() -> {
-            Async.sleep(delay);
-            events.add(name + " done");
-            return name;
-        }, name);
+        return Async.createTask(
+                () -> {
+                    Async.sleep(delay);
+                    events.add(name + " done");
+                    return name;
+                },
+                name);
     }
 
     /** A task that sleeps {@code delay}, records that, and fails with {@code IllegalStateException(name)}. */
     Task<String> failingAfter(Duration delay, String name) {
-        return Async.createTask(() -> {
-            Async.sleep(delay);
-            events.add(name + " fails");
-            throw new IllegalStateException(name);
-        }, name);
+        return Async.createTask(
+                () -> {
+                    Async.sleep(delay);
+                    events.add(name + " fails");
+                    throw new IllegalStateException(name);
+                },
+                name);
     }
 
     /** A task that returns {@code name} once {@code gate} is open. */
     Task<String> behind(LoopFuture<Void> gate, String name) {
-        return Async.createTask(() -> {
-            Async.await(gate);
-            events.add(name + " done");
-            return name;
-        }, name);
+        return Async.createTask(
+                () -> {
+                    Async.await(gate);
+                    events.add(name + " done");
+                    return name;
+                },
+                name);
     }
 
     @Nested
@@ -104,13 +109,17 @@ class AsyncWaitTest {
 
                 assertThat(r.done()).containsExactly(ok, failing);
                 assertThat(r.pending()).containsExactly(slow);
-                assertThat(failing.exception()).isInstanceOf(IllegalStateException.class).hasMessage("failing");
+                assertThat(failing.exception())
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessage("failing");
                 gate.setResult(null);
                 Async.await(slow);
                 return null;
             });
 
-            assertThat(events).containsExactly("ok done", "failing fails", "wait returns at " + STEP.multipliedBy(5), "slow done");
+            assertThat(events)
+                    .containsExactly(
+                            "ok done", "failing fails", "wait returns at " + STEP.multipliedBy(5), "slow done");
         }
 
         @AllEngines
@@ -263,8 +272,9 @@ class AsyncWaitTest {
                 return null;
             });
 
-            assertThat(events).containsExactly(
-                    "fast done", "got fast", "second slot: AsyncTimeoutException at " + DEADLINE, "slow done");
+            assertThat(events)
+                    .containsExactly(
+                            "fast done", "got fast", "second slot: AsyncTimeoutException at " + DEADLINE, "slow done");
         }
 
         @AllEngines
@@ -293,17 +303,19 @@ class AsyncWaitTest {
 
         @AllEngines
         void runsTheCoroutinesAsTasksAndReturnsTheResultsInArgumentOrder(CoroutineEngine engine) {
-            List<String> results = VirtualTime.run(engine, () -> Async.await(Async.gather(
-                    () -> {
-                        Async.sleep(STEP.multipliedBy(5));
-                        events.add("a done");
-                        return "a";
-                    },
-                    () -> {
-                        Async.sleep(STEP);
-                        events.add("b done");
-                        return "b";
-                    })));
+            List<String> results = VirtualTime.run(
+                    engine,
+                    () -> Async.await(Async.gather(
+                            () -> {
+                                Async.sleep(STEP.multipliedBy(5));
+                                events.add("a done");
+                                return "a";
+                            },
+                            () -> {
+                                Async.sleep(STEP);
+                                events.add("b done");
+                                return "b";
+                            })));
 
             assertThat(results).containsExactly("a", "b");
             assertThat(events).containsExactly("b done", "a done");
@@ -311,19 +323,22 @@ class AsyncWaitTest {
 
         @AllEngines
         void aFailingCoroutineFailsTheGather(CoroutineEngine engine) {
-            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> Async.await(Async.<String>gather(
-                    () -> {
-                        Async.sleep(STEP);
-                        throw new IllegalStateException("boom");
-                    },
-                    () -> "fine"))));
+            Throwable thrown = Async.run(
+                    engine,
+                    () -> catchThrowable(() -> Async.await(Async.<String>gather(
+                            () -> {
+                                Async.sleep(STEP);
+                                throw new IllegalStateException("boom");
+                            },
+                            () -> "fine"))));
 
             assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessage("boom");
         }
 
         @Test
         void outsideARunningLoopItSaysToStartOne() {
-            assertThatIllegalStateException().isThrownBy(() -> Async.gather(() -> "a"))
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> Async.gather(() -> "a"))
                     .withMessageContaining("needs a running event loop");
         }
     }

@@ -44,14 +44,16 @@ class BuildConventionsTest {
 
     @Test
     void everyPublishedModuleShipsSourcesJavadocAndAnApiBaseline() throws Exception {
-        String baseline = text(child(parse(ROOT.resolve("pom.xml")).getDocumentElement(), "properties"),
-                "loopbridge.api.baseline");
+        String baseline = text(
+                child(parse(ROOT.resolve("pom.xml")).getDocumentElement(), "properties"), "loopbridge.api.baseline");
         for (String module : publishedModules()) {
             String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
-            assertThat(pom).as(module + "/pom.xml").contains(
-                    "<artifactId>maven-source-plugin</artifactId>",
-                    "<artifactId>maven-javadoc-plugin</artifactId>",
-                    "<artifactId>japicmp-maven-plugin</artifactId>");
+            assertThat(pom)
+                    .as(module + "/pom.xml")
+                    .contains(
+                            "<artifactId>maven-source-plugin</artifactId>",
+                            "<artifactId>maven-javadoc-plugin</artifactId>",
+                            "<artifactId>japicmp-maven-plugin</artifactId>");
             assertThat(ROOT.resolve("api").resolve(module + "-" + baseline + ".jar"))
                     .as("API baseline of " + module + " (run api/update-baseline)")
                     .exists();
@@ -64,7 +66,8 @@ class BuildConventionsTest {
         for (Element module : descendants(parse(ROOT.resolve("pom.xml")).getDocumentElement(), "module")) {
             String name = module.getTextContent().trim();
             Element pom = parse(ROOT.resolve(name).resolve("pom.xml")).getDocumentElement();
-            boolean jar = children(pom, "packaging").isEmpty() || text(pom, "packaging").equals("jar");
+            boolean jar = children(pom, "packaging").isEmpty()
+                    || text(pom, "packaging").equals("jar");
             List<Element> properties = children(pom, "properties");
             boolean skipped = !properties.isEmpty()
                     && !children(properties.get(0), "maven.deploy.skip").isEmpty()

@@ -148,7 +148,8 @@ abstract class AcrossEnginesVsPeer implements Comparison {
         for (Map.Entry<CoroutineEngine, List<Double>> entry : warmup.entrySet()) {
             List<Double> all = entry.getValue();
             List<Double> last = all.subList(Math.max(0, all.size() - WARMUP_FIGURES), all.size());
-            double m = Bench.median(last.stream().mapToDouble(Double::doubleValue).toArray());
+            double m =
+                    Bench.median(last.stream().mapToDouble(Double::doubleValue).toArray());
             if (m < best) {
                 best = m;
                 fastest = entry.getKey();
@@ -166,9 +167,17 @@ abstract class AcrossEnginesVsPeer implements Comparison {
                 continue;
             }
             CoroutineEngine e = entry.getKey();
-            double m = Bench.median(figures.stream().mapToDouble(Double::doubleValue).toArray());
-            lines.add(String.format(Locale.ROOT, "ABS %s.loopbridge_%s %s ns/%s (%s)", name, Engines.label(e),
-                    Bench.fmt(m), op, e == chosen ? (fixed != null ? "the RATIO's engine" : "fastest in warm-up, the RATIO's engine")
+            double m = Bench.median(
+                    figures.stream().mapToDouble(Double::doubleValue).toArray());
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "ABS %s.loopbridge_%s %s ns/%s (%s)",
+                    name,
+                    Engines.label(e),
+                    Bench.fmt(m),
+                    op,
+                    e == chosen
+                            ? (fixed != null ? "the RATIO's engine" : "fastest in warm-up, the RATIO's engine")
                             : "median of " + figures.size() + " rounds"));
         }
         return lines;

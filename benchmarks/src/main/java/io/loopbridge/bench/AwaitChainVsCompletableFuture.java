@@ -23,8 +23,12 @@ final class AwaitChainVsCompletableFuture extends LoopVsPeer {
     private final boolean hop;
 
     AwaitChainVsCompletableFuture(CoroutineEngine engine, boolean hop) {
-        super(hop ? "await_chain_hop_vs_completablefuture_async" : "await_chain_vs_completablefuture",
-                hop ? "completablefuture_async" : "completablefuture", engine, STEPS, STEPS);
+        super(
+                hop ? "await_chain_hop_vs_completablefuture_async" : "await_chain_vs_completablefuture",
+                hop ? "completablefuture_async" : "completablefuture",
+                engine,
+                STEPS,
+                STEPS);
         this.hop = hop;
     }
 

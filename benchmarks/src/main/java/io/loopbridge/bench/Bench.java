@@ -54,7 +54,8 @@ public final class Bench {
     }
 
     static String usage() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "usage: Bench [--only PATTERN] [--rounds N] [--round-ms MS] [--warmup-ms MS] [--list]",
                 "  --only PATTERN   run comparisons and reports whose name contains PATTERN or matches it as a regex",
                 "  --rounds N       alternating rounds per comparison (default and minimum " + MIN_ROUNDS + ")",
@@ -160,7 +161,8 @@ public final class Bench {
             long start = System.nanoTime();
             try (c) {
                 compare(c);
-                progress.printf(Locale.ROOT, "[bench] %s done in %.1f s%n", c.name(), (System.nanoTime() - start) / 1e9);
+                progress.printf(
+                        Locale.ROOT, "[bench] %s done in %.1f s%n", c.name(), (System.nanoTime() - start) / 1e9);
             } catch (Exception | LinkageError | AssertionError e) {
                 out.println("FAIL " + c.name() + ": " + e);
                 e.printStackTrace(progress);
@@ -203,8 +205,12 @@ public final class Bench {
     /** Context for the figures: collector, heap, CPUs. */
     private static String jvmLine() {
         String gcs = gcName();
-        return String.format(Locale.ROOT, "jvm: %s, gc %s, max heap %d MiB, %d cpus",
-                Runtime.version(), gcs, Runtime.getRuntime().maxMemory() >> 20,
+        return String.format(
+                Locale.ROOT,
+                "jvm: %s, gc %s, max heap %d MiB, %d cpus",
+                Runtime.version(),
+                gcs,
+                Runtime.getRuntime().maxMemory() >> 20,
                 Runtime.getRuntime().availableProcessors());
     }
 
@@ -271,13 +277,26 @@ public final class Bench {
                         + c.peerName() + "=" + peer[r] + " ns");
             }
             ratio[r] = peer[r] / ours[r];
-            progress.printf(Locale.ROOT, "[bench]   loopbridge %s ns/%s, %s %s ns/%s: %s%n",
-                    fmt(ours[r]), c.opName(), c.peerName(), fmt(peer[r]), c.opName(), fmt(ratio[r]));
+            progress.printf(
+                    Locale.ROOT,
+                    "[bench]   loopbridge %s ns/%s, %s %s ns/%s: %s%n",
+                    fmt(ours[r]),
+                    c.opName(),
+                    c.peerName(),
+                    fmt(peer[r]),
+                    c.opName(),
+                    fmt(ratio[r]));
         }
         double[] sorted = ratio.clone();
         Arrays.sort(sorted);
-        out.printf(Locale.ROOT, "RATIO %s %s (spread %s..%s, %d rounds)%n",
-                name, fmt(median(ratio)), fmt(sorted[0]), fmt(sorted[sorted.length - 1]), rounds);
+        out.printf(
+                Locale.ROOT,
+                "RATIO %s %s (spread %s..%s, %d rounds)%n",
+                name,
+                fmt(median(ratio)),
+                fmt(sorted[0]),
+                fmt(sorted[sorted.length - 1]),
+                rounds);
         String unit = "ns/" + c.opName();
         out.printf(Locale.ROOT, "ABS %s.loopbridge %s %s%n", name, fmt(median(ours)), unit);
         out.printf(Locale.ROOT, "ABS %s.%s %s %s%n", name, c.peerName(), fmt(median(peer)), unit);
@@ -295,8 +314,9 @@ public final class Bench {
     /** Three significant figures, at least one decimal: 87.3, 1234.5, 4.56, 0.123, 0.000312. */
     static String fmt(double v) {
         double a = Math.abs(v);
-        int decimals = a >= 100 ? 1 : a >= 10 ? 1 : a >= 1 ? 2
-                : a > 0 ? Math.max(3, Math.min(12, 2 - (int) Math.floor(Math.log10(a)))) : 3;
+        int decimals = a >= 100
+                ? 1
+                : a >= 10 ? 1 : a >= 1 ? 2 : a > 0 ? Math.max(3, Math.min(12, 2 - (int) Math.floor(Math.log10(a)))) : 3;
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 }

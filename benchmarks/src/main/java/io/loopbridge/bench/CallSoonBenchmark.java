@@ -63,6 +63,7 @@ public class CallSoonBenchmark {
         Runnable markDone;
         /** Batches fully run; written by the loop thread only. */
         volatile long completed;
+
         long posted;
 
         @Setup(Level.Trial)

@@ -17,9 +17,12 @@ final class ClassHistogram {
         Map<String, long[]> classes = new HashMap<>();
         String text;
         try {
-            text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            text = (String) ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                            new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "gcClassHistogram",
+                            new Object[] {new String[0]},
+                            new String[] {String[].class.getName()});
         } catch (Exception | LinkageError e) {
             System.err.println("[bench] no class histogram here: " + e);
             return classes;
@@ -56,8 +59,12 @@ final class ClassHistogram {
         grown.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
         System.err.printf(Locale.ROOT, "[bench] %s: heap growth per task by class (%d tasks)%n", what, per);
         for (Map.Entry<String, long[]> e : grown) {
-            System.err.printf(Locale.ROOT, "[bench]   %8.1f B %6.2f objects  %s%n",
-                    (double) e.getValue()[1] / per, (double) e.getValue()[0] / per, e.getKey());
+            System.err.printf(
+                    Locale.ROOT,
+                    "[bench]   %8.1f B %6.2f objects  %s%n",
+                    (double) e.getValue()[1] / per,
+                    (double) e.getValue()[0] / per,
+                    e.getKey());
         }
         System.err.printf(Locale.ROOT, "[bench]   %8.1f B in all%n", (double) total / per);
     }

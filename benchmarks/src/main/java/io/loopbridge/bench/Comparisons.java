@@ -12,9 +12,8 @@ final class Comparisons {
     private static final List<CoroutineEngine> ENGINES = List.of(CoroutineEngine.values());
 
     static List<Comparison> all() {
-        List<Comparison> all = new ArrayList<>(List.of(
-                new CallSoonVsPython(PythonPeer.Loop.ASYNCIO),
-                new CallSoonVsPython(PythonPeer.Loop.UVLOOP)));
+        List<Comparison> all = new ArrayList<>(
+                List.of(new CallSoonVsPython(PythonPeer.Loop.ASYNCIO), new CallSoonVsPython(PythonPeer.Loop.UVLOOP)));
         for (CoroutineEngine e : ENGINES) {
             all.add(new AwaitVsPython(e));
         }

@@ -22,8 +22,12 @@ final class CoroutineVsKotlinx extends LoopVsPeer {
     private final boolean tasks;
 
     CoroutineVsKotlinx(CoroutineEngine engine, boolean tasks) {
-        super(tasks ? "task_create_vs_kotlinx_async" : "await_roundtrip_vs_kotlinx_yield",
-                tasks ? "kotlinx_async" : "kotlinx_yield", engine, STEPS, STEPS);
+        super(
+                tasks ? "task_create_vs_kotlinx_async" : "await_roundtrip_vs_kotlinx_yield",
+                tasks ? "kotlinx_async" : "kotlinx_yield",
+                engine,
+                STEPS,
+                STEPS);
         this.tasks = tasks;
     }
 

@@ -61,8 +61,8 @@ abstract class CoroutineVsPython implements Comparison {
 
     @Override
     public void setUp() throws Exception {
-        python = PythonPeer.start("coroutines.py", PythonPeer.Loop.ASYNCIO,
-                "--workload", workload, "--size", Integer.toString(size));
+        python = PythonPeer.start(
+                "coroutines.py", PythonPeer.Loop.ASYNCIO, "--workload", workload, "--size", Integer.toString(size));
     }
 
     @Override

@@ -56,8 +56,14 @@ public final class EchoClient {
         int clients = Integer.parseInt(args[1]);
         int roundTrips = Integer.parseInt(args[2]);
         double[] r = run(Integer.parseInt(args[0]), clients, roundTrips, DEFAULT_TIMEOUT_MS);
-        out.printf(Locale.ROOT, "%.0f round trips/s (%.1f ns per round trip, client CPU %.1f ns per round trip, %d clients x %d)%n",
-                1e9 / r[0], r[0], r[1], clients, roundTrips);
+        out.printf(
+                Locale.ROOT,
+                "%.0f round trips/s (%.1f ns per round trip, client CPU %.1f ns per round trip, %d clients x %d)%n",
+                1e9 / r[0],
+                r[0],
+                r[1],
+                clients,
+                roundTrips);
     }
 
     private static void serve(PrintStream out) throws IOException {
@@ -72,7 +78,8 @@ public final class EchoClient {
             }
             try {
                 if (!w[0].equals("run") || w.length < 4 || w.length > 5) {
-                    throw new IllegalArgumentException("expected 'run PORT CLIENTS ROUNDTRIPS [TIMEOUT_MS]' or 'quit', got '" + line.trim() + "'");
+                    throw new IllegalArgumentException(
+                            "expected 'run PORT CLIENTS ROUNDTRIPS [TIMEOUT_MS]' or 'quit', got '" + line.trim() + "'");
                 }
                 long timeout = w.length == 5 ? Long.parseLong(w[4]) : DEFAULT_TIMEOUT_MS;
                 double[] r = run(Integer.parseInt(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]), timeout);
@@ -137,21 +144,23 @@ public final class EchoClient {
                 while (running[0] > 0) {
                     long waitMs = (deadline - System.nanoTime()) / 1_000_000L;
                     if (waitMs <= 0) {
-                        throw new IOException("timed out after " + timeoutMillis + " ms with " + running[0]
-                                + " of " + clients + " clients unfinished");
+                        throw new IOException("timed out after " + timeoutMillis + " ms with " + running[0] + " of "
+                                + clients + " clients unfinished");
                     }
-                    selector.select(key -> {
-                        if (failure[0] != null) {
-                            return;
-                        }
-                        try {
-                            if (ready((Conn) key.attachment(), key)) {
-                                running[0]--;
-                            }
-                        } catch (IOException e) {
-                            failure[0] = e;
-                        }
-                    }, waitMs);
+                    selector.select(
+                            key -> {
+                                if (failure[0] != null) {
+                                    return;
+                                }
+                                try {
+                                    if (ready((Conn) key.attachment(), key)) {
+                                        running[0]--;
+                                    }
+                                } catch (IOException e) {
+                                    failure[0] = e;
+                                }
+                            },
+                            waitMs);
                     if (failure[0] != null) {
                         throw failure[0];
                     }

@@ -58,6 +58,7 @@ final class EchoRoundTrips implements Comparison {
      * a well-tuned JVM NIO server reaches against that peer on this machine, a bound for ours.
      */
     private EchoServers.EchoServer reference;
+
     private final List<Double> referenceRatios = new ArrayList<>();
     /**
      * Our figures of the round in progress, and per round {ours, peer} figures (see {@link
@@ -65,6 +66,7 @@ final class EchoRoundTrips implements Comparison {
      * system CPU ns (negative: unknown)} per round trip.
      */
     private double[] lastOurs;
+
     private int peerCalls;
     private final List<double[][]> rounds = new ArrayList<>();
 
@@ -157,59 +159,91 @@ final class EchoRoundTrips implements Comparison {
             String[] who = {"loopbridge", peer.label};
             for (int side = 0; side < 2; side++) {
                 int s = side;
-                lines.add(String.format(Locale.ROOT, "ABS %s.%s_rate %.0f roundtrips/s (median%s)",
-                        name(), who[s], Bench.median(column(r -> 1e9 / r[s][0])),
+                lines.add(String.format(
+                        Locale.ROOT,
+                        "ABS %s.%s_rate %.0f roundtrips/s (median%s)",
+                        name(),
+                        who[s],
+                        Bench.median(column(r -> 1e9 / r[s][0])),
                         s == 0 ? "; engine " + engine.name().toLowerCase(Locale.ROOT) : ""));
             }
             for (int side = 0; side < 2; side++) {
                 int s = side;
-                lines.add(String.format(Locale.ROOT,
+                lines.add(String.format(
+                        Locale.ROOT,
                         "ABS %s.%s_server_cpu %.0f ns/roundtrip (CPU time of the server's whole process per round trip, "
                                 + "all its threads, median)",
-                        name(), who[s], Bench.median(column(r -> r[s][1]))));
+                        name(),
+                        who[s],
+                        Bench.median(column(r -> r[s][1]))));
             }
-            lines.add(String.format(Locale.ROOT,
+            lines.add(String.format(
+                    Locale.ROOT,
                     "ABS %s.server_cpu_ratio %s (%s server CPU per round trip ÷ ours, median of rounds: efficiency "
                             + "whatever the client gets of the CPU)",
-                    name(), Bench.fmt(Bench.median(column(r -> r[1][1] / r[0][1]))), peer.label));
+                    name(),
+                    Bench.fmt(Bench.median(column(r -> r[1][1] / r[0][1]))),
+                    peer.label));
             if (rounds.stream().allMatch(r -> r[0][3] >= 0 && r[1][3] >= 0)) {
                 for (int side = 0; side < 2; side++) {
                     int s = side;
-                    lines.add(String.format(Locale.ROOT,
+                    lines.add(String.format(
+                            Locale.ROOT,
                             "ABS %s.%s_server_sys_cpu %.0f ns/roundtrip (the kernel's part of the server CPU: socket "
                                     + "syscalls and loopback TCP, 10 ms ticks, median)",
-                            name(), who[s], Bench.median(column(r -> r[s][3]))));
+                            name(),
+                            who[s],
+                            Bench.median(column(r -> r[s][3]))));
                 }
-                lines.add(String.format(Locale.ROOT,
+                lines.add(String.format(
+                        Locale.ROOT,
                         "ABS %s.kernel_bound %s (%s server CPU per round trip ÷ our server's kernel CPU, median: the "
                                 + "server_cpu_ratio a server of ours with no user-space cost at all would reach)",
-                        name(), Bench.fmt(Bench.median(column(r -> r[1][1] / r[0][3]))), peer.label));
+                        name(),
+                        Bench.fmt(Bench.median(column(r -> r[1][1] / r[0][3]))),
+                        peer.label));
             }
             for (int side = 0; side < 2; side++) {
                 int s = side;
-                lines.add(String.format(Locale.ROOT,
+                lines.add(String.format(
+                        Locale.ROOT,
                         "ABS %s.%s_client_cpu %.0f ns/roundtrip (CPU time of the load client per round trip, median)",
-                        name(), who[s], Bench.median(column(r -> r[s][2]))));
+                        name(),
+                        who[s],
+                        Bench.median(column(r -> r[s][2]))));
             }
         }
         if (!referenceRatios.isEmpty()) {
-            lines.add(String.format(Locale.ROOT,
+            lines.add(String.format(
+                    Locale.ROOT,
                     "ABS %s.netty_reference %s (a plain Netty echo server's rate ÷ %s's, measured in the same rounds, "
                             + "median: what a well-tuned JVM NIO server reaches here, not part of the RATIO)",
-                    name(), Bench.fmt(Bench.median(referenceRatios.stream().mapToDouble(Double::doubleValue).toArray())),
+                    name(),
+                    Bench.fmt(Bench.median(referenceRatios.stream()
+                            .mapToDouble(Double::doubleValue)
+                            .toArray())),
                     peer.label));
         }
         int cpus = Runtime.getRuntime().availableProcessors();
         String servers = switch (peer) {
-            case NETTY -> "both servers in the bench JVM, one event-loop thread each (Netty: NIO, "
-                    + Integer.getInteger("bench.echo.nettyThreads", 1) + " thread)";
+            case NETTY ->
+                "both servers in the bench JVM, one event-loop thread each (Netty: NIO, "
+                        + Integer.getInteger("bench.echo.nettyThreads", 1) + " thread)";
             default -> "ours in the bench JVM on one loop thread, " + peer.label + " in its own python3 process";
         };
-        lines.add(String.format(Locale.ROOT,
+        lines.add(String.format(
+                Locale.ROOT,
                 "ABS %s.setup %d cpus (%d clients x %d line round trips per round, %d-byte lines, 127.0.0.1; the same "
                         + "load client for both servers: one NIO thread in a JVM of its own; %s%s)",
-                name(), cpus, CLIENTS, ROUND_TRIPS, EchoClient.LINE.length, servers,
-                cpus <= 2 ? "; with " + cpus + " cpus client and server compete for CPU, which lowers both figures" : ""));
+                name(),
+                cpus,
+                CLIENTS,
+                ROUND_TRIPS,
+                EchoClient.LINE.length,
+                servers,
+                cpus <= 2
+                        ? "; with " + cpus + " cpus client and server compete for CPU, which lowers both figures"
+                        : ""));
         return lines;
     }
 

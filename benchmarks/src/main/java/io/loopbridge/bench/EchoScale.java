@@ -50,8 +50,13 @@ final class EchoScale implements Report {
             }
             for (int c : CONNECTIONS) {
                 if (limit > 0 && limit < c + 256L) {
-                    lines.add(String.format(Locale.ROOT, "SKIP echo_scale.%d: needs about %d open files, ulimit -n is %d "
-                            + "(raise it: ulimit -n 4096)", c, c + 256, limit));
+                    lines.add(String.format(
+                            Locale.ROOT,
+                            "SKIP echo_scale.%d: needs about %d open files, ulimit -n is %d "
+                                    + "(raise it: ulimit -n 4096)",
+                            c,
+                            c + 256,
+                            limit));
                     continue;
                 }
                 int perConnection = Math.max(1, TOTAL / c);
@@ -59,21 +64,38 @@ final class EchoScale implements Report {
                 double[] n = new double[ROUNDS];
                 double[] q = new double[ROUNDS];
                 for (int r = 0; r < ROUNDS; r++) {
-                    System.err.printf(Locale.ROOT, "[bench] echo_scale %d connections, round %d/%d%n", c, r + 1, ROUNDS);
+                    System.err.printf(
+                            Locale.ROOT, "[bench] echo_scale %d connections, round %d/%d%n", c, r + 1, ROUNDS);
                     o[r] = client.run(ours.port(), c, perConnection, TIMEOUT_MS)[0];
                     n[r] = client.run(netty.port(), c, perConnection, TIMEOUT_MS)[0];
                     q[r] = n[r] / o[r];
                 }
-                lines.add(String.format(Locale.ROOT, "ABS echo_scale.%d.loopbridge %.0f roundtrips/s (%d connections x %d round trips, median of %d rounds; engine %s)",
-                        c, 1e9 / Bench.median(o), c, perConnection, ROUNDS, Engines.label(engine)));
-                lines.add(String.format(Locale.ROOT, "ABS echo_scale.%d.netty %.0f roundtrips/s (same load, one NIO event-loop thread)",
-                        c, 1e9 / Bench.median(n)));
-                lines.add(String.format(Locale.ROOT, "ABS echo_scale.%d.loopbridge_over_netty %s (round trips/s ours ÷ Netty's, median of rounds)",
-                        c, Bench.fmt(Bench.median(q))));
+                lines.add(String.format(
+                        Locale.ROOT,
+                        "ABS echo_scale.%d.loopbridge %.0f roundtrips/s (%d connections x %d round trips, median of %d rounds; engine %s)",
+                        c,
+                        1e9 / Bench.median(o),
+                        c,
+                        perConnection,
+                        ROUNDS,
+                        Engines.label(engine)));
+                lines.add(String.format(
+                        Locale.ROOT,
+                        "ABS echo_scale.%d.netty %.0f roundtrips/s (same load, one NIO event-loop thread)",
+                        c,
+                        1e9 / Bench.median(n)));
+                lines.add(String.format(
+                        Locale.ROOT,
+                        "ABS echo_scale.%d.loopbridge_over_netty %s (round trips/s ours ÷ Netty's, median of rounds)",
+                        c,
+                        Bench.fmt(Bench.median(q))));
             }
         }
-        lines.add(String.format(Locale.ROOT, "ABS echo_scale.setup %d cpus, ulimit -n %s, 32-byte lines on 127.0.0.1, the load client in a JVM of its own",
-                Runtime.getRuntime().availableProcessors(), limit > 0 ? Long.toString(limit) : "unknown"));
+        lines.add(String.format(
+                Locale.ROOT,
+                "ABS echo_scale.setup %d cpus, ulimit -n %s, 32-byte lines on 127.0.0.1, the load client in a JVM of its own",
+                Runtime.getRuntime().availableProcessors(),
+                limit > 0 ? Long.toString(limit) : "unknown"));
         return lines;
     }
 
@@ -82,7 +104,8 @@ final class EchoScale implements Report {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max open files")) {
-                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    String soft =
+                            line.substring("Max open files".length()).trim().split("\\s+")[0];
                     return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
                 }
             }

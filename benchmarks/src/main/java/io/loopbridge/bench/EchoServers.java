@@ -109,32 +109,38 @@ final class EchoServers {
 
         Loopbridge(CoroutineEngine engine) throws IOException {
             CompletableFuture<Integer> bound = new CompletableFuture<>();
-            thread = new Thread(() -> {
-                EventLoop l = new EventLoop(engine);
-                loop = l;
-                try {
-                    l.runUntilComplete(l.createTask(() -> {
-                        stop = Async.loop().createFuture();
-                        Server server = Streams.startServer(EchoServers::echo, HOST, 0);
-                        bound.complete(server.sockets().get(0).getPort());
+            thread = new Thread(
+                    () -> {
+                        EventLoop l = new EventLoop(engine);
+                        loop = l;
                         try {
-                            Async.await(stop);
+                            l.runUntilComplete(l.createTask(
+                                    () -> {
+                                        stop = Async.loop().createFuture();
+                                        Server server = Streams.startServer(EchoServers::echo, HOST, 0);
+                                        bound.complete(server.sockets().get(0).getPort());
+                                        try {
+                                            Async.await(stop);
+                                        } finally {
+                                            server.close();
+                                            server.closeClients();
+                                            Async.waitFor(
+                                                    Async.loop().createTask(() -> {
+                                                        server.waitClosed();
+                                                        return null;
+                                                    }),
+                                                    Duration.ofSeconds(5));
+                                        }
+                                        return null;
+                                    },
+                                    "echo-server"));
+                        } catch (Throwable e) {
+                            bound.completeExceptionally(e);
                         } finally {
-                            server.close();
-                            server.closeClients();
-                            Async.waitFor(Async.loop().createTask(() -> {
-                                server.waitClosed();
-                                return null;
-                            }), Duration.ofSeconds(5));
+                            l.close();
                         }
-                        return null;
-                    }, "echo-server"));
-                } catch (Throwable e) {
-                    bound.completeExceptionally(e);
-                } finally {
-                    l.close();
-                }
-            }, "bench-echo-loopbridge");
+                    },
+                    "bench-echo-loopbridge");
             thread.setDaemon(true);
             thread.start();
             port = awaitPort(bound, "the loopbridge echo server");
@@ -201,8 +207,10 @@ final class EchoServers {
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                                ch.pipeline().addLast(new LineBasedFrameDecoder(StreamReader.DEFAULT_LIMIT, false, false),
-                                        NettyEcho.INSTANCE);
+                                ch.pipeline()
+                                        .addLast(
+                                                new LineBasedFrameDecoder(StreamReader.DEFAULT_LIMIT, false, false),
+                                                NettyEcho.INSTANCE);
                             }
                         });
                 listener = b.bind(HOST, 0).syncUninterruptibly().channel();
@@ -334,12 +342,15 @@ final class EchoServers {
         ClientProcess() throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            String opts = System.getProperty("bench.echo.clientJavaOpts", DEFAULT_OPTS).trim();
+            String opts = System.getProperty("bench.echo.clientJavaOpts", DEFAULT_OPTS)
+                    .trim();
             if (!opts.isEmpty()) {
                 cmd.addAll(Arrays.asList(opts.split("\\s+")));
             }
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EchoClient.class.getName(), "--serve"));
-            process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            process = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             String first = out.readLine();
@@ -395,6 +406,7 @@ final class EchoServers {
         private static final Path TASKS = Path.of("/proc/self/task");
         /** Clock ticks per second of /proc/PID/task/TID/stat: USER_HZ, 100 on every Linux build. */
         private static final long TICK_NANOS = 10_000_000L;
+
         private Map<String, Long> marked = Map.of();
         private long markedTotal;
         private Map<String, Long> markedSys = Map.of();

@@ -1,6 +1,5 @@
 package io.loopbridge.bench;
 
-import reactor.core.publisher.Flux;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,6 +13,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Flux;
 
 /**
  * The floors of {@link Floors}: {@code mpscRunnable} (ns per empty {@code Runnable} offered to and

@@ -54,11 +54,18 @@ final class Floors implements Report {
         MpscRunnableQueue q = new MpscRunnableQueue();
         Runnable empty = () -> {};
         try (CallSoonBatch batch = new CallSoonBatch(CALLBACKS)) {
-            pair(lines, "floor_callback", "callback",
-                    "mpsc_runnable", () -> Measure.nanosPerOp(() -> sink += MpscRunnableQueue.emptyRunnables(q, empty, CALLBACKS), CALLBACKS, ROUND_MS),
-                    "call_soon", () -> Measure.nanosPerOp(batch::run, batch.size(), ROUND_MS));
+            pair(
+                    lines,
+                    "floor_callback",
+                    "callback",
+                    "mpsc_runnable",
+                    () -> Measure.nanosPerOp(
+                            () -> sink += MpscRunnableQueue.emptyRunnables(q, empty, CALLBACKS), CALLBACKS, ROUND_MS),
+                    "call_soon",
+                    () -> Measure.nanosPerOp(batch::run, batch.size(), ROUND_MS));
         }
-        String noContinuation = RawContinuation.skipReason() != null ? RawContinuation.skipReason()
+        String noContinuation = RawContinuation.skipReason() != null
+                ? RawContinuation.skipReason()
                 : Engines.skipReason(CoroutineEngine.CONTINUATION);
         if (noContinuation != null) {
             lines.add("SKIP floor_switch: " + noContinuation);
@@ -68,24 +75,44 @@ final class Floors implements Report {
                     CoroutineWorkloads.sleepZero(SWITCHES);
                     return null;
                 };
-                pair(lines, "floor_switch", "roundtrip",
-                        "raw_continuation", () -> Measure.nanosPerOp(() -> sink += RawContinuation.roundTrips(SWITCHES), SWITCHES, ROUND_MS),
-                        "await_sleep0_continuation", () -> Measure.nanosPerOp(() -> loop.run(steps), SWITCHES, ROUND_MS));
+                pair(
+                        lines,
+                        "floor_switch",
+                        "roundtrip",
+                        "raw_continuation",
+                        () -> Measure.nanosPerOp(
+                                () -> sink += RawContinuation.roundTrips(SWITCHES), SWITCHES, ROUND_MS),
+                        "await_sleep0_continuation",
+                        () -> Measure.nanosPerOp(() -> loop.run(steps), SWITCHES, ROUND_MS));
             }
         }
         Flux<Integer> range = Flux.range(0, ITEMS);
-        pair(lines, "floor_reactive", "item",
-                "flux_range_noop", () -> Measure.nanosPerOp(() -> sink += rangeIntoNoop(range), ITEMS, ROUND_MS),
-                "flux_range_batch_subscriber", () -> Measure.nanosPerOp(
-                        () -> sink += ReactiveWorkloads.subscribeAndJoin(range, new BatchSubscriber()), ITEMS, ROUND_MS));
+        pair(
+                lines,
+                "floor_reactive",
+                "item",
+                "flux_range_noop",
+                () -> Measure.nanosPerOp(() -> sink += rangeIntoNoop(range), ITEMS, ROUND_MS),
+                "flux_range_batch_subscriber",
+                () -> Measure.nanosPerOp(
+                        () -> sink += ReactiveWorkloads.subscribeAndJoin(range, new BatchSubscriber()),
+                        ITEMS,
+                        ROUND_MS));
         if (noContinuation == null) {
             try (BenchLoop loop = new BenchLoop(CoroutineEngine.CONTINUATION)) {
                 Publisher<Integer> numbers = ReactiveWorkloads.asyncGenNumbers(loop.loop(), ITEMS);
                 Coroutine<Long> ours = () -> ReactiveWorkloads.subscribeAndAwait(numbers, new BatchSubscriber());
-                pair(lines, "floor_reactive_same_subscriber", "item",
-                        "flux_range_batch_subscriber", () -> Measure.nanosPerOp(
-                                () -> sink += ReactiveWorkloads.subscribeAndJoin(range, new BatchSubscriber()), ITEMS, ROUND_MS),
-                        "asyncgen_publisher_continuation", () -> Measure.nanosPerOp(() -> sink += loop.run(ours), ITEMS, ROUND_MS));
+                pair(
+                        lines,
+                        "floor_reactive_same_subscriber",
+                        "item",
+                        "flux_range_batch_subscriber",
+                        () -> Measure.nanosPerOp(
+                                () -> sink += ReactiveWorkloads.subscribeAndJoin(range, new BatchSubscriber()),
+                                ITEMS,
+                                ROUND_MS),
+                        "asyncgen_publisher_continuation",
+                        () -> Measure.nanosPerOp(() -> sink += loop.run(ours), ITEMS, ROUND_MS));
             }
         }
         return lines;
@@ -96,8 +123,14 @@ final class Floors implements Report {
      * <group>.<floorName>}, {@code ABS <group>.<oursName>} (medians) and {@code ABS
      * <group>.<oursName>_over_floor} (median of the per-round quotients).
      */
-    private static void pair(List<String> lines, String group, String op, String floorName, DoubleSupplier floor,
-            String oursName, DoubleSupplier ours) {
+    private static void pair(
+            List<String> lines,
+            String group,
+            String op,
+            String floorName,
+            DoubleSupplier floor,
+            String oursName,
+            DoubleSupplier ours) {
         System.err.printf(Locale.ROOT, "[bench] %s: %s vs %s%n", group, floorName, oursName);
         long end = System.nanoTime() + WARMUP_MS * 1_000_000L;
         while (System.nanoTime() < end) {
@@ -114,12 +147,30 @@ final class Floors implements Report {
         }
         double[] sorted = q.clone();
         java.util.Arrays.sort(sorted);
-        lines.add(String.format(Locale.ROOT, "ABS %s.%s %s ns/%s (floor, median of %d rounds)", group, floorName,
-                Bench.fmt(Bench.median(f)), op, ROUNDS));
-        lines.add(String.format(Locale.ROOT, "ABS %s.%s %s ns/%s (median of %d rounds alternating with the floor)",
-                group, oursName, Bench.fmt(Bench.median(o)), op, ROUNDS));
-        lines.add(String.format(Locale.ROOT, "ABS %s.%s_over_floor %s (x the floor; spread %s..%s)", group, oursName,
-                Bench.fmt(Bench.median(q)), Bench.fmt(sorted[0]), Bench.fmt(sorted[ROUNDS - 1])));
+        lines.add(String.format(
+                Locale.ROOT,
+                "ABS %s.%s %s ns/%s (floor, median of %d rounds)",
+                group,
+                floorName,
+                Bench.fmt(Bench.median(f)),
+                op,
+                ROUNDS));
+        lines.add(String.format(
+                Locale.ROOT,
+                "ABS %s.%s %s ns/%s (median of %d rounds alternating with the floor)",
+                group,
+                oursName,
+                Bench.fmt(Bench.median(o)),
+                op,
+                ROUNDS));
+        lines.add(String.format(
+                Locale.ROOT,
+                "ABS %s.%s_over_floor %s (x the floor; spread %s..%s)",
+                group,
+                oursName,
+                Bench.fmt(Bench.median(q)),
+                Bench.fmt(sorted[0]),
+                Bench.fmt(sorted[ROUNDS - 1])));
     }
 
     /** The reactive floor: {@code range} into a subscriber that requests everything and only sums. */

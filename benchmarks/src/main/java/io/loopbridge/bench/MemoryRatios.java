@@ -51,10 +51,14 @@ final class MemoryRatios {
         }
         mem.forEach((engine, ours) -> {
             if (!engine.equals("asyncio") && ours[0] > 0) {
-                lines.add(String.format(Locale.ROOT,
+                lines.add(String.format(
+                        Locale.ROOT,
                         "RATIO task_bytes_vs_asyncio_%s %s (spread %s..%s, %d rounds; asyncio B per suspended task ÷ ours, %s)",
-                        engine, Bench.fmt(asyncio[0] / ours[0]), Bench.fmt(asyncio[0] / ours[2]),
-                        Bench.fmt(asyncio[0] / ours[1]), (int) ours[3],
+                        engine,
+                        Bench.fmt(asyncio[0] / ours[0]),
+                        Bench.fmt(asyncio[0] / ours[2]),
+                        Bench.fmt(asyncio[0] / ours[1]),
+                        (int) ours[3],
                         engine.equals("threads") ? "ours: heap + resident-set growth (native thread stacks)" : "heap"));
             }
         });

@@ -29,8 +29,13 @@ final class MonoAwaitVsBlock extends AcrossEnginesVsPeer {
     private final Mono<Integer> ready;
 
     MonoAwaitVsBlock(boolean hide) {
-        super(hide ? "mono_await_vs_block" : "mono_await_vs_block_just", hide ? "mono_hide_block" : "mono_just_block",
-                "await", CoroutineEngine.CONTINUATION, AWAITS, (long) AWAITS * VALUE);
+        super(
+                hide ? "mono_await_vs_block" : "mono_await_vs_block_just",
+                hide ? "mono_hide_block" : "mono_just_block",
+                "await",
+                CoroutineEngine.CONTINUATION,
+                AWAITS,
+                (long) AWAITS * VALUE);
         this.ready = hide ? Mono.just(VALUE).hide() : Mono.just(VALUE);
     }
 

@@ -33,6 +33,7 @@ final class MpscRunnableQueue {
     }
 
     private Node head = new Node(null); // consumer only
+
     @SuppressWarnings("unused") // through TAIL
     private volatile Node tail = head;
 

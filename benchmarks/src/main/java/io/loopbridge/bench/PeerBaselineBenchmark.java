@@ -1,7 +1,6 @@
 package io.loopbridge.bench;
 
 import io.loopbridge.bench.ReactiveWorkloads.BatchSubscriber;
-import reactor.core.publisher.Flux;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,6 +12,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Flux;
 
 /**
  * The JVM baselines' sides: {@code CompletableFuture} chains ({@code completableFutureChain},

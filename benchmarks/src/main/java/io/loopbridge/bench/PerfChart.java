@@ -47,9 +47,15 @@ public final class PerfChart {
             System.err.println("PerfChart: no RATIO lines in " + args[0]);
             System.exit(1);
         }
-        String title = input.stream().filter(l -> l.startsWith("jvm: ")).findFirst().orElse("")
-                + input.stream().filter(l -> l.startsWith("load at start: ")).findFirst()
-                        .map(l -> ", load " + l.substring("load at start: ".length()).split(" \\(")[0]).orElse("");
+        String title =
+                input.stream().filter(l -> l.startsWith("jvm: ")).findFirst().orElse("")
+                        + input.stream()
+                                .filter(l -> l.startsWith("load at start: "))
+                                .findFirst()
+                                .map(l -> ", load "
+                                        + l.substring("load at start: ".length())
+                                                .split(" \\(")[0])
+                                .orElse("");
         Files.writeString(Path.of(args[1]), svg(rows, title), StandardCharsets.UTF_8);
         if (args.length == 3) {
             Files.writeString(Path.of(args[2]), table(rows), StandardCharsets.UTF_8);
@@ -72,10 +78,18 @@ public final class PerfChart {
     }
 
     static String table(List<Row> rows) {
-        StringBuilder b = new StringBuilder("| comparison | ratio | spread | goal | status |\n|---|---:|---|---:|---|\n");
+        StringBuilder b =
+                new StringBuilder("| comparison | ratio | spread | goal | status |\n|---|---:|---|---:|---|\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| `%s` | %s | %s..%s | %s | %s |%n", r.name(), Bench.fmt(r.value()),
-                    Bench.fmt(r.lo()), Bench.fmt(r.hi()), Double.isNaN(r.goal()) ? "–" : "≥ " + trim(r.goal()), r.status()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| `%s` | %s | %s..%s | %s | %s |%n",
+                    r.name(),
+                    Bench.fmt(r.value()),
+                    Bench.fmt(r.lo()),
+                    Bench.fmt(r.hi()),
+                    Double.isNaN(r.goal()) ? "–" : "≥ " + trim(r.goal()),
+                    r.status()));
         }
         return b.toString();
     }
@@ -99,21 +113,41 @@ public final class PerfChart {
         int width = LABEL_W + PLOT_W + VALUE_W + 10;
         int height = TOP + rows.size() * ROW_H + 40;
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">%n", width, height, width, height));
+        s.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                        + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">%n",
+                width,
+                height,
+                width,
+                height));
         s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
         s.append("<text x=\"8\" y=\"18\" font-size=\"14\" font-weight=\"bold\">loopbridge ÷ peer "
                 + "(above 1: loopbridge faster; memory: peer ÷ ours), log scale</text>\n");
-        s.append(String.format(Locale.ROOT, "<text x=\"8\" y=\"34\" fill=\"#555\">%s — bars: median of the rounds; "
-                + "thin line: spread; black mark: the goal; green: goal met; orange: below goal or parity</text>%n", esc(subtitle)));
+        s.append(String.format(
+                Locale.ROOT,
+                "<text x=\"8\" y=\"34\" fill=\"#555\">%s — bars: median of the rounds; "
+                        + "thin line: spread; black mark: the goal; green: goal met; orange: below goal or parity</text>%n",
+                esc(subtitle)));
         int plotTop = TOP - 6;
         int plotBottom = TOP + rows.size() * ROW_H;
         for (int d = (int) LOG_MIN; d <= (int) LOG_MAX; d++) {
             double gx = x(Math.pow(10, d));
-            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%s\"/>%n",
-                    gx, plotTop, gx, plotBottom, d == 0 ? "#333" : "#ddd", d == 0 ? "1.5" : "1"));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%s</text>%n",
-                    gx, plotBottom + 14, trim(Math.pow(10, d))));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%s\"/>%n",
+                    gx,
+                    plotTop,
+                    gx,
+                    plotBottom,
+                    d == 0 ? "#333" : "#ddd",
+                    d == 0 ? "1.5" : "1"));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%s</text>%n",
+                    gx,
+                    plotBottom + 14,
+                    trim(Math.pow(10, d))));
         }
         double one = x(1);
         for (int i = 0; i < rows.size(); i++) {
@@ -122,23 +156,50 @@ public final class PerfChart {
             boolean good = Double.isNaN(r.goal()) ? r.value() >= 1 : r.value() >= r.goal();
             String fill = !good ? "#e8833a" : Double.isNaN(r.goal()) ? "#4a7fc1" : "#3a9b4a";
             if (i % 2 == 0) {
-                s.append(String.format(Locale.ROOT, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f6f6f6\"/>%n",
-                        y - 2, width, ROW_H));
+                s.append(String.format(
+                        Locale.ROOT,
+                        "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f6f6f6\"/>%n",
+                        y - 2,
+                        width,
+                        ROW_H));
             }
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
-                    LABEL_W - 6, y + 11, esc(r.name())));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
+                    LABEL_W - 6,
+                    y + 11,
+                    esc(r.name())));
             double vx = x(r.value());
-            s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>%n",
-                    Math.min(one, vx), y + 2, Math.max(1, Math.abs(vx - one)), ROW_H - 6, fill));
-            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#222\" stroke-width=\"1\"/>%n",
-                    x(r.lo()), y + 7, x(r.hi()), y + 7));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>%n",
+                    Math.min(one, vx),
+                    y + 2,
+                    Math.max(1, Math.abs(vx - one)),
+                    ROW_H - 6,
+                    fill));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#222\" stroke-width=\"1\"/>%n",
+                    x(r.lo()),
+                    y + 7,
+                    x(r.hi()),
+                    y + 7));
             if (!Double.isNaN(r.goal())) {
                 double gx = x(r.goal());
-                s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"3\" height=\"%d\" fill=\"black\"/>%n",
-                        gx - 1.5, y, ROW_H - 2));
+                s.append(String.format(
+                        Locale.ROOT,
+                        "<rect x=\"%.1f\" y=\"%d\" width=\"3\" height=\"%d\" fill=\"black\"/>%n",
+                        gx - 1.5,
+                        y,
+                        ROW_H - 2));
             }
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n",
-                    LABEL_W + PLOT_W + 6, y + 11, Bench.fmt(r.value())));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%d\">%s</text>%n",
+                    LABEL_W + PLOT_W + 6,
+                    y + 11,
+                    Bench.fmt(r.value())));
         }
         s.append("</svg>\n");
         return s.toString();

@@ -31,8 +31,14 @@ final class PublisherVsFluxGenerate extends LoopVsPeer {
     private Scheduler scheduler;
 
     PublisherVsFluxGenerate(CoroutineEngine engine, boolean crossThread) {
-        super(crossThread ? "asyncgen_publisher_vs_flux_generate_cross_thread" : "asyncgen_publisher_vs_flux_generate",
-                crossThread ? "flux_generate_publishOn" : "flux_generate", engine, ITEMS, sumBelow(ITEMS));
+        super(
+                crossThread
+                        ? "asyncgen_publisher_vs_flux_generate_cross_thread"
+                        : "asyncgen_publisher_vs_flux_generate",
+                crossThread ? "flux_generate_publishOn" : "flux_generate",
+                engine,
+                ITEMS,
+                sumBelow(ITEMS));
         this.crossThread = crossThread;
     }
 

@@ -21,7 +21,13 @@ final class PublisherVsKotlinx extends AcrossEnginesVsPeer {
     private Publisher<Integer> kotlinx;
 
     PublisherVsKotlinx() {
-        super("asyncgen_publisher_vs_kotlinx_publish", "kotlinx_publish", "item", null, ITEMS, LoopVsPeer.sumBelow(ITEMS));
+        super(
+                "asyncgen_publisher_vs_kotlinx_publish",
+                "kotlinx_publish",
+                "item",
+                null,
+                ITEMS,
+                LoopVsPeer.sumBelow(ITEMS));
     }
 
     @Override

@@ -118,7 +118,9 @@ final class PythonPeer implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(List.of(executable(), path.toString(), "--serve", "--loop", loop.label));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         PythonPeer peer = new PythonPeer(p, script + " (" + loop.label + ")");
         try {
             String line = peer.readLine();
@@ -143,7 +145,9 @@ final class PythonPeer implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(List.of(executable(), path.toString(), "--loop", loop.label));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         PythonPeer peer = new PythonPeer(p, script + " (" + loop.label + ")");
         try {
             p.getOutputStream().close();

@@ -27,7 +27,8 @@ final class RawContinuation {
             Class<?> scopeClass = Class.forName("jdk.internal.vm.ContinuationScope");
             Class<?> contClass = Class.forName("jdk.internal.vm.Continuation");
             MethodHandles.Lookup l = MethodHandles.lookup();
-            scope = l.findConstructor(scopeClass, MethodType.methodType(void.class, String.class)).invoke("bench-floor");
+            scope = l.findConstructor(scopeClass, MethodType.methodType(void.class, String.class))
+                    .invoke("bench-floor");
             mNew = l.findConstructor(contClass, MethodType.methodType(void.class, scopeClass, Runnable.class))
                     .asType(MethodType.methodType(Object.class, Object.class, Runnable.class));
             mRun = l.findVirtual(contClass, "run", MethodType.methodType(void.class))

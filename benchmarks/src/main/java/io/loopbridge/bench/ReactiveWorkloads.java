@@ -123,11 +123,13 @@ final class ReactiveWorkloads {
 
     /** rxjava3-fiber-interop: a virtual thread of {@code executor} emits {@code 0..n-1}. */
     static Publisher<Integer> fiberNumbers(ExecutorService executor, int n) {
-        return FiberInterop.<Integer>create(emitter -> {
-            for (int i = 0; i < n; i++) {
-                emitter.emit(i);
-            }
-        }, executor);
+        return FiberInterop.<Integer>create(
+                emitter -> {
+                    for (int i = 0; i < n; i++) {
+                        emitter.emit(i);
+                    }
+                },
+                executor);
     }
 
     // ---------------------------------------------------------------- our consumers, inside a coroutine

@@ -56,15 +56,22 @@ final class Scale implements Report {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 BenchLoop.ADD_EXPORTS,
-                "-Xms" + HEAP, "-Xmx" + HEAP, "-XX:+AlwaysPreTouch",
-                "-cp", System.getProperty("java.class.path"),
-                ScaleRun.class.getName(), Engines.label(engine)));
+                "-Xms" + HEAP,
+                "-Xmx" + HEAP,
+                "-XX:+AlwaysPreTouch",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ScaleRun.class.getName(),
+                Engines.label(engine)));
         cmd.addAll(sizes());
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         // A hung child must not hang the bench: stop it after the time-out, which ends the read below.
         CompletableFuture.delayedExecutor(TIMEOUT_S, TimeUnit.SECONDS).execute(p::destroyForcibly);
         List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 lines.add(line);
@@ -73,11 +80,12 @@ final class Scale implements Report {
             p.waitFor();
         }
         if (p.exitValue() != 0) {
-            throw new IllegalStateException(name() + ": the child JVM exited with " + p.exitValue()
-                    + " (killed after " + TIMEOUT_S + " s, or failed: see its stderr above)");
+            throw new IllegalStateException(name() + ": the child JVM exited with " + p.exitValue() + " (killed after "
+                    + TIMEOUT_S + " s, or failed: see its stderr above)");
         }
         if (engine == CoroutineEngine.THREADS) {
-            lines.add("ABS " + name() + ".note 100000 and 1000000 tasks not run on the threads engine: a platform thread per task");
+            lines.add("ABS " + name()
+                    + ".note 100000 and 1000000 tasks not run on the threads engine: a platform thread per task");
         }
         return lines;
     }

@@ -48,7 +48,8 @@ public final class ScaleRun {
         }
         CoroutineEngine engine = Engines.require(args[0]);
         String label = Engines.label(engine);
-        int[] sizes = Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray();
+        int[] sizes =
+                Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray();
         // JIT warm-up of the create, await and resume paths: frames suspended while interpreted are larger.
         boolean threads = engine == CoroutineEngine.THREADS;
         int warm = threads ? 500 : 10_000;
@@ -76,16 +77,36 @@ public final class ScaleRun {
             double s = Bench.median(sw);
             String runs = repeats == 1 ? "one run" : "median of " + repeats + " runs";
             String p = "ABS scale_" + label + "." + n;
-            System.out.printf(Locale.ROOT, "%s.bytes_per_task %.0f B/task (heap after full GC, %d suspended tasks, %s)%n", p, b, n, runs);
-            System.out.printf(Locale.ROOT, "%s.tasks_per_gib %.0f (2^30 ÷ heap bytes per suspended task)%n", p, (1L << 30) / b);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s.bytes_per_task %.0f B/task (heap after full GC, %d suspended tasks, %s)%n",
+                    p,
+                    b,
+                    n,
+                    runs);
+            System.out.printf(
+                    Locale.ROOT, "%s.tasks_per_gib %.0f (2^30 ÷ heap bytes per suspended task)%n", p, (1L << 30) / b);
             if (engine == CoroutineEngine.THREADS) {
-                System.out.printf(Locale.ROOT, "%s.rss_per_task %.0f B/task (resident-set growth: native thread stacks)%n",
-                        p, Bench.median(rss));
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s.rss_per_task %.0f B/task (resident-set growth: native thread stacks)%n",
+                        p,
+                        Bench.median(rss));
             }
-            System.out.printf(Locale.ROOT, "%s.create %s ns/task (create + run to the first await, %s)%n",
-                    p, Bench.fmt(Bench.median(create)), runs);
-            System.out.printf(Locale.ROOT, "%s.switch %s ns/switch (%d live tasks, each resumed %d times round-robin, %s)%n",
-                    p, Bench.fmt(s), n, YIELDS + 1, runs);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s.create %s ns/task (create + run to the first await, %s)%n",
+                    p,
+                    Bench.fmt(Bench.median(create)),
+                    runs);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s.switch %s ns/switch (%d live tasks, each resumed %d times round-robin, %s)%n",
+                    p,
+                    Bench.fmt(s),
+                    n,
+                    YIELDS + 1,
+                    runs);
             if (engine == CoroutineEngine.CONTINUATION && RawContinuation.skipReason() == null) {
                 double[] raw = new double[repeats];
                 for (int r = 0; r < repeats; r++) {
@@ -95,18 +116,34 @@ public final class ScaleRun {
                 if (firstRaw == 0) {
                     firstRaw = f;
                 }
-                System.out.printf(Locale.ROOT, "%s.raw_continuation_switch %s ns/roundtrip (the floor at this scale: %d bare "
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s.raw_continuation_switch %s ns/roundtrip (the floor at this scale: %d bare "
                                 + "Continuations, each resumed %d times round-robin; growth %s)%n",
-                        p, Bench.fmt(f), n, YIELDS + 1, Bench.fmt(f / firstRaw));
+                        p,
+                        Bench.fmt(f),
+                        n,
+                        YIELDS + 1,
+                        Bench.fmt(f / firstRaw));
             }
             if (firstSwitch == 0) {
                 firstSwitch = s;
                 firstBytes = b;
             } else {
-                System.out.printf(Locale.ROOT, "%s.switch_growth %s (switch cost at %d tasks ÷ at %d; flat = 1)%n",
-                        p, Bench.fmt(s / firstSwitch), n, sizes[0]);
-                System.out.printf(Locale.ROOT, "%s.bytes_growth %s (bytes per task at %d tasks ÷ at %d; flat = 1)%n",
-                        p, Bench.fmt(b / firstBytes), n, sizes[0]);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s.switch_growth %s (switch cost at %d tasks ÷ at %d; flat = 1)%n",
+                        p,
+                        Bench.fmt(s / firstSwitch),
+                        n,
+                        sizes[0]);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s.bytes_growth %s (bytes per task at %d tasks ÷ at %d; flat = 1)%n",
+                        p,
+                        Bench.fmt(b / firstBytes),
+                        n,
+                        sizes[0]);
             }
             System.out.flush();
         }
@@ -179,7 +216,8 @@ public final class ScaleRun {
             (double) (heap1 - heap0) / n,
             (double) (t1 - t0) / n,
             (double) (t3 - t2) / ((double) n * (YIELDS + 1)),
-            (double) (rss1 - rss0) / n};
+            (double) (rss1 - rss0) / n
+        };
     }
 
     private static long heapUsedAfterGc() {

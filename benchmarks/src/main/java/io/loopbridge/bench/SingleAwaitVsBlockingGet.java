@@ -22,7 +22,12 @@ final class SingleAwaitVsBlockingGet extends AcrossEnginesVsPeer {
     private final Single<Integer> ready = Single.just(VALUE);
 
     SingleAwaitVsBlockingGet() {
-        super("single_await_vs_blockingGet", "single_blockingGet", "await", CoroutineEngine.CONTINUATION, AWAITS,
+        super(
+                "single_await_vs_blockingGet",
+                "single_blockingGet",
+                "await",
+                CoroutineEngine.CONTINUATION,
+                AWAITS,
                 (long) AWAITS * VALUE);
     }
 

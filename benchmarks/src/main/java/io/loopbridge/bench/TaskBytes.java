@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code MEM task_bytes_<engine>}: heap bytes retained per suspended task. Inside a coroutine of
@@ -73,7 +73,8 @@ final class TaskBytes implements Report {
         // is in an application that has been running for a while (the C2 compiles of the parking
         // path can take more than one pass on a busy machine).
         for (int w = 0; w < WARMUP_PASSES; w++) {
-            System.err.printf(Locale.ROOT, "[bench] %s warm-up %d/%d (%d tasks)%n", name(), w + 1, WARMUP_PASSES, tasks / 2);
+            System.err.printf(
+                    Locale.ROOT, "[bench] %s warm-up %d/%d (%d tasks)%n", name(), w + 1, WARMUP_PASSES, tasks / 2);
             Async.run(engine, () -> measure(tasks / 2, null));
         }
         double[] heap = new double[runs];
@@ -91,18 +92,35 @@ final class TaskBytes implements Report {
         double[] sorted = heap.clone();
         Arrays.sort(sorted);
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "MEM %s %.0f B/task (%d suspended tasks, heap used after full GC, %s)",
-                name(), Bench.median(heap), tasks, runs == 1 ? "one run"
-                        : String.format(Locale.ROOT, "median of %d runs, spread %.0f..%.0f", runs, sorted[0], sorted[runs - 1])));
+        lines.add(String.format(
+                Locale.ROOT,
+                "MEM %s %.0f B/task (%d suspended tasks, heap used after full GC, %s)",
+                name(),
+                Bench.median(heap),
+                tasks,
+                runs == 1
+                        ? "one run"
+                        : String.format(
+                                Locale.ROOT,
+                                "median of %d runs, spread %.0f..%.0f",
+                                runs,
+                                sorted[0],
+                                sorted[runs - 1])));
         if (haveRss) {
             String note = switch (engine) {
-                case THREADS -> "the platform threads' native stacks and thread structures, outside the heap "
-                        + "and so not in the MEM figure";
+                case THREADS ->
+                    "the platform threads' native stacks and thread structures, outside the heap "
+                            + "and so not in the MEM figure";
                 case VIRTUAL -> "~0 expected: virtual threads' stacks are heap stack chunks, already in the MEM figure";
-                case CONTINUATION -> "~0 expected: continuations' stacks are heap stack chunks, already in the MEM figure";
+                case CONTINUATION ->
+                    "~0 expected: continuations' stacks are heap stack chunks, already in the MEM figure";
             };
-            lines.add(String.format(Locale.ROOT, "ABS %s.rss %.0f B/task (resident-set growth per task; %s)",
-                    name(), Bench.median(rss), note));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "ABS %s.rss %.0f B/task (resident-set growth per task; %s)",
+                    name(),
+                    Bench.median(rss),
+                    note));
         }
         if (engine == CoroutineEngine.THREADS) {
             lines.add("ABS " + name() + ".note platform thread stacks are not in the heap figure; each reserves -Xss "

@@ -26,21 +26,32 @@ final class TaskBytesPython implements Report {
     @Override
     public List<String> run() throws Exception {
         System.err.println("[bench] " + name() + " (python)");
-        String line = PythonPeer.runOnce("coroutines.py", PythonPeer.Loop.ASYNCIO,
-                "--workload", "task_bytes", "--size", Integer.toString(TASKS), "--runs", "1");
+        String line = PythonPeer.runOnce(
+                "coroutines.py",
+                PythonPeer.Loop.ASYNCIO,
+                "--workload",
+                "task_bytes",
+                "--size",
+                Integer.toString(TASKS),
+                "--runs",
+                "1");
         String[] f = line.split("\\s+");
         if (f.length != 4) {
             throw new IllegalStateException("coroutines.py --workload task_bytes answered '" + line + "'");
         }
         double traced = Double.parseDouble(f[0]);
         double rss = Double.parseDouble(f[3]);
-        String mem = String.format(Locale.ROOT,
-                "MEM %s %.0f B/task (%d suspended tasks, tracemalloc)", name(), traced, TASKS);
+        String mem = String.format(
+                Locale.ROOT, "MEM %s %.0f B/task (%d suspended tasks, tracemalloc)", name(), traced, TASKS);
         if (Double.isNaN(rss)) {
             return List.of(mem);
         }
-        return List.of(mem, String.format(Locale.ROOT,
-                "ABS %s.rss %.0f B/task (resident-set growth of a fresh interpreter, allocator overhead included)",
-                name(), rss));
+        return List.of(
+                mem,
+                String.format(
+                        Locale.ROOT,
+                        "ABS %s.rss %.0f B/task (resident-set growth of a fresh interpreter, allocator overhead included)",
+                        name(),
+                        rss));
     }
 }

@@ -12,7 +12,11 @@ final class TaskCreateVsPython extends CoroutineVsPython {
     static final int THREAD_TASKS = 100;
 
     TaskCreateVsPython(CoroutineEngine engine) {
-        super("task_create_vs_asyncio", "asyncio", "tasks", engine,
+        super(
+                "task_create_vs_asyncio",
+                "asyncio",
+                "tasks",
+                engine,
                 engine == CoroutineEngine.THREADS ? THREAD_TASKS : TASKS);
     }
 

@@ -25,7 +25,8 @@ class ReportToolingTest {
         List<String> lines = MemoryRatios.lines(RUN);
 
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(1)).startsWith("RATIO task_bytes_vs_asyncio_continuation 1.01 (spread 0.955..1.03, 5 rounds;");
+        assertThat(lines.get(1))
+                .startsWith("RATIO task_bytes_vs_asyncio_continuation 1.01 (spread 0.955..1.03, 5 rounds;");
     }
 
     @Test
@@ -44,8 +45,11 @@ class ReportToolingTest {
     void theChartReadsEveryRatioWithItsSpreadAndGoal() {
         List<PerfChart.Row> rows = PerfChart.parse(RUN);
 
-        assertThat(rows).extracting(PerfChart.Row::name)
-                .containsExactly("call_soon_vs_asyncio", "iterate_vs_subscribe_continuation",
+        assertThat(rows)
+                .extracting(PerfChart.Row::name)
+                .containsExactly(
+                        "call_soon_vs_asyncio",
+                        "iterate_vs_subscribe_continuation",
                         "await_chain_vs_completablefuture_virtual");
         assertThat(rows.get(0).lo()).isEqualTo(36.1);
         assertThat(rows.get(0).hi()).isEqualTo(66.3);
@@ -72,7 +76,9 @@ class ReportToolingTest {
         String table = PerfChart.table(PerfChart.parse(RUN));
 
         assertThat(table).contains("| `call_soon_vs_asyncio` | 48.1 | 36.1..66.3 | ≥ 50 | missed |");
-        assertThat(table).contains("| `await_chain_vs_completablefuture_virtual` | 1.56 | 1.02..2.87 | – | faster than the peer |");
+        assertThat(table)
+                .contains(
+                        "| `await_chain_vs_completablefuture_virtual` | 1.56 | 1.02..2.87 | – | faster than the peer |");
     }
 
     @Test

@@ -21,6 +21,7 @@ public final class Context {
 
     /** Alternating var, value; immutable once published. */
     Object[] entries;
+
     private Thread enteredBy;
 
     private Context(Object[] entries) {
@@ -140,7 +141,8 @@ public final class Context {
     private Object enter() {
         synchronized (this) {
             if (enteredBy != null) {
-                throw new IllegalStateException("cannot enter context: " + this + " is already entered by " + enteredBy.getName());
+                throw new IllegalStateException(
+                        "cannot enter context: " + this + " is already entered by " + enteredBy.getName());
             }
             enteredBy = Thread.currentThread();
         }
@@ -195,7 +197,10 @@ public final class Context {
         StringBuilder sb = new StringBuilder("Context{");
         Object[] e = entries;
         for (int i = 0; i < e.length; i += 2) {
-            sb.append(i == 0 ? "" : ", ").append(((ContextVar<?>) e[i]).name()).append('=').append(e[i + 1]);
+            sb.append(i == 0 ? "" : ", ")
+                    .append(((ContextVar<?>) e[i]).name())
+                    .append('=')
+                    .append(e[i + 1]);
         }
         return sb.append('}').toString();
     }

@@ -122,8 +122,8 @@ public final class ContextVar<T> {
     public void reset(Token<T> token) {
         Objects.requireNonNull(token, "token");
         if (token.var != this) {
-            throw new IllegalArgumentException("token was created by context variable '" + token.var.name
-                    + "', not by '" + name + "'");
+            throw new IllegalArgumentException(
+                    "token was created by context variable '" + token.var.name + "', not by '" + name + "'");
         }
         Context ctx = Context.current();
         if (token.context != ctx) {
@@ -133,7 +133,8 @@ public final class ContextVar<T> {
             throw new IllegalStateException("token for '" + name + "' has already been used once");
         }
         token.used = true;
-        ctx.entries = token.hadValue ? Context.with(ctx.entries, this, token.oldValue) : Context.without(ctx.entries, this);
+        ctx.entries =
+                token.hadValue ? Context.with(ctx.entries, this, token.oldValue) : Context.without(ctx.entries, this);
     }
 
     @SuppressWarnings("unchecked")

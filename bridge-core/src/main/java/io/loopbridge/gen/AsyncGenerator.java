@@ -67,6 +67,7 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
     private int state = CREATED;
     /** The request the body is working on; completed by its next yield or its end. */
     private Request pending;
+
     private boolean closing;
     private Object sent;
     private Throwable thrownIn;
@@ -112,7 +113,8 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
      */
     public LoopFuture<Y> asend(S value) {
         if (state == CREATED && value != null) {
-            throw new IllegalStateException("can't send non-null value to a just-started async generator: call anext() first");
+            throw new IllegalStateException(
+                    "can't send non-null value to a just-started async generator: call anext() first");
         }
         return cast(request("asend", value, null, false));
     }

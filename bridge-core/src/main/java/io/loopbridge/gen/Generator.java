@@ -78,6 +78,7 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
      * #checkThread}); {@code null} on the other engines, whose bodies may resume from any thread.
      */
     private Thread continuationThread;
+
     private int state = CREATED;
     private Object sent;
     private Throwable thrownIn;
@@ -86,9 +87,11 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
     private R result;
     /** Whether the body returned (as opposed to failing or being closed): only then is there a result. */
     private boolean returned;
+
     private Consumer<? super Y> sink;
     /** The context of the code resuming the body: the body runs in it, as a Python generator does. */
     private Object callerContext;
+
     private boolean peeked;
     private Y peekedValue;
 
@@ -352,7 +355,8 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
         Thread last = continuationThread;
         if (last != null && last != Thread.currentThread()) {
             throw new IllegalStateException("This generator is suspended in a continuation of thread '"
-                    + last.getName() + "' and cannot " + op + "() on thread '" + Thread.currentThread().getName()
+                    + last.getName() + "' and cannot " + op + "() on thread '"
+                    + Thread.currentThread().getName()
                     + "': resume and close it on that thread, or create it on the threads or virtual engine"
                     + " to move it between threads");
         }

@@ -10,6 +10,7 @@ package io.loopbridge.internal;
 public abstract class LiveTask {
     /** The neighbours in the {@link LiveTaskSet} holding this task; both null when in none. */
     LiveTask prevLive;
+
     LiveTask nextLive;
 
     /** The task itself. */

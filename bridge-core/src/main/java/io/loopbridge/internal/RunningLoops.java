@@ -43,9 +43,11 @@ public final class RunningLoops implements LoopsMXBean {
         }
         registered = true;
         try {
-            ManagementFactory.getPlatformMBeanServer().registerMBean(new RunningLoops(), new ObjectName("io.loopbridge:type=Loops"));
+            ManagementFactory.getPlatformMBeanServer()
+                    .registerMBean(new RunningLoops(), new ObjectName("io.loopbridge:type=Loops"));
         } catch (Exception e) {
-            System.getLogger(RunningLoops.class.getName()).log(System.Logger.Level.WARNING, "cannot register the loopbridge MXBean", e);
+            System.getLogger(RunningLoops.class.getName())
+                    .log(System.Logger.Level.WARNING, "cannot register the loopbridge MXBean", e);
         }
     }
 

@@ -31,13 +31,15 @@ public final class SharedLoop {
         EventLoop loop = new EventLoop();
         CountDownLatch running = new CountDownLatch(1);
         loop.callSoon(running::countDown);
-        Thread t = new Thread(() -> {
-            try {
-                loop.runForever();
-            } finally {
-                loop.close();
-            }
-        }, "loopbridge-shared");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        loop.runForever();
+                    } finally {
+                        loop.close();
+                    }
+                },
+                "loopbridge-shared");
         t.setDaemon(true);
         t.start();
         try {
@@ -45,14 +47,17 @@ public final class SharedLoop {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                loop.callSoonThreadsafe(loop::stop);
-                t.join(2_000);
-            } catch (IllegalStateException | InterruptedException alreadyClosed) {
-                // nothing left to stop
-            }
-        }, "loopbridge-shared-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                loop.callSoonThreadsafe(loop::stop);
+                                t.join(2_000);
+                            } catch (IllegalStateException | InterruptedException alreadyClosed) {
+                                // nothing left to stop
+                            }
+                        },
+                        "loopbridge-shared-shutdown"));
         return loop;
     }
 }

@@ -22,8 +22,8 @@ public class IncompleteReadException extends EOFException {
      * @param expected the number of bytes asked for, or -1 when unknown (a separator was)
      */
     public IncompleteReadException(byte[] partial, int expected) {
-        super(partial.length + " bytes read on a total of "
-                + (expected < 0 ? "undefined" : String.valueOf(expected)) + " expected bytes");
+        super(partial.length + " bytes read on a total of " + (expected < 0 ? "undefined" : String.valueOf(expected))
+                + " expected bytes");
         this.partial = partial.clone();
         this.expected = expected;
     }

@@ -40,7 +40,8 @@ final class PipeReadTransport implements Transport {
      * {@code childGone} tells whether the child has exited or is being destroyed: then a closed
      * stream is the end of the stream, not a failure.
      */
-    PipeReadTransport(EventLoop loop, InputStream in, StreamReader reader, BooleanSupplier childGone, String threadName) {
+    PipeReadTransport(
+            EventLoop loop, InputStream in, StreamReader reader, BooleanSupplier childGone, String threadName) {
         this.loop = loop;
         this.in = in;
         this.childGone = childGone;

@@ -217,6 +217,7 @@ final class PipeWriteTransport implements Transport {
 
     @Override
     public String toString() {
-        return "PipeWriteTransport[" + (lost ? "closed" : closing ? "closing" : "open") + " buffered=" + bufferSize + "]";
+        return "PipeWriteTransport[" + (lost ? "closed" : closing ? "closing" : "open") + " buffered=" + bufferSize
+                + "]";
     }
 }

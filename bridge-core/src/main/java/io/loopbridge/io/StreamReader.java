@@ -28,6 +28,7 @@ import java.util.Objects;
 public final class StreamReader {
     /** The default {@link #limit()}: 64 KiB, as asyncio's. */
     public static final int DEFAULT_LIMIT = 64 * 1024;
+
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] NEWLINE = {'\n'};
 
@@ -35,6 +36,7 @@ public final class StreamReader {
     private byte[] buf = EMPTY;
     /** The buffered bytes are {@code buf[start, end)}. */
     private int start;
+
     private int end;
     private boolean eof;
     private Throwable exception;
@@ -353,7 +355,8 @@ public final class StreamReader {
      */
     private void waitForData(String method, String call) throws IOException {
         if (waiter != null) {
-            throw new IllegalStateException(method + "() called while another coroutine is already waiting for incoming data");
+            throw new IllegalStateException(
+                    method + "() called while another coroutine is already waiting for incoming data");
         }
         Driver d = Driver.current(call);
         if (paused) {

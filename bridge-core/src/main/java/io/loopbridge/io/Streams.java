@@ -137,7 +137,8 @@ public final class Streams {
     public static Server startServer(LoopGroup group, StreamHandler handler, String host, int port) throws IOException {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(handler, "handler");
-        return Endpoints.createServer(Async.loop(), group, l -> new StreamReaderProtocol(l, new StreamReader(), handler), host, port);
+        return Endpoints.createServer(
+                Async.loop(), group, l -> new StreamReaderProtocol(l, new StreamReader(), handler), host, port);
     }
 
     /**

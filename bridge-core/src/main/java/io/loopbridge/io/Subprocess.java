@@ -59,9 +59,12 @@ public final class Subprocess {
         } else {
             stdin = null;
         }
-        stdout = builder.redirectOutput() == ProcessBuilder.Redirect.PIPE ? reader(process.getInputStream(), limit, name + "stdout") : null;
+        stdout = builder.redirectOutput() == ProcessBuilder.Redirect.PIPE
+                ? reader(process.getInputStream(), limit, name + "stdout")
+                : null;
         stderr = builder.redirectErrorStream() || builder.redirectError() != ProcessBuilder.Redirect.PIPE
-                ? null : reader(process.getErrorStream(), limit, name + "stderr");
+                ? null
+                : reader(process.getErrorStream(), limit, name + "stderr");
     }
 
     private StreamReader reader(InputStream in, int limit, String threadName) {

@@ -24,15 +24,15 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.WeakHashMap;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -76,6 +76,7 @@ public class EventLoop implements AutoCloseable {
     private long timerSeq;
     /** {@link #CLOCK_SLACK_NANOS}, or 0 on virtual time, where a timer must never run before its time. */
     long clockSlackNanos = CLOCK_SLACK_NANOS;
+
     private boolean stopping;
     private Selector selector;
     private ExceptionHandler exceptionHandler;
@@ -85,12 +86,14 @@ public class EventLoop implements AutoCloseable {
     private final CoroutineEngine engine;
     /** The task (or other coroutine driver) whose step is running; see {@link LoopAccess}. */
     private Object currentStep;
+
     private final Set<LiveTask> liveTasks = new LiveTaskSet();
     private final LapHistogram lapHistogram = new LapHistogram();
     private long lapCount;
     private long callbackCount;
     /** What {@link #stats()} reads: published by the loop every 16th lap and before it waits. */
     private volatile long publishedLaps;
+
     private volatile long publishedCallbacks;
     private volatile int publishedReady;
     private volatile int publishedTimers;
@@ -104,9 +107,11 @@ public class EventLoop implements AutoCloseable {
     private volatile int awake = 1;
     /** Cancelled timers still in the heap; touched from any thread. */
     private volatile int cancelledTimers;
+
     private volatile boolean selectorPolling;
     /** The I/O events of the last poll, run in the current lap: callback, key and ready set. */
     private IoCallback[] ioCallbacks = new IoCallback[64];
+
     private SelectionKey[] ioKeys = new SelectionKey[64];
     private int[] ioOps = new int[64];
     private int ioCount;
@@ -359,8 +364,7 @@ public class EventLoop implements AutoCloseable {
         checkOpen();
         EventLoop current = running();
         if (current != null && current != this) {
-            throw new IllegalStateException(
-                    "Cannot run the event loop while another loop is running on this thread");
+            throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread");
         }
         if (owner != null) {
             throw new IllegalStateException("This event loop is already running");
@@ -433,9 +437,10 @@ public class EventLoop implements AutoCloseable {
         Thread last = continuationThread;
         if (last != null && last != me && !(liveTasks.isEmpty() && asyncGenerators.isEmpty())) {
             owner = null;
-            throw new IllegalStateException("This loop's suspended coroutines are continuations of thread '"
-                    + last.getName() + "' and cannot resume on thread '" + me.getName()
-                    + "': run the loop on that thread, or use the threads or virtual engine to move loops between threads");
+            throw new IllegalStateException(
+                    "This loop's suspended coroutines are continuations of thread '"
+                            + last.getName() + "' and cannot resume on thread '" + me.getName()
+                            + "': run the loop on that thread, or use the threads or virtual engine to move loops between threads");
         }
         continuationThread = me;
     }
@@ -671,8 +676,14 @@ public class EventLoop implements AutoCloseable {
         if (o == null || o == Thread.currentThread()) {
             publishStats(); // the state is ours to read: fresh figures
         }
-        return new LoopStats(publishedReady, publishedTimers, publishedTasks, publishedIo, publishedLaps,
-                publishedCallbacks, lapHistogram.percentiles());
+        return new LoopStats(
+                publishedReady,
+                publishedTimers,
+                publishedTasks,
+                publishedIo,
+                publishedLaps,
+                publishedCallbacks,
+                lapHistogram.percentiles());
     }
 
     /**
@@ -800,7 +811,9 @@ public class EventLoop implements AutoCloseable {
         }
         if (timeoutNanos != 0 && Thread.interrupted()) {
             // an interrupt would end every park or select at once: the loop would spin
-            LOG.log(System.Logger.Level.WARNING, "the event loop's thread was interrupted; interrupts do not stop a loop, stop() does");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "the event loop's thread was interrupted; interrupts do not stop a loop, stop() does");
         }
         try {
             if (io) {
@@ -810,7 +823,8 @@ public class EventLoop implements AutoCloseable {
                 } else if (timeoutNanos < 0) {
                     selector.select(collectSelected);
                 } else {
-                    selector.select(collectSelected, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
+                    selector.select(
+                            collectSelected, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
                 }
             } else if (timeoutNanos < 0) {
                 LockSupport.park(this);
@@ -891,7 +905,6 @@ public class EventLoop implements AutoCloseable {
             }
         }
     }
-
 
     private record IoDispatch(IoCallback callback, SelectionKey key, int readyOps) implements Runnable {
         @Override
@@ -1050,11 +1063,12 @@ public class EventLoop implements AutoCloseable {
         }
         if (defaultExecutor == null) {
             int max = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
-            ThreadPoolExecutor tpe = new ThreadPoolExecutor(max, max, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "loopbridge-executor-" + EXECUTOR_THREADS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            ThreadPoolExecutor tpe =
+                    new ThreadPoolExecutor(max, max, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "loopbridge-executor-" + EXECUTOR_THREADS.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
             tpe.allowCoreThreadTimeOut(true);
             defaultExecutor = tpe;
         }
@@ -1123,24 +1137,26 @@ public class EventLoop implements AutoCloseable {
             return done;
         }
         ex.shutdown();
-        Thread waiter = new Thread(() -> {
-            try {
-                while (!ex.awaitTermination(1, TimeUnit.MINUTES)) {
-                    LOG.log(System.Logger.Level.WARNING, "the default executor is still busy after shutdown");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            try {
-                callSoonThreadsafe(() -> {
-                    if (!done.isDone()) {
-                        done.setResult(null);
+        Thread waiter = new Thread(
+                () -> {
+                    try {
+                        while (!ex.awaitTermination(1, TimeUnit.MINUTES)) {
+                            LOG.log(System.Logger.Level.WARNING, "the default executor is still busy after shutdown");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
-                });
-            } catch (IllegalStateException closedLoop) {
-                // nobody waits any more
-            }
-        }, "loopbridge-executor-shutdown");
+                    try {
+                        callSoonThreadsafe(() -> {
+                            if (!done.isDone()) {
+                                done.setResult(null);
+                            }
+                        });
+                    } catch (IllegalStateException closedLoop) {
+                        // nobody waits any more
+                    }
+                },
+                "loopbridge-executor-shutdown");
         waiter.setDaemon(true);
         waiter.start();
         return done;
@@ -1263,8 +1279,8 @@ public class EventLoop implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EventLoop[" + (closed ? "closed" : owner != null ? "running" : "idle")
-                + " ready=" + ready.size() + " timers=" + timers.size() + " debug=" + debug + "]";
+        return "EventLoop[" + (closed ? "closed" : owner != null ? "running" : "idle") + " ready=" + ready.size()
+                + " timers=" + timers.size() + " debug=" + debug + "]";
     }
 
     // ---------------------------------------------------------------- network I/O (io.loopbridge.io)
@@ -1284,8 +1300,9 @@ public class EventLoop implements AutoCloseable {
      * @return the server, serving
      * @throws IOException if an address cannot be bound ({@link java.net.BindException}) or resolved
      */
-    public io.loopbridge.io.Server createServer(java.util.function.Supplier<? extends io.loopbridge.io.Protocol> protocolFactory,
-            String host, int port) throws IOException {
+    public io.loopbridge.io.Server createServer(
+            java.util.function.Supplier<? extends io.loopbridge.io.Protocol> protocolFactory, String host, int port)
+            throws IOException {
         return io.loopbridge.io.internal.Endpoints.createServer(this, protocolFactory, host, port);
     }
 
@@ -1322,8 +1339,12 @@ public class EventLoop implements AutoCloseable {
      * @return the server, serving
      * @throws IOException if an address cannot be bound or resolved
      */
-    public io.loopbridge.io.Server createServer(java.util.function.Supplier<? extends io.loopbridge.io.Protocol> protocolFactory,
-            String host, int port, javax.net.ssl.SSLContext ssl) throws IOException {
+    public io.loopbridge.io.Server createServer(
+            java.util.function.Supplier<? extends io.loopbridge.io.Protocol> protocolFactory,
+            String host,
+            int port,
+            javax.net.ssl.SSLContext ssl)
+            throws IOException {
         return io.loopbridge.io.internal.Endpoints.createServer(this, protocolFactory, host, port, ssl);
     }
 
@@ -1362,8 +1383,11 @@ public class EventLoop implements AutoCloseable {
      * @throws IOException if the address cannot be bound or resolved
      */
     public <P extends io.loopbridge.io.DatagramProtocol> io.loopbridge.io.DatagramPair<P> createDatagramEndpoint(
-            java.util.function.Supplier<P> protocolFactory, java.net.InetSocketAddress localAddress,
-            java.net.InetSocketAddress remoteAddress) throws IOException {
-        return io.loopbridge.io.internal.Endpoints.createDatagramEndpoint(this, protocolFactory, localAddress, remoteAddress);
+            java.util.function.Supplier<P> protocolFactory,
+            java.net.InetSocketAddress localAddress,
+            java.net.InetSocketAddress remoteAddress)
+            throws IOException {
+        return io.loopbridge.io.internal.Endpoints.createDatagramEndpoint(
+                this, protocolFactory, localAddress, remoteAddress);
     }
 }

@@ -40,13 +40,15 @@ public final class LoopGroup implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             EventLoop loop = new EventLoop();
             loop.callSoon(started::countDown);
-            Thread t = new Thread(() -> {
-                try {
-                    loop.runForever();
-                } finally {
-                    loop.close();
-                }
-            }, "loopbridge-group-" + group + "-" + i);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            loop.runForever();
+                        } finally {
+                            loop.close();
+                        }
+                    },
+                    "loopbridge-group-" + group + "-" + i);
             t.setDaemon(true);
             ls.add(loop);
             ts.add(t);
@@ -99,7 +101,8 @@ public final class LoopGroup implements AutoCloseable {
         // On the virtual engine a loop's callbacks run on a virtual thread, not on the group's thread.
         for (int i = 0; i < threads.size(); i++) {
             if (threads.get(i) == Thread.currentThread() || loops.get(i).inLoop()) {
-                throw new IllegalStateException("shutdownGracefully() called from a loop of the group would wait for itself");
+                throw new IllegalStateException(
+                        "shutdownGracefully() called from a loop of the group would wait for itself");
             }
         }
         for (EventLoop loop : loops) {

@@ -17,8 +17,14 @@ public final class LoopStats {
     private final long callbacksRun;
     private final long[] lapPercentileNanos;
 
-    LoopStats(int readyCallbacks, int scheduledTimers, int liveTasks, int ioRegistrations, long laps,
-            long callbacksRun, long[] lapPercentileNanos) {
+    LoopStats(
+            int readyCallbacks,
+            int scheduledTimers,
+            int liveTasks,
+            int ioRegistrations,
+            long laps,
+            long callbacksRun,
+            long[] lapPercentileNanos) {
         this.readyCallbacks = readyCallbacks;
         this.scheduledTimers = scheduledTimers;
         this.liveTasks = liveTasks;
@@ -112,7 +118,8 @@ public final class LoopStats {
     @Override
     public String toString() {
         return "LoopStats[ready=" + readyCallbacks + " timers=" + scheduledTimers + " tasks=" + liveTasks + " io="
-                + ioRegistrations + " laps=" + laps + " callbacks=" + callbacksRun + " lap p50=" + lapTimeP50().toNanos()
+                + ioRegistrations + " laps=" + laps + " callbacks=" + callbacksRun + " lap p50="
+                + lapTimeP50().toNanos()
                 + "ns p99=" + lapTimeP99().toNanos() + "ns max=" + lapTimeMax().toNanos() + "ns]";
     }
 }

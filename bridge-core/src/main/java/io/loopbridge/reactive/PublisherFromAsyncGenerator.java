@@ -90,6 +90,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
          * schedules the callback, which takes it: none is lost, and the body awaits one waiter at a time.
          */
         private volatile LoopFuture<Void> woken;
+
         private final Runnable resume = this::resume;
         /** Set by a non-positive request; reported from the loop (§3.9). */
         private volatile long badRequest;
@@ -103,6 +104,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         private boolean emitting;
         /** The body was told to close (GeneratorExit): a cancel must not cut short the finally blocks it runs now. */
         private boolean exiting;
+
         private Task<Void> task;
         /**
          * The body's driver while it is parked at a yield: {@link #resume} steps it at once instead of

@@ -19,7 +19,8 @@ final class PublisherFromFuture<T> implements Publisher<T> {
     private final boolean cancelOnUnsubscribe;
     private final String description;
 
-    PublisherFromFuture(EventLoop loop, Supplier<LoopFuture<T>> source, boolean cancelOnUnsubscribe, String description) {
+    PublisherFromFuture(
+            EventLoop loop, Supplier<LoopFuture<T>> source, boolean cancelOnUnsubscribe, String description) {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.source = source;
         this.cancelOnUnsubscribe = cancelOnUnsubscribe;
@@ -109,7 +110,8 @@ final class PublisherFromFuture<T> implements Publisher<T> {
             } catch (Throwable t) {
                 cancelled = true;
                 downstream = null;
-                Signals.report(parent.loop, "§2.13: the subscriber threw from onNext; the subscription is cancelled", t, d);
+                Signals.report(
+                        parent.loop, "§2.13: the subscriber threw from onNext; the subscription is cancelled", t, d);
                 return;
             }
             if (!cancelled) {
@@ -157,8 +159,11 @@ final class PublisherFromFuture<T> implements Publisher<T> {
                     f.addDoneCallback(done -> {
                         // a coroutine may fail instead of ending cancelled (a finally threw): nobody else sees it
                         if (!done.isCancelled() && done.exception() != null) {
-                            Signals.report(parent.loop, "the publisher's coroutine failed after its subscriber left",
-                                    done.exception(), null);
+                            Signals.report(
+                                    parent.loop,
+                                    "the publisher's coroutine failed after its subscriber left",
+                                    done.exception(),
+                                    null);
                         }
                     });
                 }

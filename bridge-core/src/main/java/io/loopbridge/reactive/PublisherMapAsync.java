@@ -22,7 +22,8 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
     private final int concurrency;
     private final CoroutineFunction<? super T, ? extends R> fn;
 
-    PublisherMapAsync(Publisher<T> upstream, EventLoop loop, int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
+    PublisherMapAsync(
+            Publisher<T> upstream, EventLoop loop, int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
         this.upstream = Objects.requireNonNull(upstream, "publisher");
         this.loop = Objects.requireNonNull(loop, "loop");
         if (concurrency < 1) {
@@ -142,7 +143,8 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                     return;
                 }
                 if (t.result() == null) {
-                    fail(new NullPointerException("§2.13: the mapAsync coroutine returned null; publishers may not emit null"));
+                    fail(new NullPointerException(
+                            "§2.13: the mapAsync coroutine returned null; publishers may not emit null"));
                     return;
                 }
             } else if (!t.isCancelled() && t.exception() != null && t.exception() != failure) {
@@ -275,7 +277,8 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 }
                 R value = head.result();
                 if (value == null) {
-                    fail(new NullPointerException("§2.13: the mapAsync coroutine returned null; publishers may not emit null"));
+                    fail(new NullPointerException(
+                            "§2.13: the mapAsync coroutine returned null; publishers may not emit null"));
                     return;
                 }
                 emitted++;
@@ -286,7 +289,8 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                     cancelled = true;
                     downstream = null;
                     cancelAll();
-                    Signals.report(loop, "§2.13: the subscriber threw from onNext; the subscription is cancelled", t, d);
+                    Signals.report(
+                            loop, "§2.13: the subscriber threw from onNext; the subscription is cancelled", t, d);
                     return;
                 }
                 Subscription s = upstream;

@@ -66,8 +66,8 @@ public final class Reactive {
     public static <T> Publisher<T> fromCoroutine(EventLoop loop, Coroutine<T> coroutine) {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(coroutine, "coroutine");
-        return new PublisherFromFuture<>(loop, () -> loop.createTask(coroutine), true,
-                "Reactive.fromCoroutine(" + coroutine + ")");
+        return new PublisherFromFuture<>(
+                loop, () -> loop.createTask(coroutine), true, "Reactive.fromCoroutine(" + coroutine + ")");
     }
 
     /**
@@ -93,8 +93,8 @@ public final class Reactive {
     public static <T> Publisher<T> fromAwaitable(Awaitable<T> awaitable, boolean cancelOnUnsubscribe) {
         Objects.requireNonNull(awaitable, "awaitable");
         Supplier<LoopFuture<T>> source = awaitable::future;
-        return new PublisherFromFuture<>(awaitable.loop(), source, cancelOnUnsubscribe,
-                "Reactive.fromAwaitable(" + awaitable + ")");
+        return new PublisherFromFuture<>(
+                awaitable.loop(), source, cancelOnUnsubscribe, "Reactive.fromAwaitable(" + awaitable + ")");
     }
 
     /**
@@ -112,8 +112,8 @@ public final class Reactive {
      * @param fn the coroutine to run for each item; must not be null (a null result is an error)
      * @return a new publisher of the results, in upstream order
      */
-    public static <T, R> Publisher<R> mapAsync(Publisher<T> publisher, EventLoop loop, int concurrency,
-            CoroutineFunction<? super T, ? extends R> fn) {
+    public static <T, R> Publisher<R> mapAsync(
+            Publisher<T> publisher, EventLoop loop, int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
         return new PublisherMapAsync<>(publisher, loop, concurrency, fn);
     }
 

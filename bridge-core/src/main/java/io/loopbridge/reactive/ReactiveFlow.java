@@ -77,9 +77,13 @@ public final class ReactiveFlow {
      * @param fn the coroutine to run for each item; must not be null (a null result is an error)
      * @return a new publisher of the results, in upstream order
      */
-    public static <T, R> Flow.Publisher<R> mapAsync(Flow.Publisher<T> publisher, EventLoop loop, int concurrency,
+    public static <T, R> Flow.Publisher<R> mapAsync(
+            Flow.Publisher<T> publisher,
+            EventLoop loop,
+            int concurrency,
             CoroutineFunction<? super T, ? extends R> fn) {
-        return FlowAdapters.toFlowPublisher(Reactive.mapAsync(FlowAdapters.toPublisher(publisher), loop, concurrency, fn));
+        return FlowAdapters.toFlowPublisher(
+                Reactive.mapAsync(FlowAdapters.toPublisher(publisher), loop, concurrency, fn));
     }
 
     /**

@@ -39,8 +39,8 @@ final class Signals {
     }
 
     static IllegalArgumentException badRequest(long n) {
-        return new IllegalArgumentException("§3.9 violated: non-positive subscription request: "
-                + (n == Long.MIN_VALUE ? 0 : n));
+        return new IllegalArgumentException(
+                "§3.9 violated: non-positive subscription request: " + (n == Long.MIN_VALUE ? 0 : n));
     }
 
     /** {@code false} if the subscriber threw (it is then reported and must be treated as cancelled, §2.13). */

@@ -32,6 +32,7 @@ public final class AsyncBarrier {
     private final LoopBinding binding = new LoopBinding(this);
     /** Everyone who waits for the state to change: they all re-check on every change. */
     private final WaitQueue waiters = new WaitQueue();
+
     private final int parties;
     private State state = State.FILLING;
     /** Coroutines inside {@link #await()} past the entry check: arrived and not left yet. */

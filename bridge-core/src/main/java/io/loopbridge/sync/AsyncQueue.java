@@ -276,7 +276,10 @@ public sealed class AsyncQueue<T> permits AsyncPriorityQueue, AsyncLifoQueue {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(name).append("[maxsize=").append(maxsize).append(", qsize=")
+        StringBuilder sb = new StringBuilder(name)
+                .append("[maxsize=")
+                .append(maxsize)
+                .append(", qsize=")
                 .append(items.size());
         int g = getters.size();
         int p = putters.size();

@@ -27,8 +27,8 @@ final class LoopBinding {
         if (l == null) {
             loop = d.loop();
         } else if (l != d.loop()) {
-            throw new IllegalStateException(primitive + " is bound to a different event loop; "
-                    + "create one per loop");
+            throw new IllegalStateException(
+                    primitive + " is bound to a different event loop; " + "create one per loop");
         }
         return d;
     }

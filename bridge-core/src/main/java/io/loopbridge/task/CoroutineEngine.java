@@ -69,7 +69,8 @@ public enum CoroutineEngine {
     }
 
     private static CoroutineEngine chooseDefault() {
-        String requested = System.getProperty("loopbridge.engine", "auto").trim().toLowerCase(Locale.ROOT);
+        String requested =
+                System.getProperty("loopbridge.engine", "auto").trim().toLowerCase(Locale.ROOT);
         if (requested.equals("auto")) {
             List<CoroutineEngine> all = available();
             CoroutineEngine best = all.get(all.size() - 1);
@@ -85,7 +86,9 @@ public enum CoroutineEngine {
         }
         if (!e.isAvailable()) {
             throw new IllegalStateException("-Dloopbridge.engine=" + requested + " is not available on this JVM: "
-                    + (e == VIRTUAL ? "it needs JDK 21+" : "it needs JDK 21+ and --add-exports java.base/jdk.internal.vm=ALL-UNNAMED"));
+                    + (e == VIRTUAL
+                            ? "it needs JDK 21+"
+                            : "it needs JDK 21+ and --add-exports java.base/jdk.internal.vm=ALL-UNNAMED"));
         }
         return e;
     }

@@ -89,11 +89,13 @@ public final class TaskGroup implements AutoCloseable {
     private final EventLoop loop;
     /** The lambda form: the body's exceptions are seen, so a failing task may cancel the body. */
     private final boolean lambdaForm;
+
     private final Set<Task<?>> tasks = new LinkedHashSet<>();
     private final List<Throwable> errors = new ArrayList<>();
     private final Consumer<LoopFuture<?>> onTaskDone = this::onTaskDone;
     /** Completed by the last task to end while {@code exit} waits. */
     private LoopFuture<Void> allDone;
+
     private boolean exiting;
     private boolean aborting;
     private boolean finished;

@@ -12,10 +12,9 @@ import io.loopbridge.task.Task;
 import io.loopbridge.testing.AllEngines;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,20 +56,24 @@ class ContextTest {
         Context outside = Context.current();
 
         assertThat(ctx.call(() -> {
-            var.set("x");
-            return var.get() + "!";
-        })).isEqualTo("x!");
+                    var.set("x");
+                    return var.get() + "!";
+                }))
+                .isEqualTo("x!");
 
         IllegalArgumentException boom = new IllegalArgumentException("boom");
         assertThat(catchThrowable(() -> ctx.run(() -> {
-            throw boom;
-        }))).isSameAs(boom);
+                    throw boom;
+                })))
+                .isSameAs(boom);
         assertThat(Context.current()).isSameAs(outside);
 
         IOException io = new IOException("io");
         assertThat(catchThrowable(() -> ctx.call(() -> {
-            throw io;
-        }))).isExactlyInstanceOf(CompletionException.class).hasCause(io);
+                    throw io;
+                })))
+                .isExactlyInstanceOf(CompletionException.class)
+                .hasCause(io);
         assertThat(Context.current()).isSameAs(outside);
     }
 
@@ -112,7 +115,9 @@ class ContextTest {
             holder.join(5_000);
         }
 
-        assertThat(fromOtherThread.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("already entered");
+        assertThat(fromOtherThread.get())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already entered");
         assertThat(events).isEmpty();
     }
 
@@ -176,8 +181,12 @@ class ContextTest {
 
     @Test
     void nullsAreRefusedNamingTheParameter() {
-        assertThatThrownBy(() -> Context.empty().run(null)).isInstanceOf(NullPointerException.class).hasMessage("fn");
-        assertThatThrownBy(() -> Context.empty().call(null)).isInstanceOf(NullPointerException.class).hasMessage("fn");
+        assertThatThrownBy(() -> Context.empty().run(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("fn");
+        assertThatThrownBy(() -> Context.empty().call(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("fn");
     }
 
     @AllEngines

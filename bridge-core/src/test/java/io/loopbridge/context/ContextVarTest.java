@@ -17,8 +17,8 @@ import io.loopbridge.testing.AllEngines;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,9 +62,10 @@ class ContextVarTest {
         @Test
         void getWithoutAValueOrADefaultRaisesNamingTheVariable() {
             ContextVar<String> requestId = ContextVar.of("request_id");
-            Context.empty().run(() -> assertThatThrownBy(requestId::get)
-                    .isInstanceOf(NoSuchElementException.class)
-                    .hasMessageContaining("'request_id'"));
+            Context.empty()
+                    .run(() -> assertThatThrownBy(requestId::get)
+                            .isInstanceOf(NoSuchElementException.class)
+                            .hasMessageContaining("'request_id'"));
         }
 
         @Test
@@ -150,9 +151,10 @@ class ContextVarTest {
             ContextVar<String> var = ContextVar.of("var");
             Context first = Context.empty();
             ContextVar.Token<String> token = first.call(() -> var.set("x"));
-            Context.empty().run(() -> assertThatIllegalArgumentException()
-                    .isThrownBy(() -> var.reset(token))
-                    .withMessageContaining("different Context"));
+            Context.empty()
+                    .run(() -> assertThatIllegalArgumentException()
+                            .isThrownBy(() -> var.reset(token))
+                            .withMessageContaining("different Context"));
             assertThat(first.get(var)).isEqualTo("x");
             first.run(() -> var.reset(token)); // good in its own context
             assertThat(first.containsKey(var)).isFalse();
@@ -172,15 +174,21 @@ class ContextVarTest {
 
         @Test
         void nullsAreRefusedNamingTheParameter() {
-            assertThatThrownBy(() -> ContextVar.of(null)).isInstanceOf(NullPointerException.class).hasMessage("name");
+            assertThatThrownBy(() -> ContextVar.of(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("name");
             ContextVar<String> var = ContextVar.of("var");
-            assertThatThrownBy(() -> var.reset(null)).isInstanceOf(NullPointerException.class).hasMessage("token");
+            assertThatThrownBy(() -> var.reset(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("token");
         }
 
         @Test
         void nameAndToString() {
             assertThat(ContextVar.of("request_id").name()).isEqualTo("request_id");
-            assertThat(ContextVar.withDefault("level", 3).toString()).contains("level").contains("3");
+            assertThat(ContextVar.withDefault("level", 3).toString())
+                    .contains("level")
+                    .contains("3");
         }
     }
 
@@ -221,11 +229,12 @@ class ContextVarTest {
                 events.add("parent sees " + var.get());
             });
 
-            assertThat(events).containsExactly(
-                    "child sees parent before",
-                    "child still sees parent before",
-                    "child sees child's own",
-                    "parent sees parent after");
+            assertThat(events)
+                    .containsExactly(
+                            "child sees parent before",
+                            "child still sees parent before",
+                            "child sees child's own",
+                            "parent sees parent after");
         }
 
         @AllEngines
@@ -252,10 +261,17 @@ class ContextVarTest {
                 assertThat(requestId.get(null)).isNull(); // the parent never saw any of them
             });
 
-            assertThat(events).containsExactly(
-                    "r1 sees r1", "r2 sees r2", "r3 sees r3",
-                    "r1 sees r1", "r2 sees r2", "r3 sees r3",
-                    "r1 sees r1", "r2 sees r2", "r3 sees r3");
+            assertThat(events)
+                    .containsExactly(
+                            "r1 sees r1",
+                            "r2 sees r2",
+                            "r3 sees r3",
+                            "r1 sees r1",
+                            "r2 sees r2",
+                            "r3 sees r3",
+                            "r1 sees r1",
+                            "r2 sees r2",
+                            "r3 sees r3");
         }
 
         @AllEngines
@@ -315,11 +331,12 @@ class ContextVarTest {
                 events.add("main sees " + var.get());
             });
 
-            assertThat(events).containsExactly(
-                    "callback from a sees a",
-                    "timer from b sees b",
-                    "callback from the timer sees set by the timer",
-                    "main sees unset");
+            assertThat(events)
+                    .containsExactly(
+                            "callback from a sees a",
+                            "timer from b sees b",
+                            "callback from the timer sees set by the timer",
+                            "main sees unset");
         }
 
         @AllEngines

@@ -11,7 +11,6 @@ import io.loopbridge.Async;
 import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.faults.Faults.Boom;
 import io.loopbridge.future.LoopFuture;
-import io.loopbridge.loop.EventLoop;
 import io.loopbridge.sync.AsyncEvent;
 import io.loopbridge.sync.AsyncLock;
 import io.loopbridge.sync.AsyncSemaphore;
@@ -23,11 +22,10 @@ import io.loopbridge.task.TaskGroup;
 import io.loopbridge.task.TaskGroupException;
 import io.loopbridge.testing.AllEngines;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -97,7 +95,8 @@ class CancellationStatesTest {
         @AllEngines
         void cancelledWhileWaitingCancelsTheInnerWorkAndWaitsForIt(CoroutineEngine engine) {
             onEngine(engine, () -> {
-                Task<Integer> outer = Async.createTask(() -> Async.waitFor(sleeper("inner", Duration.ofMillis(2)), FOREVER));
+                Task<Integer> outer =
+                        Async.createTask(() -> Async.waitFor(sleeper("inner", Duration.ofMillis(2)), FOREVER));
                 settle(3);
                 outer.cancel();
                 eventually("outer done", outer::isDone);
@@ -111,21 +110,23 @@ class CancellationStatesTest {
         void cancelledWhileTheTimeoutIsCancellingTheInnerWorkStaysACancellation(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 LoopFuture<Void> gate = Async.loop().createFuture();
-                Task<Integer> outer = Async.createTask(() -> Async.waitFor(() -> {
-                    try {
-                        Async.sleep(FOREVER);
-                        return 0;
-                    } catch (CancellationException e) {
-                        steps.add("inner cancelled");
-                        throw e;
-                    } finally {
-                        try {
-                            Async.await(gate); // still cleaning up when the outside cancel comes
-                        } finally {
-                            steps.add("inner finally");
-                        }
-                    }
-                }, Duration.ofMillis(1)));
+                Task<Integer> outer = Async.createTask(() -> Async.waitFor(
+                        () -> {
+                            try {
+                                Async.sleep(FOREVER);
+                                return 0;
+                            } catch (CancellationException e) {
+                                steps.add("inner cancelled");
+                                throw e;
+                            } finally {
+                                try {
+                                    Async.await(gate); // still cleaning up when the outside cancel comes
+                                } finally {
+                                    steps.add("inner finally");
+                                }
+                            }
+                        },
+                        Duration.ofMillis(1)));
                 eventually("the timeout fired and cancels the inner work", () -> steps.contains("inner cancelled"));
                 outer.cancel();
                 if (!gate.isDone()) {
@@ -135,7 +136,9 @@ class CancellationStatesTest {
 
                 assertThat(steps).containsExactly("inner cancelled", "inner finally");
                 assertThat(outer.isCancelled())
-                        .as("an outside cancel wins over the timeout (asyncio: CancelledError, not TimeoutError): %s", outer)
+                        .as(
+                                "an outside cancel wins over the timeout (asyncio: CancelledError, not TimeoutError): %s",
+                                outer)
                         .isTrue();
             });
         }
@@ -162,11 +165,13 @@ class CancellationStatesTest {
             onEngine(engine, () -> {
                 AsyncLock lock = new AsyncLock();
                 Permit held = lock.acquire();
-                Throwable timedOut = catchThrowable(() -> Async.waitFor(Async.createTask(() -> {
-                    try (Permit p = lock.acquire()) {
-                        return "acquired";
-                    }
-                }), Duration.ofMillis(2)));
+                Throwable timedOut = catchThrowable(() -> Async.waitFor(
+                        Async.createTask(() -> {
+                            try (Permit p = lock.acquire()) {
+                                return "acquired";
+                            }
+                        }),
+                        Duration.ofMillis(2)));
                 assertThat(timedOut).isInstanceOf(AsyncTimeoutException.class);
 
                 Task<String> next = Async.createTask(() -> {
@@ -185,12 +190,14 @@ class CancellationStatesTest {
             onEngine(engine, () -> {
                 AsyncSemaphore sem = new AsyncSemaphore(1);
                 Permit held = sem.acquire();
-                Task<String> waiter = Async.createTask(() -> Async.waitFor(Async.createTask(() -> {
-                    try (Permit p = sem.acquire()) {
-                        Async.sleep(FOREVER);
-                        return "never";
-                    }
-                }), FOREVER));
+                Task<String> waiter = Async.createTask(() -> Async.waitFor(
+                        Async.createTask(() -> {
+                            try (Permit p = sem.acquire()) {
+                                Async.sleep(FOREVER);
+                                return "never";
+                            }
+                        }),
+                        FOREVER));
                 settle(3);
                 Async.loop().callSoon(() -> {
                     held.close(); // hands the permit to the waiter...
@@ -257,7 +264,9 @@ class CancellationStatesTest {
                 eventually("inner done", inner::isDone);
 
                 assertThat(endedCancelled(outer)).isTrue();
-                assertThat(inner.exception()).as("whoever holds the task reads it (as asyncio's shield)").isSameAs(boom);
+                assertThat(inner.exception())
+                        .as("whoever holds the task reads it (as asyncio's shield)")
+                        .isSameAs(boom);
             });
         }
 
@@ -298,7 +307,9 @@ class CancellationStatesTest {
                 eventually("parent done", parent::isDone);
 
                 assertThat(endedCancelled(parent)).isTrue();
-                assertThat(steps).contains("a cancelled", "a finally", "b cancelled", "b finally").hasSize(4);
+                assertThat(steps)
+                        .contains("a cancelled", "a finally", "b cancelled", "b finally")
+                        .hasSize(4);
             });
         }
 
@@ -347,10 +358,14 @@ class CancellationStatesTest {
                 eventually("parent done", parent::isDone);
 
                 assertThat(steps).containsExactly("slow to stop cancelled", "slow to stop finally");
-                assertThat(seenByParent).singleElement().isInstanceOf(TaskGroupException.class)
-                        .satisfies(e -> assertThat(((TaskGroupException) e).getExceptions()).containsExactly(boom));
+                assertThat(seenByParent)
+                        .singleElement()
+                        .isInstanceOf(TaskGroupException.class)
+                        .satisfies(e -> assertThat(((TaskGroupException) e).getExceptions())
+                                .containsExactly(boom));
                 assertThat(parent.isCancelled() || parent.exception() instanceof TaskGroupException)
-                        .as("the failure is not lost to the cancel: " + parent).isTrue();
+                        .as("the failure is not lost to the cancel: " + parent)
+                        .isTrue();
             });
         }
 
@@ -398,5 +413,4 @@ class CancellationStatesTest {
             });
         }
     }
-
 }

@@ -63,7 +63,9 @@ final class Faults {
 
     /** Waits until the calling task is the only live task of its loop. */
     static void noTaskLeftButMine() {
-        eventually("every other task is done: " + Async.allTasks(), () -> Async.allTasks().size() == 1);
+        eventually(
+                "every other task is done: " + Async.allTasks(),
+                () -> Async.allTasks().size() == 1);
         assertThat(Async.allTasks()).containsExactly(Async.currentTask());
     }
 }

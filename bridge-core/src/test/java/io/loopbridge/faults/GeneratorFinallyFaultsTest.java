@@ -13,18 +13,16 @@ import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.faults.Faults.Boom;
 import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.gen.Generator;
-import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactive.LoopSubscriber;
 import io.loopbridge.reactive.Reactive;
 import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.testing.AllEngines;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.reactivestreams.Publisher;
@@ -88,7 +86,9 @@ class GeneratorFinallyFaultsTest {
             eventually("the failure is reported", () -> !reports.isEmpty());
             settle(5);
 
-            assertThat(s.signals).as("the subscriber left: it gets nothing more").containsExactly("onNext 1");
+            assertThat(s.signals)
+                    .as("the subscriber left: it gets nothing more")
+                    .containsExactly("onNext 1");
             assertThat(exceptions(reports)).containsExactly(boom);
             assertThat(String.valueOf(reports.get(0).get("message"))).contains("after its subscriber left");
             assertThat(steps).containsExactly("finally");
@@ -245,7 +245,8 @@ class GeneratorFinallyFaultsTest {
 
         assertThat(steps).containsExactly("finally");
         assertThat(exceptions(reports.get())).containsExactly(boom);
-        assertThat(String.valueOf(reports.get().get(0).get("message"))).contains("closing of an asynchronous generator");
+        assertThat(String.valueOf(reports.get().get(0).get("message")))
+                .contains("closing of an asynchronous generator");
     }
 
     @AllEngines
@@ -253,23 +254,27 @@ class GeneratorFinallyFaultsTest {
         Boom boom = new Boom("finally");
         Async.run(engine, () -> {
             List<Map<String, Object>> reports = reportsOf(Async.loop());
-            Publisher<Integer> mapped = Reactive.<Integer, Integer>mapAsync(Reactive.<Integer>publisher(Async.loop(), y -> {
-                for (int i = 1; i <= 3; i++) {
-                    y.yield(i);
-                }
-            }), Async.loop(), 3, i -> {
-                if (i == 1) {
-                    return i;
-                }
-                try {
-                    Async.sleep(Duration.ofHours(1));
-                    return i;
-                } finally {
-                    if (i == 2) {
-                        throw boom; // replaces the cancellation
-                    }
-                }
-            });
+            Publisher<Integer> mapped = Reactive.<Integer, Integer>mapAsync(
+                    Reactive.<Integer>publisher(Async.loop(), y -> {
+                        for (int i = 1; i <= 3; i++) {
+                            y.yield(i);
+                        }
+                    }),
+                    Async.loop(),
+                    3,
+                    i -> {
+                        if (i == 1) {
+                            return i;
+                        }
+                        try {
+                            Async.sleep(Duration.ofHours(1));
+                            return i;
+                        } finally {
+                            if (i == 2) {
+                                throw boom; // replaces the cancellation
+                            }
+                        }
+                    });
             TakeOne s = new TakeOne();
             mapped.subscribe(s);
             eventually("the failure is reported", () -> !reports.isEmpty());

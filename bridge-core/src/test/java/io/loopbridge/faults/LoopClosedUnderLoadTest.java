@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.reactivestreams.Publisher;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
 /**
@@ -64,7 +64,8 @@ class LoopClosedUnderLoadTest {
                     publisherBodiesEnded.incrementAndGet();
                 }
             });
-            Flux<Long> foreign = Flux.interval(Duration.ofMillis(1)).onBackpressureDrop()
+            Flux<Long> foreign = Flux.interval(Duration.ofMillis(1))
+                    .onBackpressureDrop()
                     .doOnCancel(foreignCancels::incrementAndGet);
             for (int i = 0; i < EACH; i++) {
                 add(loop, () -> {
@@ -99,14 +100,18 @@ class LoopClosedUnderLoadTest {
                         return null;
                     }
                 });
-                add(loop, () -> Reactive.awaitLast(Reactive.mapAsync(Flux.range(0, 4), Async.loop(), 2, x -> {
-                    Async.sleep(FOREVER);
-                    return x;
-                })));
-                add(loop, () -> Async.toThread(() -> {
-                    Thread.sleep(20);
-                    return null;
-                }));
+                add(
+                        loop,
+                        () -> Reactive.awaitLast(Reactive.mapAsync(Flux.range(0, 4), Async.loop(), 2, x -> {
+                            Async.sleep(FOREVER);
+                            return x;
+                        })));
+                add(
+                        loop,
+                        () -> Async.toThread(() -> {
+                            Thread.sleep(20);
+                            return null;
+                        }));
             }
         }
 
@@ -142,12 +147,19 @@ class LoopClosedUnderLoadTest {
 
         assertThat(theLoop.get().isClosed()).isTrue();
         assertThat(theLoop.get().allTasks()).isEmpty();
-        assertThat(load.tasks).allSatisfy(t -> assertThat(t.isDone()).as("%s", t).isTrue());
+        assertThat(load.tasks)
+                .allSatisfy(t -> assertThat(t.isDone()).as("%s", t).isTrue());
         assertThat(load.finallies).as("every finally ran").hasValue(load.size());
         assertThat(load.lock.locked()).as("no permit of the lock left taken").isFalse();
-        assertThat(load.semaphore.availablePermits()).as("no permit of the semaphore left taken").isEqualTo(EACH / 2);
-        assertThat(load.publisherBodiesEnded).as("every subscription of the loop's publisher ended").hasValue(EACH);
-        assertThat(load.foreignCancels).as("every subscription to the foreign publisher cancelled").hasValue(EACH);
+        assertThat(load.semaphore.availablePermits())
+                .as("no permit of the semaphore left taken")
+                .isEqualTo(EACH / 2);
+        assertThat(load.publisherBodiesEnded)
+                .as("every subscription of the loop's publisher ended")
+                .hasValue(EACH);
+        assertThat(load.foreignCancels)
+                .as("every subscription to the foreign publisher cancelled")
+                .hasValue(EACH);
         assertThat(exceptions(reports.get())).as("nothing went wrong").isEmpty();
     }
 
@@ -167,19 +179,20 @@ class LoopClosedUnderLoadTest {
                 }
             }));
             for (int i = 0; i < EACH; i++) {
-                load.tasks.add(loop.createTask(() -> { // leaves an async generator suspended at a yield
-                    AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(y -> {
-                        try {
-                            y.yield(1);
-                            y.yield(2);
-                        } finally {
-                            load.generatorsEnded.incrementAndGet();
-                        }
-                    });
-                    Async.await(gen.anext());
-                    Async.sleep(FOREVER);
-                    return null;
-                }));
+                load.tasks.add(loop.createTask(
+                        () -> { // leaves an async generator suspended at a yield
+                            AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(y -> {
+                                try {
+                                    y.yield(1);
+                                    y.yield(2);
+                                } finally {
+                                    load.generatorsEnded.incrementAndGet();
+                                }
+                            });
+                            Async.await(gen.anext());
+                            Async.sleep(FOREVER);
+                            return null;
+                        }));
             }
             loop.callLater(Duration.ofMillis(50), loop::stop);
         });
@@ -188,8 +201,12 @@ class LoopClosedUnderLoadTest {
 
         assertThat(loop.allTasks()).isEmpty();
         assertThat(load.finallies).as("every finally ran").hasValue(load.size());
-        assertThat(load.foreignCancels).as("every subscription to the foreign publisher cancelled").hasValue(EACH);
-        assertThat(load.generatorsEnded).as("every async generator left open was unwound").hasValue(EACH);
+        assertThat(load.foreignCancels)
+                .as("every subscription to the foreign publisher cancelled")
+                .hasValue(EACH);
+        assertThat(load.generatorsEnded)
+                .as("every async generator left open was unwound")
+                .hasValue(EACH);
         assertThat(exceptions(reports)).as("the finally that threw is reported").contains(load.boom);
     }
 }

@@ -18,8 +18,8 @@ import io.loopbridge.task.CoroutineEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,7 +39,12 @@ import org.reactivestreams.Subscription;
  */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
 class SubscriberFaultsTest {
-    enum Signal { ON_SUBSCRIBE, ON_NEXT, ON_ERROR, ON_COMPLETE }
+    enum Signal {
+        ON_SUBSCRIBE,
+        ON_NEXT,
+        ON_ERROR,
+        ON_COMPLETE
+    }
 
     /**
      * A publisher of 1, 2, 3 (times 10 for mapAsync) on the running loop; {@code failing}: it fails
@@ -67,38 +72,44 @@ class SubscriberFaultsTest {
 
     static final Map<String, Adapter> ADAPTERS = Map.of(
             "Reactive.publisher", (loop, failing, ended) -> Reactive.publisher(loop, oneTwoThree(failing, ended)),
-            "ReactiveFlow.publisher", (loop, failing, ended) ->
-                    FlowAdapters.toPublisher(ReactiveFlow.publisher(loop, oneTwoThree(failing, ended))),
-            "Reactive.fromCoroutine", (loop, failing, ended) -> Reactive.fromCoroutine(loop, () -> {
-                try {
-                    Async.sleep(Duration.ofMillis(1));
-                    if (failing) {
-                        throw new Boom("the publisher");
-                    }
-                    return 1;
-                } finally {
-                    ended.incrementAndGet();
-                }
-            }),
-            "Reactive.fromAwaitable", (loop, failing, ended) -> Reactive.fromAwaitable(loop.createTask(() -> {
-                try {
-                    Async.sleep(Duration.ofMillis(1));
-                    if (failing) {
-                        throw new Boom("the publisher");
-                    }
-                    return 1;
-                } finally {
-                    ended.incrementAndGet();
-                }
-            }), true),
-            "Reactive.mapAsync", (loop, failing, ended) -> Reactive.mapAsync(
-                    Reactive.publisher(loop, oneTwoThree(false, ended)), loop, 2, i -> {
-                        Async.sleep(Duration.ofMillis(1));
-                        if (failing && i == 2) {
-                            throw new Boom("the publisher");
+            "ReactiveFlow.publisher",
+                    (loop, failing, ended) ->
+                            FlowAdapters.toPublisher(ReactiveFlow.publisher(loop, oneTwoThree(failing, ended))),
+            "Reactive.fromCoroutine",
+                    (loop, failing, ended) -> Reactive.fromCoroutine(loop, () -> {
+                        try {
+                            Async.sleep(Duration.ofMillis(1));
+                            if (failing) {
+                                throw new Boom("the publisher");
+                            }
+                            return 1;
+                        } finally {
+                            ended.incrementAndGet();
                         }
-                        return i * 10;
-                    }));
+                    }),
+            "Reactive.fromAwaitable",
+                    (loop, failing, ended) -> Reactive.fromAwaitable(
+                            loop.createTask(() -> {
+                                try {
+                                    Async.sleep(Duration.ofMillis(1));
+                                    if (failing) {
+                                        throw new Boom("the publisher");
+                                    }
+                                    return 1;
+                                } finally {
+                                    ended.incrementAndGet();
+                                }
+                            }),
+                            true),
+            "Reactive.mapAsync",
+                    (loop, failing, ended) ->
+                            Reactive.mapAsync(Reactive.publisher(loop, oneTwoThree(false, ended)), loop, 2, i -> {
+                                Async.sleep(Duration.ofMillis(1));
+                                if (failing && i == 2) {
+                                    throw new Boom("the publisher");
+                                }
+                                return i * 10;
+                            }));
 
     static Stream<Arguments> cases() {
         List<Arguments> all = new ArrayList<>();
@@ -175,19 +186,29 @@ class SubscriberFaultsTest {
             eventually("the subscriber's exception is reported", () -> !reports.isEmpty());
             settle(10); // a signal after the one that threw would arrive by now
 
-            assertThat(exceptions(reports)).as("reported to the exception handler").containsExactly(subscriber.boom);
-            assertThat(String.valueOf(reports.get(0).get("message"))).contains("§2.13").contains("threw from");
+            assertThat(exceptions(reports))
+                    .as("reported to the exception handler")
+                    .containsExactly(subscriber.boom);
+            assertThat(String.valueOf(reports.get(0).get("message")))
+                    .contains("§2.13")
+                    .contains("threw from");
             switch (at) {
                 case ON_SUBSCRIBE:
-                    assertThat(subscriber.signals).as("nothing after onSubscribe, despite the demand").containsExactly("onSubscribe");
+                    assertThat(subscriber.signals)
+                            .as("nothing after onSubscribe, despite the demand")
+                            .containsExactly("onSubscribe");
                     break;
                 case ON_NEXT:
-                    assertThat(subscriber.signals).as("nothing after the onNext that threw").containsExactly("onSubscribe", "onNext");
+                    assertThat(subscriber.signals)
+                            .as("nothing after the onNext that threw")
+                            .containsExactly("onSubscribe", "onNext");
                     break;
                 case ON_ERROR:
                     assertThat(subscriber.last()).isEqualTo("onError boom in the publisher");
-                    assertThat(subscriber.boom.getSuppressed()).as("the publisher's own error travels with it")
-                            .singleElement().satisfies(e -> assertThat(e).hasMessage("boom in the publisher"));
+                    assertThat(subscriber.boom.getSuppressed())
+                            .as("the publisher's own error travels with it")
+                            .singleElement()
+                            .satisfies(e -> assertThat(e).hasMessage("boom in the publisher"));
                     break;
                 default:
                     assertThat(subscriber.last()).isEqualTo("onComplete");

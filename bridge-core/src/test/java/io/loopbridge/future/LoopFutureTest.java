@@ -85,7 +85,9 @@ class LoopFutureTest {
 
             future.setException(failure);
 
-            assertThatThrownBy(future::result).isInstanceOf(CompletionException.class).hasCause(failure);
+            assertThatThrownBy(future::result)
+                    .isInstanceOf(CompletionException.class)
+                    .hasCause(failure);
             assertThat(future.exception()).isSameAs(failure);
         }
 
@@ -112,7 +114,9 @@ class LoopFutureTest {
             LoopFuture<String> cancelled = loop.createFuture();
             cancelled.cancel();
 
-            assertThatIllegalStateException().isThrownBy(() -> finished.setResult("second")).withMessageContaining("already done");
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> finished.setResult("second"))
+                    .withMessageContaining("already done");
             assertThatIllegalStateException().isThrownBy(() -> finished.setException(new IOException()));
             assertThatIllegalStateException().isThrownBy(() -> cancelled.setResult("late"));
             assertThatIllegalStateException().isThrownBy(() -> cancelled.setException(new IOException()));

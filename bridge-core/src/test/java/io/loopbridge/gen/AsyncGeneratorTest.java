@@ -13,12 +13,11 @@ import io.loopbridge.task.Task;
 import io.loopbridge.testing.AllEngines;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -94,7 +93,8 @@ class AsyncGeneratorTest {
                 assertThat(countdown.isDone()).isTrue();
             });
 
-            assertThat(events).containsExactly("created", "countdown starts", "got 3", "got 2", "got 1", "countdown ends");
+            assertThat(events)
+                    .containsExactly("created", "countdown starts", "got 3", "got 2", "got 1", "countdown ends");
         }
 
         @AllEngines
@@ -164,7 +164,9 @@ class AsyncGeneratorTest {
                     throw io;
                 });
                 LoopFuture<Integer> next = gen.anext();
-                assertThat(catchThrowable(() -> Async.await(next))).isExactlyInstanceOf(CompletionException.class).hasCause(io);
+                assertThat(catchThrowable(() -> Async.await(next)))
+                        .isExactlyInstanceOf(CompletionException.class)
+                        .hasCause(io);
                 assertThat(next.exception()).isSameAs(io);
             });
         }
@@ -271,7 +273,8 @@ class AsyncGeneratorTest {
                     y.yield("after");
                 });
                 assertThat(Async.await(gen.anext())).isEqualTo("working");
-                assertThat(Async.await(gen.athrow(new IllegalArgumentException("bad input")))).isEqualTo("recovered");
+                assertThat(Async.await(gen.athrow(new IllegalArgumentException("bad input"))))
+                        .isEqualTo("recovered");
                 assertThat(Async.await(gen.anext())).isEqualTo("after");
                 assertThatThrownBy(() -> Async.await(gen.anext())).isInstanceOf(NoSuchElementException.class);
             });
@@ -308,7 +311,8 @@ class AsyncGeneratorTest {
             onEngine(engine, () -> {
                 AsyncGenerator<Integer, Void> countdown = countdown(3);
                 IllegalArgumentException error = new IllegalArgumentException("early");
-                assertThat(catchThrowable(() -> Async.await(countdown.athrow(error)))).isSameAs(error);
+                assertThat(catchThrowable(() -> Async.await(countdown.athrow(error))))
+                        .isSameAs(error);
                 assertThat(countdown.isDone()).isTrue();
             });
 
@@ -495,7 +499,8 @@ class AsyncGeneratorTest {
             // anext() returns a future: as for any awaited future, cancelling it wakes the consumer first,
             // and the body's cancelled await unwinds in the same lap, right after (in asyncio, where
             // anext is a coroutine, the body unwinds before the consumer sees the CancelledError)
-            assertThat(events).containsExactly("body sleeps", "cancel", "consumer cancelled", "body cancelled", "body finally");
+            assertThat(events)
+                    .containsExactly("body sleeps", "cancel", "consumer cancelled", "body cancelled", "body finally");
         }
 
         @AllEngines
@@ -572,9 +577,13 @@ class AsyncGeneratorTest {
 
         @Test
         void nullsAreRefusedNamingTheParameter() {
-            assertThatThrownBy(() -> AsyncGenerator.of(null)).isInstanceOf(NullPointerException.class).hasMessage("body");
+            assertThatThrownBy(() -> AsyncGenerator.of(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("body");
             AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(y -> y.yield(1));
-            assertThatThrownBy(() -> gen.athrow(null)).isInstanceOf(NullPointerException.class).hasMessage("error");
+            assertThatThrownBy(() -> gen.athrow(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("error");
         }
     }
 }

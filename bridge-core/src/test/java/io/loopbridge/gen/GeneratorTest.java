@@ -14,9 +14,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -97,8 +97,9 @@ class GeneratorTest {
                 }
             });
 
-            assertThat(events).containsExactly(
-                    "i = 0", "i = 1", "i = 2", "i = 3", "i = 4", "i = 5", "i = 6", "i = 7", "i = 8", "i = 9");
+            assertThat(events)
+                    .containsExactly(
+                            "i = 0", "i = 1", "i = 2", "i = 3", "i = 4", "i = 5", "i = 6", "i = 7", "i = 8", "i = 9");
         }
 
         @AllEngines
@@ -115,7 +116,8 @@ class GeneratorTest {
                 assertThat(countdown.isDone()).isTrue();
             });
 
-            assertThat(events).containsExactly("created", "countdown starts", "got 3", "got 2", "got 1", "countdown ends");
+            assertThat(events)
+                    .containsExactly("created", "countdown starts", "got 3", "got 2", "got 1", "countdown ends");
         }
 
         @AllEngines
@@ -136,7 +138,8 @@ class GeneratorTest {
                 assertThat(generator.hasNext()).isFalse();
             });
 
-            assertThat(events).containsExactly("Value: 0", "Value: 1", "Value: 2", "Value: 3", "Value: 4", "StopIteration");
+            assertThat(events)
+                    .containsExactly("Value: 0", "Value: 1", "Value: 2", "Value: 3", "Value: 4", "StopIteration");
         }
 
         @AllEngines
@@ -184,7 +187,9 @@ class GeneratorTest {
                 Generator<Integer, Void, Void> gen = Generator.of(y -> {
                     throw io;
                 });
-                assertThat(catchThrowable(gen::next)).isExactlyInstanceOf(CompletionException.class).hasCause(io);
+                assertThat(catchThrowable(gen::next))
+                        .isExactlyInstanceOf(CompletionException.class)
+                        .hasCause(io);
             });
         }
 
@@ -213,8 +218,13 @@ class GeneratorTest {
                 }
             });
 
-            assertThat(events).containsExactly("[0] Hello, Reuven", "[1] Hello, Reuven", "[2] Hello, Reuven",
-                    "[3] Hello, Reuven", "[4] Hello, Reuven");
+            assertThat(events)
+                    .containsExactly(
+                            "[0] Hello, Reuven",
+                            "[1] Hello, Reuven",
+                            "[2] Hello, Reuven",
+                            "[3] Hello, Reuven",
+                            "[4] Hello, Reuven");
         }
     }
 
@@ -352,8 +362,12 @@ class GeneratorTest {
                 Generator<Integer, Void, Void> gen = myGenerator(5);
                 gen.next();
                 assertThat(gen.hasNext()).isTrue();
-                assertThatIllegalStateException().isThrownBy(() -> gen.send(null)).withMessageContaining("hasNext");
-                assertThatIllegalStateException().isThrownBy(() -> gen.throwIn(new RuntimeException())).withMessageContaining("hasNext");
+                assertThatIllegalStateException()
+                        .isThrownBy(() -> gen.send(null))
+                        .withMessageContaining("hasNext");
+                assertThatIllegalStateException()
+                        .isThrownBy(() -> gen.throwIn(new RuntimeException()))
+                        .withMessageContaining("hasNext");
                 assertThat(gen.next()).isEqualTo(1); // the value hasNext ran ahead to is not lost
                 gen.close();
             });
@@ -377,7 +391,8 @@ class GeneratorTest {
                     return null;
                 });
                 assertThat(gen.next()).isEqualTo("working");
-                assertThat(gen.throwIn(new IllegalArgumentException("bad input"))).isEqualTo("recovered");
+                assertThat(gen.throwIn(new IllegalArgumentException("bad input")))
+                        .isEqualTo("recovered");
                 assertThat(gen.next()).isEqualTo("after");
                 assertThat(gen.hasNext()).isFalse();
             });
@@ -415,7 +430,9 @@ class GeneratorTest {
                 Generator<Integer, Void, Void> generator = myGenerator(3);
                 generator.next();
                 IOException io = new IOException("io");
-                assertThat(catchThrowable(() -> generator.throwIn(io))).isExactlyInstanceOf(CompletionException.class).hasCause(io);
+                assertThat(catchThrowable(() -> generator.throwIn(io)))
+                        .isExactlyInstanceOf(CompletionException.class)
+                        .hasCause(io);
                 assertThat(generator.isDone()).isTrue();
             });
         }
@@ -764,8 +781,8 @@ class GeneratorTest {
         @AllEngines
         void aRoundRobinSchedulerInterleavesGeneratorTasks(CoroutineEngine engine) {
             onEngine(engine, () -> {
-                Deque<Generator<Void, Void, Void>> ready = new ArrayDeque<>(List.of(
-                        task("A", 3), task("B", 1), task("C", 2)));
+                Deque<Generator<Void, Void, Void>> ready =
+                        new ArrayDeque<>(List.of(task("A", 3), task("B", 1), task("C", 2)));
                 while (!ready.isEmpty()) {
                     Generator<Void, Void, Void> t = ready.poll();
                     if (t.hasNext()) {
@@ -775,11 +792,17 @@ class GeneratorTest {
                 }
             });
 
-            assertThat(events).containsExactly(
-                    "A step 1", "B step 1", "C step 1",
-                    "A step 2", "B done", "C step 2",
-                    "A step 3", "C done",
-                    "A done");
+            assertThat(events)
+                    .containsExactly(
+                            "A step 1",
+                            "B step 1",
+                            "C step 1",
+                            "A step 2",
+                            "B done",
+                            "C step 2",
+                            "A step 3",
+                            "C done",
+                            "A done");
         }
     }
 
@@ -804,8 +827,10 @@ class GeneratorTest {
                 gen.forEachRemaining(v -> {
                     consumerThreads.add(Thread.currentThread());
                     // the consumer is called from inside the body's yield, not from a switch back
-                    boolean insideYield = StackWalker.getInstance().walk(frames -> frames.anyMatch(
-                            f -> f.getClassName().startsWith(Generator.class.getName() + "$") && f.getMethodName().equals("yield")));
+                    boolean insideYield = StackWalker.getInstance()
+                            .walk(frames ->
+                                    frames.anyMatch(f -> f.getClassName().startsWith(Generator.class.getName() + "$")
+                                            && f.getMethodName().equals("yield")));
                     events.add("consume " + v + (insideYield ? " inside yield" : " outside the body"));
                 });
                 assertThat(consumerThreads).hasSize(3).isEqualTo(bodyThreads);
@@ -817,11 +842,15 @@ class GeneratorTest {
                 assertThat(gen.isDone()).isTrue();
             });
 
-            assertThat(events).containsExactly(
-                    "yield 0", "consume 0 inside yield",
-                    "yield 1", "consume 1 inside yield",
-                    "yield 2", "consume 2 inside yield",
-                    "body ends");
+            assertThat(events)
+                    .containsExactly(
+                            "yield 0",
+                            "consume 0 inside yield",
+                            "yield 1",
+                            "consume 1 inside yield",
+                            "yield 2",
+                            "consume 2 inside yield",
+                            "body ends");
         }
 
         @AllEngines
@@ -854,13 +883,16 @@ class GeneratorTest {
                     if (v == 1) {
                         // another generator's body gets hold of gen's yielder while gen drains
                         Generator.<Integer, Void, Void>of(other -> {
-                            refused[0] = catchThrowable(() -> leaked.get(0).yield(99));
-                            return null;
-                        }).forEachRemaining(x -> events.add("other consumed " + x));
+                                    refused[0] =
+                                            catchThrowable(() -> leaked.get(0).yield(99));
+                                    return null;
+                                })
+                                .forEachRemaining(x -> events.add("other consumed " + x));
                     }
                     events.add("consume " + v);
                 });
-                assertThat(refused[0]).isInstanceOf(IllegalStateException.class)
+                assertThat(refused[0])
+                        .isInstanceOf(IllegalStateException.class)
                         .hasMessage("yield() called outside the generator's own body");
             });
 
@@ -931,7 +963,9 @@ class GeneratorTest {
                 assertThat(naturals.isDone()).isTrue(); // closing the stream closed the generator
             });
 
-            assertThat(events).containsExactly("produce 0", "produce 1", "produce 2", "collected [0, 10, 20]", "naturals finally");
+            assertThat(events)
+                    .containsExactly(
+                            "produce 0", "produce 1", "produce 2", "collected [0, 10, 20]", "naturals finally");
         }
 
         @AllEngines
@@ -1023,10 +1057,16 @@ class GeneratorTest {
 
         @Test
         void nullsAreRefusedNamingTheParameter() {
-            assertThatThrownBy(() -> Generator.of(null)).isInstanceOf(NullPointerException.class).hasMessage("body");
+            assertThatThrownBy(() -> Generator.of(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("body");
             Generator<Integer, Void, Void> gen = myGenerator(1);
-            assertThatThrownBy(() -> gen.throwIn(null)).isInstanceOf(NullPointerException.class).hasMessage("error");
-            assertThatThrownBy(() -> gen.forEachRemaining(null)).isInstanceOf(NullPointerException.class).hasMessage("action");
+            assertThatThrownBy(() -> gen.throwIn(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("error");
+            assertThatThrownBy(() -> gen.forEachRemaining(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("action");
         }
     }
 
@@ -1068,7 +1108,9 @@ class GeneratorTest {
                             .hasMessageContaining("thread '" + starter + "'")
                             .hasMessageContaining("cannot next() on thread '" + there[0] + "'");
                     assertThat(seenThere).isEmpty();
-                    assertThat(gen.next()).as("nothing moved: the next value comes here").isEqualTo(1);
+                    assertThat(gen.next())
+                            .as("nothing moved: the next value comes here")
+                            .isEqualTo(1);
                 } else {
                     assertThat(thrown).isNull();
                     assertThat(seenThere).containsExactly(1);

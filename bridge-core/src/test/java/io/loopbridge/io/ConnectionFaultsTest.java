@@ -107,17 +107,23 @@ class ConnectionFaultsTest {
         Async.run(engine, () -> {
             EventLoop loop = Async.loop();
             LoopFuture<Recorder> accepted = loop.createFuture();
-            Server server = loop.createServer(() -> {
-                Recorder r = new Recorder("server", steps);
-                accepted.setResult(r);
-                return r;
-            }, HOST, 0);
+            Server server = loop.createServer(
+                    () -> {
+                        Recorder r = new Recorder("server", steps);
+                        accepted.setResult(r);
+                        return r;
+                    },
+                    HOST,
+                    0);
             loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
             Async.await(accepted);
-            Server streams = Streams.startServer((reader, writer) -> {
-                steps.add("handler reads");
-                reader.readline(); // never answered: Async.run cancels it
-            }, HOST, 0);
+            Server streams = Streams.startServer(
+                    (reader, writer) -> {
+                        steps.add("handler reads");
+                        reader.readline(); // never answered: Async.run cancels it
+                    },
+                    HOST,
+                    0);
             CountingClient streamClient = CountingClient.connect(port(streams));
             until(() -> steps.contains("handler reads"));
             ports[0] = port(server);
@@ -127,9 +133,16 @@ class ConnectionFaultsTest {
         });
 
         assertThat(steps).containsOnlyOnce("client connectionLost null", "server connectionLost null");
-        assertThat(streamLost.get(0)).as("the stream client's connectionLost causes").hasSize(1).containsOnlyNulls();
-        assertThat(refusesConnections(ports[0])).as("the first server stopped listening").isTrue();
-        assertThat(refusesConnections(ports[1])).as("the streams server stopped listening").isTrue();
+        assertThat(streamLost.get(0))
+                .as("the stream client's connectionLost causes")
+                .hasSize(1)
+                .containsOnlyNulls();
+        assertThat(refusesConnections(ports[0]))
+                .as("the first server stopped listening")
+                .isTrue();
+        assertThat(refusesConnections(ports[1]))
+                .as("the streams server stopped listening")
+                .isTrue();
     }
 
     @Test
@@ -138,7 +151,8 @@ class ConnectionFaultsTest {
         EventLoop loop = new EventLoop();
         TransportPair<Recorder> pair = loop.runUntilComplete(loop.createTask(() -> {
             Server server = loop.createServer(() -> new Recorder("server", steps), HOST, 0);
-            TransportPair<Recorder> client = loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
+            TransportPair<Recorder> client =
+                    loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
             until(() -> steps.contains("server connectionMade"));
             return client;
         }));
@@ -154,11 +168,14 @@ class ConnectionFaultsTest {
     void aPeerResetWhileAwaitingAReadThrowsAnIOExceptionThereAndLosesTheConnectionOnce(CoroutineEngine engine) {
         List<Throwable> lost = new ArrayList<>();
         Throwable thrown = Async.run(engine, () -> {
-            Server server = Streams.startServer((reader, writer) -> {
-                reader.readline();
-                Async.sleep(Duration.ofMillis(20)); // the client is waiting in readline() by now
-                writer.transport().abort(); // SO_LINGER 0: the close sends a reset
-            }, HOST, 0);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        reader.readline();
+                        Async.sleep(Duration.ofMillis(20)); // the client is waiting in readline() by now
+                        writer.transport().abort(); // SO_LINGER 0: the close sends a reset
+                    },
+                    HOST,
+                    0);
             CountingClient client = CountingClient.connect(port(server));
             client.writer.write(b("reset me\n"));
 
@@ -183,10 +200,13 @@ class ConnectionFaultsTest {
         long[] written = {0};
         Throwable thrown = Async.run(engine, () -> {
             AsyncEvent resetNow = new AsyncEvent();
-            Server server = Streams.startServer((reader, writer) -> {
-                resetNow.await(); // reads nothing until then: the client's writes pile up
-                writer.transport().abort();
-            }, HOST, 0);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        resetNow.await(); // reads nothing until then: the client's writes pile up
+                        writer.transport().abort();
+                    },
+                    HOST,
+                    0);
             CountingClient client = CountingClient.connect(port(server));
             Task<Throwable> writing = Async.createTask(() -> catchThrowable(() -> {
                 byte[] chunk = new byte[64 * 1024];
@@ -232,12 +252,16 @@ class ConnectionFaultsTest {
         long[] fds = new long[2];
         List<Class<?>> failures = Async.run(engine, () -> {
             List<Class<?>> seen = new ArrayList<>();
-            seen.add(catchThrowable(() -> Streams.openConnection("no-such-host.invalid", 7)).getClass()); // warm up
-            seen.add(catchThrowable(() -> Streams.openConnection(HOST, closedPort)).getClass());
+            seen.add(catchThrowable(() -> Streams.openConnection("no-such-host.invalid", 7))
+                    .getClass()); // warm up
+            seen.add(catchThrowable(() -> Streams.openConnection(HOST, closedPort))
+                    .getClass());
             fds[0] = openFileDescriptors();
             for (int i = 0; i < attempts; i++) {
-                seen.add(catchThrowable(() -> Streams.openConnection(HOST, closedPort)).getClass());
-                seen.add(catchThrowable(() -> Async.loop().createConnection(TransportTest.EchoProtocol::new, HOST, closedPort))
+                seen.add(catchThrowable(() -> Streams.openConnection(HOST, closedPort))
+                        .getClass());
+                seen.add(catchThrowable(
+                                () -> Async.loop().createConnection(TransportTest.EchoProtocol::new, HOST, closedPort))
                         .getClass());
             }
             fds[1] = openFileDescriptors();
@@ -246,7 +270,9 @@ class ConnectionFaultsTest {
 
         assertThat(failures.get(0)).isEqualTo(UnknownHostException.class);
         assertThat(failures.subList(1, failures.size())).containsOnly(ConnectException.class);
-        assertThat(fds[1] - fds[0]).as("file descriptors left open by %d failed connects", 2 * attempts).isLessThan(10);
+        assertThat(fds[1] - fds[0])
+                .as("file descriptors left open by %d failed connects", 2 * attempts)
+                .isLessThan(10);
     }
 
     /**
@@ -263,20 +289,23 @@ class ConnectionFaultsTest {
             AsyncEvent readerGo = new AsyncEvent();
             LoopFuture<Long> counted = Async.loop().createFuture();
             StreamReader[] serverReader = new StreamReader[1];
-            Server server = Streams.startServer((reader, writer) -> {
-                serverReader[0] = reader;
-                long n = 0;
-                byte[] chunk;
-                while (true) {
-                    readerGo.await(); // paused while the event is clear
-                    if ((chunk = reader.read(1 << 20)).length == 0) {
-                        break;
-                    }
-                    n += chunk.length;
-                }
-                counted.setResult(n);
-                writer.close();
-            }, HOST, 0);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        serverReader[0] = reader;
+                        long n = 0;
+                        byte[] chunk;
+                        while (true) {
+                            readerGo.await(); // paused while the event is clear
+                            if ((chunk = reader.read(1 << 20)).length == 0) {
+                                break;
+                            }
+                            n += chunk.length;
+                        }
+                        counted.setResult(n);
+                        writer.close();
+                    },
+                    HOST,
+                    0);
             StreamPair client = Streams.openConnection(HOST, port(server));
             Transport transport = client.writer().transport();
             System.gc();
@@ -324,10 +353,14 @@ class ConnectionFaultsTest {
         });
 
         assertThat(received).isEqualTo(total);
-        assertThat(buffered[0]).as("the writer's buffer stays within the high water mark and one write")
+        assertThat(buffered[0])
+                .as("the writer's buffer stays within the high water mark and one write")
                 .isLessThanOrEqualTo(64 * 1024 + 64 * 1024);
-        assertThat(buffered[1]).as("the reader's buffer stays within twice its limit and one read")
+        assertThat(buffered[1])
+                .as("the reader's buffer stays within twice its limit and one read")
                 .isLessThanOrEqualTo(2L * StreamReader.DEFAULT_LIMIT + (1 << 20));
-        assertThat(heap[1] - heap[0]).as("live heap growth while the reader was paused").isLessThan(32L << 20);
+        assertThat(heap[1] - heap[0])
+                .as("live heap growth while the reader was paused")
+                .isLessThan(32L << 20);
     }
 }

@@ -87,7 +87,8 @@ class DatagramTransportTest {
         List<String> steps = Async.run(engine, () -> {
             EventLoop loop = Async.loop();
             DatagramPair<EchoServer> server = loop.createDatagramEndpoint(EchoServer::new, ANY_PORT, null);
-            InetSocketAddress serverAddress = (InetSocketAddress) server.transport().getExtraInfo("sockname");
+            InetSocketAddress serverAddress =
+                    (InetSocketAddress) server.transport().getExtraInfo("sockname");
             DatagramPair<Client> client = loop.createDatagramEndpoint(Client::new, ANY_PORT, serverAddress);
 
             assertThat(client.transport().getExtraInfo("peername")).isEqualTo(serverAddress);
@@ -95,7 +96,8 @@ class DatagramTransportTest {
             assertThat(client.protocol().awaitNext()).isEqualTo("ping");
             client.transport().sendto(b("pong"), serverAddress);
             assertThat(client.protocol().awaitNext()).isEqualTo("pong");
-            assertThatIllegalArgumentException().isThrownBy(() -> client.transport().sendto(b("x"), ANY_PORT))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> client.transport().sendto(b("x"), ANY_PORT))
                     .withMessageStartingWith("Invalid address");
 
             client.transport().close();
@@ -128,7 +130,9 @@ class DatagramTransportTest {
             } catch (RuntimeException e) {
                 seen = e.getCause() != null ? e.getCause() : e;
             }
-            assertThat(client.transport().isClosing()).as("an error received does not close the endpoint").isFalse();
+            assertThat(client.transport().isClosing())
+                    .as("an error received does not close the endpoint")
+                    .isFalse();
             client.transport().close();
             Async.await(client.protocol().lost);
             return seen;

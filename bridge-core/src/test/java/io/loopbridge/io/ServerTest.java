@@ -95,7 +95,9 @@ class ServerTest {
                 return null;
             });
             Async.sleep(Duration.ofMillis(10));
-            assertThatIllegalStateException().isThrownBy(server::serveForever).withMessageContaining("already being awaited");
+            assertThatIllegalStateException()
+                    .isThrownBy(server::serveForever)
+                    .withMessageContaining("already being awaited");
 
             steps.add("close");
             server.close();
@@ -129,10 +131,13 @@ class ServerTest {
     void closeClientsAndAbortClientsEndEveryConnection(CoroutineEngine engine) {
         Async.run(engine, () -> {
             AsyncQueue<StreamWriter> connected = new AsyncQueue<>();
-            Server server = Streams.startServer((reader, writer) -> {
-                connected.putNowait(writer);
-                reader.read(-1);
-            }, HOST, 0);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        connected.putNowait(writer);
+                        reader.read(-1);
+                    },
+                    HOST,
+                    0);
             StreamPair polite = Streams.openConnection(HOST, port(server));
             connected.get();
 
@@ -162,19 +167,24 @@ class ServerTest {
             groupLoops = group.loops();
             List<String> answers = Async.run(engine, () -> {
                 EventLoop acceptor = Async.loop();
-                Server server = Streams.startServer(group, (reader, writer) -> {
-                    EventLoop own = Async.loop();
-                    byte[] line;
-                    while ((line = reader.readline()).length > 0) {
-                        boolean home = Async.loop() == own && own.inLoop() && own != acceptor;
-                        writer.write(b((home ? "on loop " + groupLoops.indexOf(own) : "elsewhere") + ": " + s(line)));
-                        writer.drain();
-                    }
-                    synchronized (handled) {
-                        handled.add("loop " + groupLoops.indexOf(own));
-                    }
-                    writer.close();
-                }, HOST, 0);
+                Server server = Streams.startServer(
+                        group,
+                        (reader, writer) -> {
+                            EventLoop own = Async.loop();
+                            byte[] line;
+                            while ((line = reader.readline()).length > 0) {
+                                boolean home = Async.loop() == own && own.inLoop() && own != acceptor;
+                                writer.write(b(
+                                        (home ? "on loop " + groupLoops.indexOf(own) : "elsewhere") + ": " + s(line)));
+                                writer.drain();
+                            }
+                            synchronized (handled) {
+                                handled.add("loop " + groupLoops.indexOf(own));
+                            }
+                            writer.close();
+                        },
+                        HOST,
+                        0);
                 List<Task<String>> tasks = new ArrayList<>();
                 for (int c = 0; c < clients; c++) {
                     int id = c;
@@ -203,9 +213,11 @@ class ServerTest {
             });
 
             assertThat(answers).hasSize(clients).allSatisfy(a -> assertThat(a).matches("(on loop [01]){3}"));
-            assertThat(answers).as("each connection stays on one loop")
+            assertThat(answers)
+                    .as("each connection stays on one loop")
                     .allSatisfy(a -> assertThat(a).isEqualTo(a.substring(0, 9).repeat(3)));
-            assertThat(answers.stream().map(a -> a.substring(0, 9)).distinct()).as("both loops served connections")
+            assertThat(answers.stream().map(a -> a.substring(0, 9)).distinct())
+                    .as("both loops served connections")
                     .containsExactlyInAnyOrder("on loop 0", "on loop 1");
             synchronized (handled) {
                 assertThat(handled).hasSize(clients);
@@ -244,7 +256,8 @@ class ServerTest {
 
             Throwable thrown = catchThrowable(() -> Streams.startServer(StreamsTest::echo, HOST, taken.getPort()));
 
-            assertThat(thrown).isInstanceOf(BindException.class)
+            assertThat(thrown)
+                    .isInstanceOf(BindException.class)
                     .hasMessageStartingWith("error while attempting to bind on address " + taken);
             first.close();
             first.waitClosed();
@@ -257,7 +270,9 @@ class ServerTest {
         try (EventLoop loop = new EventLoop()) {
             Throwable thrown = catchThrowable(() -> loop.createServer(TransportTest.EchoProtocol::new, HOST, 0));
 
-            assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessageContaining("must be called inside a coroutine");
+            assertThat(thrown)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("must be called inside a coroutine");
         }
     }
 }

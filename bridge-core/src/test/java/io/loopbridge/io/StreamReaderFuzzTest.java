@@ -58,7 +58,8 @@ class StreamReaderFuzzTest {
         List<Integer> readLengths = new ArrayList<>();
         List<String> actual = run(limit, ops, stream, chunking, readLengths);
         List<String> expected = model(limit, ops, stream, readLengths);
-        assertThat(actual).as("limit %d, ops %s, stream %s", limit, ops, Arrays.toString(stream))
+        assertThat(actual)
+                .as("limit %d, ops %s, stream %s", limit, ops, Arrays.toString(stream))
                 .isEqualTo(expected);
     }
 
@@ -139,7 +140,8 @@ class StreamReaderFuzzTest {
                                 int n = Math.max(1, op.n);
                                 got = reader.read(n);
                                 int left = stream.length - pos;
-                                assertThat(got.length).as("read(%d) with %d left", n, left)
+                                assertThat(got.length)
+                                        .as("read(%d) with %d left", n, left)
                                         .isBetween(Math.min(1, left), Math.min(n, left));
                                 assertThat(hex(got, 0, got.length)).isEqualTo(hex(stream, pos, pos + got.length));
                                 readLengths.add(got.length);

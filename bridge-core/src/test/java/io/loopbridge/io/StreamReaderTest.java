@@ -78,7 +78,8 @@ class StreamReaderTest {
 
                 Throwable thrown = catchThrowable(reader::readline);
 
-                assertThat(thrown).isInstanceOf(LimitOverrunException.class)
+                assertThat(thrown)
+                        .isInstanceOf(LimitOverrunException.class)
                         .hasMessage("Separator is found, but chunk is longer than limit");
                 assertThat(((LimitOverrunException) thrown).consumed()).isEqualTo(10);
                 assertThat(s(reader.readline())).isEqualTo("short\n");
@@ -93,7 +94,8 @@ class StreamReaderTest {
                 reader.feedData(b("0123456789abc"));
 
                 Throwable thrown = catchThrowable(reader::readline);
-                assertThat(thrown).isInstanceOf(LimitOverrunException.class)
+                assertThat(thrown)
+                        .isInstanceOf(LimitOverrunException.class)
                         .hasMessage("Separator is not found, and chunk exceed the limit");
                 assertThat(reader.buffered()).isZero();
 
@@ -156,7 +158,8 @@ class StreamReaderTest {
 
                 Throwable thrown = catchThrowable(() -> reader.readuntil(b("\n\n")));
 
-                assertThat(thrown).isInstanceOf(IncompleteReadException.class)
+                assertThat(thrown)
+                        .isInstanceOf(IncompleteReadException.class)
                         .hasMessage("12 bytes read on a total of undefined expected bytes");
                 assertThat(s(((IncompleteReadException) thrown).partial())).isEqualTo("no separator");
                 assertThat(((IncompleteReadException) thrown).expected()).isEqualTo(-1);
@@ -184,7 +187,8 @@ class StreamReaderTest {
         void anEmptySeparatorIsRejected() {
             Async.run(() -> {
                 StreamReader reader = new StreamReader();
-                assertThatIllegalArgumentException().isThrownBy(() -> reader.readuntil(new byte[0]))
+                assertThatIllegalArgumentException()
+                        .isThrownBy(() -> reader.readuntil(new byte[0]))
                         .withMessage("separator must not be empty");
                 return null;
             });
@@ -262,7 +266,8 @@ class StreamReaderTest {
         @Test
         void aNegativeReadexactlyIsRejected() {
             Async.run(() -> {
-                assertThatIllegalArgumentException().isThrownBy(() -> new StreamReader().readexactly(-1))
+                assertThatIllegalArgumentException()
+                        .isThrownBy(() -> new StreamReader().readexactly(-1))
                         .withMessageContaining("-1");
                 return null;
             });
@@ -299,7 +304,8 @@ class StreamReaderTest {
 
                 Throwable second = catchThrowable(() -> reader.read(1));
 
-                assertThat(second).isInstanceOf(IllegalStateException.class)
+                assertThat(second)
+                        .isInstanceOf(IllegalStateException.class)
                         .hasMessage("read() called while another coroutine is already waiting for incoming data");
                 reader.feedData(b("x\n"));
                 assertThat(s(Async.await(first))).isEqualTo("x\n");
@@ -311,13 +317,16 @@ class StreamReaderTest {
         void readingOutsideACoroutineSaysWhatToDo() {
             StreamReader reader = new StreamReader();
 
-            assertThat(catchThrowable(reader::readline)).isInstanceOf(IllegalStateException.class)
+            assertThat(catchThrowable(reader::readline))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("must be called inside a coroutine");
         }
 
         @Test
         void theLimitMustBePositive() {
-            assertThatIllegalArgumentException().isThrownBy(() -> new StreamReader(0)).withMessage("limit must be positive: 0");
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new StreamReader(0))
+                    .withMessage("limit must be positive: 0");
         }
     }
 
@@ -340,7 +349,8 @@ class StreamReaderTest {
                 reader.read(2);
                 steps.add("4 left");
 
-                assertThat(steps).containsExactly("fed 8", "pauseReading", "fed 9", "6 left", "resumeReading", "4 left");
+                assertThat(steps)
+                        .containsExactly("fed 8", "pauseReading", "fed 9", "6 left", "resumeReading", "4 left");
                 return null;
             });
         }

@@ -38,16 +38,19 @@ class StreamWriterTest {
         long received = Async.run(engine, () -> {
             AsyncEvent go = new AsyncEvent();
             LoopFuture<Long> counted = Async.loop().createFuture();
-            Server server = Streams.startServer((reader, writer) -> {
-                go.await();
-                long n = 0;
-                byte[] chunk;
-                while ((chunk = reader.read(1 << 20)).length > 0) {
-                    n += chunk.length;
-                }
-                counted.setResult(n);
-                writer.close();
-            }, HOST, 0);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        go.await();
+                        long n = 0;
+                        byte[] chunk;
+                        while ((chunk = reader.read(1 << 20)).length > 0) {
+                            n += chunk.length;
+                        }
+                        counted.setResult(n);
+                        writer.close();
+                    },
+                    HOST,
+                    0);
             StreamPair client = Streams.openConnection(HOST, port(server));
             Transport transport = client.writer().transport();
             long[] written = {0};
@@ -85,7 +88,9 @@ class StreamWriterTest {
 
         assertThat(received).isEqualTo(total);
         assertThat(steps).containsExactly("the writer waits in drain() after part of the data", "the writer finished");
-        assertThat(seen[1]).as("buffered while suspended: over the high water mark").isGreaterThan(64 * 1024);
+        assertThat(seen[1])
+                .as("buffered while suspended: over the high water mark")
+                .isGreaterThan(64 * 1024);
         assertThat(seen[0]).as("memory stays bounded by the water marks").isLessThanOrEqualTo(64 * 1024 + 64 * 1024);
     }
 
@@ -112,10 +117,13 @@ class StreamWriterTest {
     @AllEngines
     void afterAPeerResetDrainAndReadsThrowAnIOException(CoroutineEngine engine) {
         Async.run(engine, () -> {
-            Server server = Streams.startServer((reader, writer) -> {
-                reader.readline();
-                writer.transport().abort();
-            }, HOST, 0);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        reader.readline();
+                        writer.transport().abort();
+                    },
+                    HOST,
+                    0);
             StreamPair client = Streams.openConnection(HOST, port(server));
             client.writer().write(b("hello\n"));
 
@@ -135,11 +143,14 @@ class StreamWriterTest {
     @AllEngines
     void aRequestEndedByWriteEofGetsItsAnswer(CoroutineEngine engine) {
         String answer = Async.run(engine, () -> {
-            Server server = Streams.startServer((reader, writer) -> {
-                byte[] request = reader.read(-1);
-                writer.write(b("you said " + s(request)));
-                writer.close();
-            }, HOST, 0);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        byte[] request = reader.read(-1);
+                        writer.write(b("you said " + s(request)));
+                        writer.close();
+                    },
+                    HOST,
+                    0);
             StreamPair client = Streams.openConnection(HOST, port(server));
             assertThat(client.writer().canWriteEof()).isTrue();
 

@@ -78,10 +78,13 @@ class StreamsTest {
     void theWriterTellsBothEndsOfTheConnection(CoroutineEngine engine) {
         Async.run(engine, () -> {
             LoopFuture<Object> serverSawPeer = Async.loop().createFuture();
-            Server server = Streams.startServer((reader, writer) -> {
-                serverSawPeer.setResult(writer.getExtraInfo("peername"));
-                writer.close();
-            }, HOST, 0);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        serverSawPeer.setResult(writer.getExtraInfo("peername"));
+                        writer.close();
+                    },
+                    HOST,
+                    0);
             try (StreamPair client = Streams.openConnection(HOST, port(server))) {
                 InetSocketAddress peer = (InetSocketAddress) client.writer().getExtraInfo("peername");
                 InetSocketAddress local = (InetSocketAddress) client.writer().getExtraInfo("sockname");
@@ -99,13 +102,17 @@ class StreamsTest {
     @AllEngines
     void readexactlyAtTheEndOfTheStreamCarriesWhatArrived(CoroutineEngine engine) {
         Async.run(engine, () -> {
-            Server server = Streams.startServer((reader, writer) -> {
-                writer.write(b("abc"));
-                writer.close();
-            }, HOST, 0);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        writer.write(b("abc"));
+                        writer.close();
+                    },
+                    HOST,
+                    0);
             StreamPair client = Streams.openConnection(HOST, port(server));
 
-            IncompleteReadException e = (IncompleteReadException) catchThrowable(() -> client.reader().readexactly(10));
+            IncompleteReadException e = (IncompleteReadException)
+                    catchThrowable(() -> client.reader().readexactly(10));
 
             assertThat(s(e.partial())).isEqualTo("abc");
             assertThat(client.reader().atEof()).isTrue();
@@ -120,10 +127,13 @@ class StreamsTest {
     @AllEngines
     void aLineOverTheLimitFailsThatReadlineOnlyAndTheConnectionGoesOn(CoroutineEngine engine) {
         Async.run(engine, () -> {
-            Server server = Streams.startServer((reader, writer) -> {
-                writer.write(b("x".repeat(100) + "\nok\n"));
-                writer.close();
-            }, HOST, 0);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        writer.write(b("x".repeat(100) + "\nok\n"));
+                        writer.close();
+                    },
+                    HOST,
+                    0);
             StreamPair client = Streams.openConnection(HOST, port(server), 16);
             // wait until all of it is buffered, so the overrun is the found-separator case
             until(() -> client.reader().buffered() >= 104);
@@ -157,7 +167,8 @@ class StreamsTest {
     @AllEngines
     void aHostThatDoesNotResolveThrowsUnknownHostException(CoroutineEngine engine) {
         // .invalid never resolves (RFC 6761); nothing is connected
-        Throwable thrown = Async.run(engine, () -> catchThrowable(() -> Streams.openConnection("no-such-host.invalid", 7)));
+        Throwable thrown =
+                Async.run(engine, () -> catchThrowable(() -> Streams.openConnection("no-such-host.invalid", 7)));
 
         assertThat(thrown).isInstanceOf(UnknownHostException.class).hasMessageContaining("no-such-host.invalid");
     }
@@ -167,10 +178,13 @@ class StreamsTest {
         List<Map<String, Object>> reported = new ArrayList<>();
         byte[] rest = Async.run(engine, () -> {
             Async.loop().setExceptionHandler((loop, context) -> reported.add(context));
-            Server server = Streams.startServer((reader, writer) -> {
-                writer.write(b("bye"));
-                throw new IllegalStateException("handler bug");
-            }, HOST, 0);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        writer.write(b("bye"));
+                        throw new IllegalStateException("handler bug");
+                    },
+                    HOST,
+                    0);
             StreamPair client = Streams.openConnection(HOST, port(server));
             byte[] all = client.reader().read(-1);
             client.close();
@@ -183,7 +197,9 @@ class StreamsTest {
         assertThat(s(rest)).isEqualTo("bye");
         assertThat(reported).singleElement().satisfies(ctx -> {
             assertThat(ctx.get("message")).isEqualTo("Unhandled exception in the stream handler");
-            assertThat(ctx.get("exception")).isInstanceOf(IllegalStateException.class).hasFieldOrPropertyWithValue("message", "handler bug");
+            assertThat(ctx.get("exception"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasFieldOrPropertyWithValue("message", "handler bug");
         });
     }
 
@@ -227,14 +243,18 @@ class StreamsTest {
             data[i] = (byte) (i * 31 + (i >> 11));
         }
         byte[] back = Async.run(engine, () -> {
-            Server server = Streams.startServer((reader, writer) -> {
-                byte[] chunk;
-                while ((chunk = reader.read(8192)).length > 0) {
-                    writer.write(chunk);
-                    writer.drain();
-                }
-                writer.close();
-            }, HOST, 0, 1024);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        byte[] chunk;
+                        while ((chunk = reader.read(8192)).length > 0) {
+                            writer.write(chunk);
+                            writer.drain();
+                        }
+                        writer.close();
+                    },
+                    HOST,
+                    0,
+                    1024);
             StreamPair client = Streams.openConnection(HOST, port(server), 1024);
             Task<byte[]> receiving = Async.createTask(() -> client.reader().read(-1));
             for (int off = 0; off < data.length; off += 100_000) {
@@ -250,7 +270,9 @@ class StreamsTest {
             return got;
         });
 
-        assertThat(Arrays.equals(back, data)).as("the echoed bytes equal the sent ones").isTrue();
+        assertThat(Arrays.equals(back, data))
+                .as("the echoed bytes equal the sent ones")
+                .isTrue();
     }
 
     /**
@@ -297,8 +319,11 @@ class StreamsTest {
                 return got;
             });
 
-            assertThat(heard).containsExactly("Hello, World!", "Use your voice - say what you mean",
-                    "after BYE: 0 bytes, then end of stream");
+            assertThat(heard)
+                    .containsExactly(
+                            "Hello, World!",
+                            "Use your voice - say what you mean",
+                            "after BYE: 0 bytes, then end of stream");
         }
 
         @AllEngines
@@ -323,19 +348,23 @@ class StreamsTest {
 
             assertThat(silentFor).isBetween(IDLE, IDLE.multipliedBy(10));
             // the timeout escaped the handler: reported like any handler failure, as asyncio does
-            assertThat(reported).singleElement()
+            assertThat(reported)
+                    .singleElement()
                     .satisfies(ctx -> assertThat(ctx.get("exception")).isInstanceOf(AsyncTimeoutException.class));
         }
 
         @AllEngines
         void theHeadClientPrintsTheHeadersOfTheResponse(CoroutineEngine engine) {
             List<String> printed = Async.run(engine, () -> {
-                Server web = Streams.startServer((reader, writer) -> {
-                    byte[] request = reader.readuntil(b("\r\n\r\n"));
-                    String firstLine = s(request).lines().findFirst().orElse("");
-                    writer.write(b("HTTP/1.0 200 OK\r\nServer: test\r\nX-Request: " + firstLine + "\r\n\r\n"));
-                    writer.close();
-                }, HOST, 0);
+                Server web = Streams.startServer(
+                        (reader, writer) -> {
+                            byte[] request = reader.readuntil(b("\r\n\r\n"));
+                            String firstLine = s(request).lines().findFirst().orElse("");
+                            writer.write(b("HTTP/1.0 200 OK\r\nServer: test\r\nX-Request: " + firstLine + "\r\n\r\n"));
+                            writer.close();
+                        },
+                        HOST,
+                        0);
 
                 // print_http_headers of the text
                 List<String> out = new ArrayList<>();
@@ -358,8 +387,11 @@ class StreamsTest {
                 return out;
             });
 
-            assertThat(printed).containsExactly("HTTP header> HTTP/1.0 200 OK", "HTTP header> Server: test",
-                    "HTTP header> X-Request: HEAD /path/page.html HTTP/1.0");
+            assertThat(printed)
+                    .containsExactly(
+                            "HTTP header> HTTP/1.0 200 OK",
+                            "HTTP header> Server: test",
+                            "HTTP header> X-Request: HEAD /path/page.html HTTP/1.0");
         }
     }
 }

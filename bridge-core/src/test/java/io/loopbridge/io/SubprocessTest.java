@@ -50,8 +50,10 @@ class SubprocessTest {
 
     @AllEngines
     void stdoutStderrAndTheExitCodeAreTheChilds(CoroutineEngine engine) {
-        Subprocess.Output out = Async.run(engine, () ->
-                Subprocess.exec("sh", "-c", "echo out; echo err >&2; exit 3").communicate(null));
+        Subprocess.Output out = Async.run(
+                engine,
+                () -> Subprocess.exec("sh", "-c", "echo out; echo err >&2; exit 3")
+                        .communicate(null));
 
         assertThat(s(out.stdout())).isEqualTo("out\n");
         assertThat(s(out.stderr())).isEqualTo("err\n");
@@ -60,7 +62,8 @@ class SubprocessTest {
 
     @AllEngines
     void communicateFeedsTheInputAndCollectsTheOutput(CoroutineEngine engine) {
-        Subprocess.Output out = Async.run(engine, () -> Subprocess.exec("tr", "a-z", "A-Z").communicate(b("hello, pipes")));
+        Subprocess.Output out =
+                Async.run(engine, () -> Subprocess.exec("tr", "a-z", "A-Z").communicate(b("hello, pipes")));
 
         assertThat(s(out.stdout())).isEqualTo("HELLO, PIPES");
         assertThat(out.exitCode()).isZero();
@@ -70,12 +73,15 @@ class SubprocessTest {
     void aLargeOutputFlowsThroughASmallReaderLimit(CoroutineEngine engine) {
         int size = 3_000_000;
         int read = Async.run(engine, () -> {
-            Subprocess head = Subprocess.exec(new ProcessBuilder("head", "-c", String.valueOf(size), "/dev/zero"), 4096);
+            Subprocess head =
+                    Subprocess.exec(new ProcessBuilder("head", "-c", String.valueOf(size), "/dev/zero"), 4096);
             int n = 0;
             byte[] chunk;
             while ((chunk = head.stdout().read(1000)).length > 0) {
                 n += chunk.length;
-                assertThat(head.stdout().buffered()).as("the pipe thread pauses over twice the limit").isLessThanOrEqualTo(2 * 4096 + 2 * 64 * 1024);
+                assertThat(head.stdout().buffered())
+                        .as("the pipe thread pauses over twice the limit")
+                        .isLessThanOrEqualTo(2 * 4096 + 2 * 64 * 1024);
             }
             assertThat(head.waitFor()).isZero();
             head.stdin().close();

@@ -53,13 +53,17 @@ class TlsTest {
     void linesMakeTheRoundTripOverTls(CoroutineEngine engine) {
         List<String> got = Async.run(engine, () -> {
             LoopFuture<String> serverSaw = Async.loop().createFuture();
-            Server server = Streams.startServer((reader, writer) -> {
-                try {
-                    StreamsTest.echo(reader, writer);
-                } finally {
-                    serverSaw.setResult("end of stream after close_notify");
-                }
-            }, HOST, 0, tls.server);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        try {
+                            StreamsTest.echo(reader, writer);
+                        } finally {
+                            serverSaw.setResult("end of stream after close_notify");
+                        }
+                    },
+                    HOST,
+                    0,
+                    tls.server);
             StreamPair client = Streams.openConnection(HOST, port(server), tls.client);
             List<String> out = new ArrayList<>();
             for (String line : List.of("secret one\n", "secret two\n")) {
@@ -68,9 +72,14 @@ class TlsTest {
             }
             SSLSession session = (SSLSession) client.writer().getExtraInfo("ssl_object");
             out.add(session.getProtocol());
-            out.add("cipher is " + (client.writer().getExtraInfo("cipher").equals(session.getCipherSuite()) ? "the session's" : "?"));
-            out.add("peercert is " + (tls.certificate.equals(client.writer().getExtraInfo("peercert")) ? "the server's" : "?"));
-            out.add("sslcontext is " + (client.writer().getExtraInfo("sslcontext") == tls.client ? "the client's" : "?"));
+            out.add("cipher is "
+                    + (client.writer().getExtraInfo("cipher").equals(session.getCipherSuite())
+                            ? "the session's"
+                            : "?"));
+            out.add("peercert is "
+                    + (tls.certificate.equals(client.writer().getExtraInfo("peercert")) ? "the server's" : "?"));
+            out.add("sslcontext is "
+                    + (client.writer().getExtraInfo("sslcontext") == tls.client ? "the client's" : "?"));
             out.add("can write eof: " + client.writer().canWriteEof());
 
             client.writer().close();
@@ -81,9 +90,16 @@ class TlsTest {
             return out;
         });
 
-        assertThat(got).containsExactly("secret one\n", "secret two\n", "TLSv1.3", "cipher is the session's",
-                "peercert is the server's", "sslcontext is the client's", "can write eof: false",
-                "end of stream after close_notify");
+        assertThat(got)
+                .containsExactly(
+                        "secret one\n",
+                        "secret two\n",
+                        "TLSv1.3",
+                        "cipher is the session's",
+                        "peercert is the server's",
+                        "sslcontext is the client's",
+                        "can write eof: false",
+                        "end of stream after close_notify");
     }
 
     @AllEngines
@@ -94,14 +110,18 @@ class TlsTest {
             data[i] = (byte) i;
         }
         byte[] back = Async.run(engine, () -> {
-            Server server = Streams.startServer((reader, writer) -> {
-                byte[] chunk;
-                while ((chunk = reader.read(100_000)).length > 0) {
-                    writer.write(chunk);
-                    writer.drain();
-                }
-                writer.close();
-            }, HOST, 0, tls.server);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        byte[] chunk;
+                        while ((chunk = reader.read(100_000)).length > 0) {
+                            writer.write(chunk);
+                            writer.drain();
+                        }
+                        writer.close();
+                    },
+                    HOST,
+                    0,
+                    tls.server);
             StreamPair client = Streams.openConnection(HOST, port(server), tls.client);
             var receiving = Async.createTask(() -> {
                 java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
@@ -126,7 +146,9 @@ class TlsTest {
             return all;
         });
 
-        assertThat(Arrays.equals(back, data)).as("the echoed bytes equal the sent ones").isTrue();
+        assertThat(Arrays.equals(back, data))
+                .as("the echoed bytes equal the sent ones")
+                .isTrue();
     }
 
     @AllEngines
@@ -162,21 +184,26 @@ class TlsTest {
     void renegotiationIsRefusedWithAClearError(CoroutineEngine engine) {
         Throwable atServer = Async.run(engine, () -> {
             LoopFuture<Throwable> failed = Async.loop().createFuture();
-            Server server = Streams.startServer((reader, writer) -> {
-                try {
-                    writer.write(reader.readline());
-                    reader.readline();
-                    failed.setResult(null);
-                } catch (IOException e) {
-                    failed.setResult(e);
-                } finally {
-                    writer.close();
-                }
-            }, HOST, 0, tls.server);
+            Server server = Streams.startServer(
+                    (reader, writer) -> {
+                        try {
+                            writer.write(reader.readline());
+                            reader.readline();
+                            failed.setResult(null);
+                        } catch (IOException e) {
+                            failed.setResult(e);
+                        } finally {
+                            writer.close();
+                        }
+                    },
+                    HOST,
+                    0,
+                    tls.server);
             int port = port(server);
             // a blocking TLS 1.2 client on another thread: it handshakes, talks, then asks to renegotiate
             Async.toThread(() -> {
-                try (SSLSocket socket = (SSLSocket) tls.client.getSocketFactory().createSocket(HOST, port)) {
+                try (SSLSocket socket =
+                        (SSLSocket) tls.client.getSocketFactory().createSocket(HOST, port)) {
                     socket.setEnabledProtocols(new String[] {"TLSv1.2"});
                     socket.setSoTimeout(10_000);
                     socket.startHandshake();
@@ -209,7 +236,8 @@ class TlsTest {
             Server server = Streams.startServer((reader, writer) -> writer.close(), HOST, 0, tls.server);
             StreamPair client = Streams.openConnection(HOST, port(server), tls.client);
 
-            assertThatThrownBy(client.writer()::writeEof).isInstanceOf(UnsupportedOperationException.class)
+            assertThatThrownBy(client.writer()::writeEof)
+                    .isInstanceOf(UnsupportedOperationException.class)
                     .hasMessageContaining("half-close");
             assertThat(client.reader().read(-1)).isEmpty();
             client.close();

@@ -85,7 +85,8 @@ class TransportTest {
 
         @Override
         public void connectionLost(Throwable cause) {
-            steps.add(name + " connectionLost " + (cause == null ? "null" : cause.getClass().getSimpleName()));
+            steps.add(name + " connectionLost "
+                    + (cause == null ? "null" : cause.getClass().getSimpleName()));
             lost.setResult(cause);
         }
 
@@ -110,7 +111,8 @@ class TransportTest {
         String echoed = Async.run(engine, () -> {
             EventLoop loop = Async.loop();
             Server server = loop.createServer(EchoProtocol::new, HOST, 0);
-            TransportPair<Recorder> client = loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
+            TransportPair<Recorder> client =
+                    loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
 
             client.transport().write(b("Hello, World!\n"));
             until(() -> client.protocol().received.size() == 14);
@@ -130,21 +132,26 @@ class TransportTest {
         List<String> steps = new ArrayList<>();
         Async.run(engine, () -> {
             EventLoop loop = Async.loop();
-            Server server = loop.createServer(() -> new Recorder("server", steps) {
-                @Override
-                public boolean eofReceived() {
-                    super.eofReceived();
-                    transport.write(b("got " + text()));
-                    transport.close();
-                    return true;
-                }
-            }, HOST, 0);
-            TransportPair<Recorder> client = loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
+            Server server = loop.createServer(
+                    () -> new Recorder("server", steps) {
+                        @Override
+                        public boolean eofReceived() {
+                            super.eofReceived();
+                            transport.write(b("got " + text()));
+                            transport.close();
+                            return true;
+                        }
+                    },
+                    HOST,
+                    0);
+            TransportPair<Recorder> client =
+                    loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
 
             assertThat(client.transport().canWriteEof()).isTrue();
             client.transport().write(b("question"));
             client.transport().writeEof();
-            assertThatIllegalStateException().isThrownBy(() -> client.transport().write(b("more")))
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> client.transport().write(b("more")))
                     .withMessage("Cannot call write() after writeEof()");
             Async.await(client.protocol().lost);
             server.close();
@@ -152,10 +159,18 @@ class TransportTest {
             return null;
         });
 
-        assertThat(steps).containsSubsequence("server connectionMade", "server dataReceived", "server eofReceived 'question'",
-                "server connectionLost null");
-        assertThat(steps).containsSubsequence("client connectionMade", "client dataReceived",
-                "client eofReceived 'got question'", "client connectionLost null");
+        assertThat(steps)
+                .containsSubsequence(
+                        "server connectionMade",
+                        "server dataReceived",
+                        "server eofReceived 'question'",
+                        "server connectionLost null");
+        assertThat(steps)
+                .containsSubsequence(
+                        "client connectionMade",
+                        "client dataReceived",
+                        "client eofReceived 'got question'",
+                        "client connectionLost null");
     }
 
     @AllEngines
@@ -164,15 +179,19 @@ class TransportTest {
         Async.run(engine, () -> {
             EventLoop loop = Async.loop();
             LoopFuture<Recorder> accepted = loop.createFuture();
-            Server server = loop.createServer(() -> new Recorder("server", steps) {
-                @Override
-                public void connectionMade(Transport transport) {
-                    super.connectionMade(transport);
-                    transport.pauseReading();
-                    accepted.setResult(this);
-                }
-            }, HOST, 0);
-            TransportPair<Recorder> client = loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
+            Server server = loop.createServer(
+                    () -> new Recorder("server", steps) {
+                        @Override
+                        public void connectionMade(Transport transport) {
+                            super.connectionMade(transport);
+                            transport.pauseReading();
+                            accepted.setResult(this);
+                        }
+                    },
+                    HOST,
+                    0);
+            TransportPair<Recorder> client =
+                    loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
             Recorder serverSide = Async.await(accepted);
 
             client.transport().write(b("held back"));
@@ -201,12 +220,16 @@ class TransportTest {
         Throwable cause = Async.run(engine, () -> {
             EventLoop loop = Async.loop();
             LoopFuture<Recorder> accepted = loop.createFuture();
-            Server server = loop.createServer(() -> {
-                Recorder r = new Recorder("server", steps);
-                accepted.setResult(r);
-                return r;
-            }, HOST, 0);
-            TransportPair<Recorder> client = loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
+            Server server = loop.createServer(
+                    () -> {
+                        Recorder r = new Recorder("server", steps);
+                        accepted.setResult(r);
+                        return r;
+                    },
+                    HOST,
+                    0);
+            TransportPair<Recorder> client =
+                    loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
             Recorder serverSide = Async.await(accepted);
             until(() -> serverSide.transport != null);
 
@@ -232,15 +255,19 @@ class TransportTest {
         Async.run(engine, () -> {
             EventLoop loop = Async.loop();
             LoopFuture<Recorder> accepted = loop.createFuture();
-            Server server = loop.createServer(() -> new Recorder("server", steps) {
-                @Override
-                public void connectionMade(Transport transport) {
-                    super.connectionMade(transport);
-                    transport.pauseReading();
-                    accepted.setResult(this);
-                }
-            }, HOST, 0);
-            TransportPair<Recorder> client = loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
+            Server server = loop.createServer(
+                    () -> new Recorder("server", steps) {
+                        @Override
+                        public void connectionMade(Transport transport) {
+                            super.connectionMade(transport);
+                            transport.pauseReading();
+                            accepted.setResult(this);
+                        }
+                    },
+                    HOST,
+                    0);
+            TransportPair<Recorder> client =
+                    loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
             Recorder serverSide = Async.await(accepted);
             Transport out = client.transport();
             out.setWriteBufferLimits(64 * 1024, 16 * 1024);
@@ -280,23 +307,31 @@ class TransportTest {
         int received = Async.run(engine, () -> {
             EventLoop loop = Async.loop();
             LoopFuture<Recorder> accepted = loop.createFuture();
-            Server server = loop.createServer(() -> new Recorder("server", steps) {
-                @Override
-                public void connectionMade(Transport transport) {
-                    super.connectionMade(transport);
-                    transport.pauseReading();
-                    accepted.setResult(this);
-                }
-            }, HOST, 0);
-            TransportPair<Recorder> client = loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
+            Server server = loop.createServer(
+                    () -> new Recorder("server", steps) {
+                        @Override
+                        public void connectionMade(Transport transport) {
+                            super.connectionMade(transport);
+                            transport.pauseReading();
+                            accepted.setResult(this);
+                        }
+                    },
+                    HOST,
+                    0);
+            TransportPair<Recorder> client =
+                    loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
             Recorder serverSide = Async.await(accepted);
 
             client.transport().write(new byte[size]);
-            assertThat(client.transport().getWriteBufferSize()).as("the kernel did not take it all").isPositive();
+            assertThat(client.transport().getWriteBufferSize())
+                    .as("the kernel did not take it all")
+                    .isPositive();
             client.transport().close();
             assertThat(client.transport().isClosing()).isTrue();
             Async.sleep(Duration.ofMillis(20));
-            assertThat(client.protocol().lost.isDone()).as("connectionLost waits for the buffer").isFalse();
+            assertThat(client.protocol().lost.isDone())
+                    .as("connectionLost waits for the buffer")
+                    .isFalse();
 
             serverSide.transport.resumeReading();
             Async.await(serverSide.lost);
@@ -319,17 +354,21 @@ class TransportTest {
             loop.setExceptionHandler((l, context) -> reported.add(context));
             List<String> steps = new ArrayList<>();
             LoopFuture<Recorder> accepted = loop.createFuture();
-            Server server = loop.createServer(() -> {
-                Recorder r = new Recorder("server", steps) {
-                    @Override
-                    public void dataReceived(byte[] data) {
-                        throw new IllegalStateException("protocol bug");
-                    }
-                };
-                accepted.setResult(r);
-                return r;
-            }, HOST, 0);
-            TransportPair<Recorder> client = loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
+            Server server = loop.createServer(
+                    () -> {
+                        Recorder r = new Recorder("server", steps) {
+                            @Override
+                            public void dataReceived(byte[] data) {
+                                throw new IllegalStateException("protocol bug");
+                            }
+                        };
+                        accepted.setResult(r);
+                        return r;
+                    },
+                    HOST,
+                    0);
+            TransportPair<Recorder> client =
+                    loop.createConnection(() -> new Recorder("client", steps), HOST, port(server));
             client.transport().write(b("boom"));
             Throwable serverCause = Async.await(Async.await(accepted).lost);
             Async.await(client.protocol().lost);
@@ -350,19 +389,24 @@ class TransportTest {
         Async.run(engine, () -> {
             EventLoop loop = Async.loop();
             Server server = loop.createServer(EchoProtocol::new, HOST, 0);
-            TransportPair<Recorder> client = loop.createConnection(() -> new Recorder("client", new ArrayList<>()), HOST, port(server));
+            TransportPair<Recorder> client =
+                    loop.createConnection(() -> new Recorder("client", new ArrayList<>()), HOST, port(server));
             Transport t = client.transport();
 
-            assertThatIllegalArgumentException().isThrownBy(() -> t.setWriteBufferLimits(10, 20))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> t.setWriteBufferLimits(10, 20))
                     .withMessage("high (10) must be >= low (20) must be >= 0");
-            assertThat(Async.await(CompletableFuture.supplyAsync(() -> { // awaited: join() would block the loop
-                try {
-                    t.write(b("x"));
-                    return null;
-                } catch (IllegalStateException e) {
-                    return e.getMessage();
-                }
-            }))).contains("write() was called from thread").contains("callSoonThreadsafe");
+            assertThat(Async.await(CompletableFuture.supplyAsync(
+                            () -> { // awaited: join() would block the loop
+                                try {
+                                    t.write(b("x"));
+                                    return null;
+                                } catch (IllegalStateException e) {
+                                    return e.getMessage();
+                                }
+                            })))
+                    .contains("write() was called from thread")
+                    .contains("callSoonThreadsafe");
             assertThat(t.getProtocol()).isSameAs(client.protocol());
 
             t.close();

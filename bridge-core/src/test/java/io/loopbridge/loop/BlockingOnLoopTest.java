@@ -50,7 +50,8 @@ class BlockingOnLoopTest {
         loop.runForever();
         loop.close();
 
-        assertThat(reported).singleElement()
+        assertThat(reported)
+                .singleElement()
                 .satisfies(e -> assertThat(e.getClass().getName()).isEqualTo(BLOCKING_OPERATION_ERROR))
                 .satisfies(e -> assertThat(e.getMessage()).contains("java.lang.Thread.sleep"));
         assertThat(BlockingCalls.take()).hasSize(1);

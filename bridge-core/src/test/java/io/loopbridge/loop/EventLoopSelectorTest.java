@@ -1,13 +1,12 @@
 package io.loopbridge.loop;
 
-import io.loopbridge.internal.IoCallback;
-
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 import io.loopbridge.NoLoopbridgeThreadsLeft;
+import io.loopbridge.internal.IoCallback;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -88,7 +87,8 @@ class EventLoopSelectorTest {
     }
 
     private static boolean blockedInSelect(Thread thread) {
-        return Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getMethodName().equals("doSelect"));
+        return Arrays.stream(thread.getStackTrace())
+                .anyMatch(frame -> frame.getMethodName().equals("doSelect"));
     }
 
     @Test

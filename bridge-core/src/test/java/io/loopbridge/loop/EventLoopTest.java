@@ -154,7 +154,8 @@ class EventLoopTest {
 
             loop.runForever();
 
-            assertThat(firedAt[0] - scheduled).isGreaterThanOrEqualTo(Duration.ofMillis(30).toNanos() - 1_000);
+            assertThat(firedAt[0] - scheduled)
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(30).toNanos() - 1_000);
         }
 
         @Test
@@ -262,20 +263,22 @@ class EventLoopTest {
             List<Thread> threads = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
                 int producer = p;
-                threads.add(new Thread(() -> {
-                    for (int i = 0; i < perProducer; i++) {
-                        int seq = i;
-                        loop.callSoonThreadsafe(() -> {
-                            if (nextExpected[producer] != seq) {
-                                outOfOrder[0]++;
+                threads.add(new Thread(
+                        () -> {
+                            for (int i = 0; i < perProducer; i++) {
+                                int seq = i;
+                                loop.callSoonThreadsafe(() -> {
+                                    if (nextExpected[producer] != seq) {
+                                        outOfOrder[0]++;
+                                    }
+                                    nextExpected[producer] = seq + 1;
+                                    if (++received[0] == producers * perProducer) {
+                                        loop.stop();
+                                    }
+                                });
                             }
-                            nextExpected[producer] = seq + 1;
-                            if (++received[0] == producers * perProducer) {
-                                loop.stop();
-                            }
-                        });
-                    }
-                }, "producer-" + p));
+                        },
+                        "producer-" + p));
             }
             loop.callSoon(() -> threads.forEach(Thread::start));
             loop.callLater(SAFETY_STOP, loop::stop);
@@ -469,7 +472,9 @@ class EventLoopTest {
         void schedulingOnAClosedLoopIsRejected() {
             loop.close();
 
-            assertThatIllegalStateException().isThrownBy(() -> loop.callSoon(NOTHING)).withMessageContaining("closed");
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> loop.callSoon(NOTHING))
+                    .withMessageContaining("closed");
             assertThatIllegalStateException()
                     .isThrownBy(() -> loop.callLater(Duration.ofMillis(1), NOTHING))
                     .withMessageContaining("closed");
@@ -492,12 +497,18 @@ class EventLoopTest {
 
         @Test
         void aNullCallbackIsRejectedNamingTheParameter() {
-            assertThatNullPointerException().isThrownBy(() -> loop.callSoon(null)).withMessage("callback");
-            assertThatNullPointerException().isThrownBy(() -> loop.callSoonThreadsafe(null)).withMessage("callback");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> loop.callSoon(null))
+                    .withMessage("callback");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> loop.callSoonThreadsafe(null))
+                    .withMessage("callback");
             assertThatNullPointerException()
                     .isThrownBy(() -> loop.callLater(Duration.ofMillis(1), null))
                     .withMessage("callback");
-            assertThatNullPointerException().isThrownBy(() -> loop.callAt(loop.time(), null)).withMessage("callback");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> loop.callAt(loop.time(), null))
+                    .withMessage("callback");
         }
     }
 
@@ -589,7 +600,8 @@ class EventLoopTest {
 
         @Test
         void runInExecutorDeliversTheResultOnTheLoopThread() {
-            LoopFuture<String> worker = loop.runInExecutor(null, () -> Thread.currentThread().getName());
+            LoopFuture<String> worker =
+                    loop.runInExecutor(null, () -> Thread.currentThread().getName());
             worker.addDoneCallback(f -> steps.add("done on the loop thread: " + loop.inLoop()));
 
             assertThat(loop.runUntilComplete(worker)).startsWith("loopbridge-executor-");

@@ -27,7 +27,9 @@ class LoopGroupTest {
                     return answer;
                 })
                 .toList();
-        return answers.stream().map(a -> a.orTimeout(5, TimeUnit.SECONDS).join()).toList();
+        return answers.stream()
+                .map(a -> a.orTimeout(5, TimeUnit.SECONDS).join())
+                .toList();
     }
 
     @Test
@@ -54,10 +56,15 @@ class LoopGroupTest {
 
             List<EventLoop> handedOut = Stream.generate(group::next).limit(7).toList();
 
-            assertThat(handedOut).containsExactly(
-                    loops.get(0), loops.get(1), loops.get(2),
-                    loops.get(0), loops.get(1), loops.get(2),
-                    loops.get(0));
+            assertThat(handedOut)
+                    .containsExactly(
+                            loops.get(0),
+                            loops.get(1),
+                            loops.get(2),
+                            loops.get(0),
+                            loops.get(1),
+                            loops.get(2),
+                            loops.get(0));
         }
     }
 

@@ -80,7 +80,8 @@ class LoopStatsTest {
             });
             timersSet.get(5, TimeUnit.SECONDS);
             // the loop publishes before it waits, so an idle loop shows its current state
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> loop.stats().scheduledTimers() == 5);
             assertThat(loop.stats().toString()).contains("timers=5");
         }
@@ -96,21 +97,29 @@ class LoopStatsTest {
             recording.start();
             Async.run(() -> {
                 Async.loop().callSoon(LoopStatsTest::busyFor50ms);
-                Async.await(Async.createTask(() -> {
-                    busyFor50ms();
-                    return null;
-                }, "slow-step"));
+                Async.await(Async.createTask(
+                        () -> {
+                            busyFor50ms();
+                            return null;
+                        },
+                        "slow-step"));
                 return null;
             });
             recording.stop();
             recording.dump(file);
         }
         List<RecordedEvent> events = RecordingFile.readAllEvents(file);
-        List<String> names = events.stream().map(e -> e.getEventType().getName()).distinct().sorted().collect(Collectors.toList());
+        List<String> names = events.stream()
+                .map(e -> e.getEventType().getName())
+                .distinct()
+                .sorted()
+                .collect(Collectors.toList());
         assertThat(names).contains("io.loopbridge.SlowCallback", "io.loopbridge.TaskStep", "io.loopbridge.LoopLap");
-        assertThat(events).filteredOn(e -> e.getEventType().getName().equals("io.loopbridge.TaskStep"))
+        assertThat(events)
+                .filteredOn(e -> e.getEventType().getName().equals("io.loopbridge.TaskStep"))
                 .anySatisfy(e -> assertThat(e.getString("task")).contains("slow-step"));
-        assertThat(events).filteredOn(e -> e.getEventType().getName().equals("io.loopbridge.SlowCallback"))
+        assertThat(events)
+                .filteredOn(e -> e.getEventType().getName().equals("io.loopbridge.SlowCallback"))
                 .allSatisfy(e -> assertThat(e.getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(20)));
         assertThat(Files.size(file)).isPositive();
     }
@@ -119,12 +128,15 @@ class LoopStatsTest {
     void theJmxViewDumpsTheTasksOfRunningLoops() throws Exception {
         ObjectName name = new ObjectName("io.loopbridge:type=Loops");
         String dump = Async.run(() -> {
-            Async.createTask(() -> {
-                Async.sleep(Duration.ofHours(1));
-                return null;
-            }, "sleeper");
+            Async.createTask(
+                    () -> {
+                        Async.sleep(Duration.ofHours(1));
+                        return null;
+                    },
+                    "sleeper");
             Async.sleep(Duration.ZERO);
-            return Async.toThread(() -> (String) ManagementFactory.getPlatformMBeanServer().invoke(name, "dumpTasks", null, null));
+            return Async.toThread(
+                    () -> (String) ManagementFactory.getPlatformMBeanServer().invoke(name, "dumpTasks", null, null));
         });
         assertThat(dump).contains("sleeper");
     }

@@ -15,10 +15,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -96,12 +96,14 @@ class RunCoroutineThreadsafeTest {
                 .isInstanceOf(ExecutionException.class)
                 .cause()
                 .isSameAs(diskFull);
-        assertThatThrownBy(answer::join).isInstanceOf(CompletionException.class).cause().isSameAs(diskFull);
+        assertThatThrownBy(answer::join)
+                .isInstanceOf(CompletionException.class)
+                .cause()
+                .isSameAs(diskFull);
     }
 
     @AllEngines
-    void cancellingTheFutureFromAnotherThreadCancelsTheTaskWhoseFinallyRuns(CoroutineEngine engine)
-            throws Exception {
+    void cancellingTheFutureFromAnotherThreadCancelsTheTaskWhoseFinallyRuns(CoroutineEngine engine) throws Exception {
         runInBackground(engine);
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
@@ -125,7 +127,9 @@ class RunCoroutineThreadsafeTest {
         assertThat(answer.cancel(true)).isTrue();
 
         assertThat(answer.isCancelled()).isTrue();
-        assertThat(finished.await(PROMPTLY_SECONDS, TimeUnit.SECONDS)).as("the task's finally ran").isTrue();
+        assertThat(finished.await(PROMPTLY_SECONDS, TimeUnit.SECONDS))
+                .as("the task's finally ran")
+                .isTrue();
         assertThat(events).containsExactly("cancelled", "finally");
         assertThat(liveTasks()).isEmpty();
         assertThat(answer.cancel(false)).as("cancelling again changes nothing").isTrue();
@@ -197,7 +201,9 @@ class RunCoroutineThreadsafeTest {
     void aNullCoroutineIsRefusedNamingTheParameter(CoroutineEngine engine) {
         loop = new EventLoop(engine);
 
-        assertThatNullPointerException().isThrownBy(() -> loop.runCoroutineThreadsafe(null)).withMessage("coroutine");
+        assertThatNullPointerException()
+                .isThrownBy(() -> loop.runCoroutineThreadsafe(null))
+                .withMessage("coroutine");
     }
 
     @AllEngines
@@ -211,15 +217,17 @@ class RunCoroutineThreadsafeTest {
             List<CompletableFuture<Integer>> mine = new CopyOnWriteArrayList<>();
             futures.add(mine);
             int base = t * perThread;
-            submitters.add(new Thread(() -> {
-                for (int i = 0; i < perThread; i++) {
-                    int n = base + i;
-                    mine.add(loop.runCoroutineThreadsafe(() -> {
-                        Async.sleep(Duration.ZERO); // suspend once, so tasks interleave
-                        return n * 2;
-                    }));
-                }
-            }, "submitter-" + t));
+            submitters.add(new Thread(
+                    () -> {
+                        for (int i = 0; i < perThread; i++) {
+                            int n = base + i;
+                            mine.add(loop.runCoroutineThreadsafe(() -> {
+                                Async.sleep(Duration.ZERO); // suspend once, so tasks interleave
+                                return n * 2;
+                            }));
+                        }
+                    },
+                    "submitter-" + t));
         }
         submitters.forEach(Thread::start);
         for (Thread s : submitters) {

@@ -11,7 +11,6 @@ import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.task.Task;
 import io.loopbridge.testing.AllEngines;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -108,7 +107,9 @@ class TestEventLoopTest {
 
             loop.advanceTime(Duration.ofMinutes(1).minusNanos(1));
             loop.runUntilIdle();
-            assertThat(sleeper.isDone()).as("done %s early", Duration.ofMinutes(10).minus(clock(loop))).isFalse();
+            assertThat(sleeper.isDone())
+                    .as("done %s early", Duration.ofMinutes(10).minus(clock(loop)))
+                    .isFalse();
 
             loop.advanceTime(Duration.ofNanos(1));
             assertThat(sleeper.isDone()).isTrue();
@@ -228,7 +229,9 @@ class TestEventLoopTest {
                     .isThrownBy(() -> loop.advanceTimeTo(Duration.ofSeconds(1).toNanos()))
                     .withMessageContaining("backwards");
             assertThat(clock(loop)).isEqualTo(Duration.ofSeconds(2));
-            assertThatThrownBy(() -> loop.advanceTime(null)).isInstanceOf(NullPointerException.class).hasMessage("delay");
+            assertThatThrownBy(() -> loop.advanceTime(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("delay");
         }
     }
 
@@ -262,8 +265,9 @@ class TestEventLoopTest {
 
             loop.advanceTime(Duration.ofMinutes(4));
             // at 2 minutes, medium's timer was scheduled first (at 0, fast's at 1 minute): FIFO
-            assertThat(events).containsExactly(
-                    "fast at PT1M", "medium at PT2M", "fast at PT2M", "slow at PT3M", "medium at PT4M");
+            assertThat(events)
+                    .containsExactly(
+                            "fast at PT1M", "medium at PT2M", "fast at PT2M", "slow at PT3M", "medium at PT4M");
 
             loop.advanceTime(Duration.ofMinutes(2));
             assertThat(events).endsWith("slow at PT6M");

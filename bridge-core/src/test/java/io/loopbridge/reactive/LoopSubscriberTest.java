@@ -19,10 +19,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -110,9 +110,8 @@ class LoopSubscriberTest {
             AtomicInteger emitted = new AtomicInteger();
             int consumed = 0;
             int maxOutstanding = 0;
-            try (LoopSubscriber<Integer> items = Reactive.iterate(Flux.range(1, 100)
-                    .doOnRequest(requests::add)
-                    .doOnNext(i -> emitted.incrementAndGet()), 16)) {
+            try (LoopSubscriber<Integer> items = Reactive.iterate(
+                    Flux.range(1, 100).doOnRequest(requests::add).doOnNext(i -> emitted.incrementAndGet()), 16)) {
                 assertThat(requests).containsExactly(16L);
                 for (int i : items) {
                     consumed++;
@@ -125,7 +124,9 @@ class LoopSubscriberTest {
             List<Long> expected = new ArrayList<>(List.of(16L));
             expected.addAll(Collections.nCopies(7, 12L));
             assertThat(requests).isEqualTo(expected);
-            assertThat(maxOutstanding).as("never more than the prefetch buffered").isLessThanOrEqualTo(16);
+            assertThat(maxOutstanding)
+                    .as("never more than the prefetch buffered")
+                    .isLessThanOrEqualTo(16);
 
             List<Long> ones = new CopyOnWriteArrayList<>();
             List<Integer> seen = new ArrayList<>();
@@ -141,7 +142,8 @@ class LoopSubscriberTest {
     void closeCancelsTheUpstreamOnce(CoroutineEngine engine) {
         onEngine(engine, () -> {
             AtomicInteger cancels = new AtomicInteger();
-            LoopSubscriber<Integer> items = Reactive.iterate(Flux.range(1, 1000).doOnCancel(cancels::incrementAndGet), 8);
+            LoopSubscriber<Integer> items =
+                    Reactive.iterate(Flux.range(1, 1000).doOnCancel(cancels::incrementAndGet), 8);
             assertThat(items.next()).isEqualTo(1);
             assertThat(items.next()).isEqualTo(2);
             assertThat(cancels).hasValue(0);
@@ -160,7 +162,8 @@ class LoopSubscriberTest {
         onEngine(engine, () -> {
             AtomicInteger cancels = new AtomicInteger();
             List<Integer> seen = new ArrayList<>();
-            try (LoopSubscriber<Integer> items = Reactive.iterate(Flux.range(1, 1000).doOnCancel(cancels::incrementAndGet), 8)) {
+            try (LoopSubscriber<Integer> items =
+                    Reactive.iterate(Flux.range(1, 1000).doOnCancel(cancels::incrementAndGet), 8)) {
                 for (int i : items) {
                     if (i == 3) {
                         break;
@@ -179,7 +182,8 @@ class LoopSubscriberTest {
             AtomicInteger cancels = new AtomicInteger();
             IllegalStateException boom = new IllegalStateException("boom");
             Throwable thrown = catchThrowable(() -> {
-                try (LoopSubscriber<Integer> items = Reactive.iterate(Flux.range(1, 1000).doOnCancel(cancels::incrementAndGet), 8)) {
+                try (LoopSubscriber<Integer> items =
+                        Reactive.iterate(Flux.range(1, 1000).doOnCancel(cancels::incrementAndGet), 8)) {
                     for (int i : items) {
                         if (i == 5) {
                             throw boom;
@@ -208,7 +212,9 @@ class LoopSubscriberTest {
 
             IOException checked = new IOException("disk on fire");
             LoopSubscriber<Integer> items = Reactive.iterate(Flux.error(checked), 4);
-            assertThat(catchThrowable(items::hasNext)).isInstanceOf(CompletionException.class).hasCause(checked);
+            assertThat(catchThrowable(items::hasNext))
+                    .isInstanceOf(CompletionException.class)
+                    .hasCause(checked);
         });
     }
 
@@ -220,7 +226,8 @@ class LoopSubscriberTest {
             Task<Boolean> reader = Async.createTask(() -> {
                 steps.add("waiting");
                 // no try-with-resources: hasNext itself must give the subscription up
-                return Reactive.iterate(Flux.never().doOnCancel(cancels::incrementAndGet), 4).hasNext();
+                return Reactive.iterate(Flux.never().doOnCancel(cancels::incrementAndGet), 4)
+                        .hasNext();
             });
             settle();
             assertThat(steps).containsExactly("waiting");
@@ -269,7 +276,9 @@ class LoopSubscriberTest {
     void nullSignalsAreNullPointerExceptions(CoroutineEngine engine) {
         onEngine(engine, () -> {
             LoopSubscriber<Integer> s = new LoopSubscriber<>(Async.loop(), 4);
-            assertThatNullPointerException().isThrownBy(() -> s.onSubscribe(null)).withMessageContaining("2.13");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> s.onSubscribe(null))
+                    .withMessageContaining("2.13");
             s.onSubscribe(new FakeSubscription(Async.loop()));
             assertThatNullPointerException().isThrownBy(() -> s.onNext(null)).withMessageContaining("2.13");
             assertThatNullPointerException().isThrownBy(() -> s.onError(null)).withMessageContaining("2.13");
@@ -281,7 +290,8 @@ class LoopSubscriberTest {
     @AllEngines
     void aPrefetchBelowOneIsRejected(CoroutineEngine engine) {
         onEngine(engine, () -> {
-            assertThatIllegalArgumentException().isThrownBy(() -> new LoopSubscriber<Integer>(Async.loop(), 0))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new LoopSubscriber<Integer>(Async.loop(), 0))
                     .withMessageContaining("0");
             assertThatIllegalArgumentException().isThrownBy(() -> Reactive.toAsyncGenerator(Flux.just(1), 0));
         });
@@ -293,19 +303,21 @@ class LoopSubscriberTest {
             EventLoop loop = Async.loop();
             LoopSubscriber<Integer> s = new LoopSubscriber<>(loop, 2);
             FakeSubscription upstream = new FakeSubscription(loop);
-            Thread producer = new Thread(() -> {
-                s.onSubscribe(upstream);
-                // honours demand: emits what the requests so far allow, then waits for more
-                int emitted = 0;
-                while (emitted < 7) {
-                    long allowed = Math.min(7, sum(upstream.requests));
-                    while (emitted < allowed) {
-                        s.onNext(++emitted);
-                    }
-                    Thread.onSpinWait();
-                }
-                s.onComplete();
-            }, "foreign-producer");
+            Thread producer = new Thread(
+                    () -> {
+                        s.onSubscribe(upstream);
+                        // honours demand: emits what the requests so far allow, then waits for more
+                        int emitted = 0;
+                        while (emitted < 7) {
+                            long allowed = Math.min(7, sum(upstream.requests));
+                            while (emitted < allowed) {
+                                s.onNext(++emitted);
+                            }
+                            Thread.onSpinWait();
+                        }
+                        s.onComplete();
+                    },
+                    "foreign-producer");
             producer.start();
             List<Integer> seen = new ArrayList<>();
             for (int i : s) {

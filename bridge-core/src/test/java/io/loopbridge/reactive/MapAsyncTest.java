@@ -13,11 +13,10 @@ import io.loopbridge.task.CoroutineFunction;
 import io.loopbridge.testing.AllEngines;
 import io.loopbridge.testing.VirtualTime;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -90,7 +89,8 @@ class MapAsyncTest {
                     }
                     return i * 10;
                 });
-                assertThat(Reactive.toList(mapped)).isEqualTo(range(1, 40).stream().map(i -> i * 10).collect(Collectors.toList()));
+                assertThat(Reactive.toList(mapped))
+                        .isEqualTo(range(1, 40).stream().map(i -> i * 10).collect(Collectors.toList()));
                 assertThat(max).as("concurrency %d", concurrency).hasValue(concurrency);
                 assertThat(running).hasValue(0);
             }
@@ -111,7 +111,8 @@ class MapAsyncTest {
                 finished.add(i);
                 return "r" + i;
             });
-            assertThat(Reactive.toList(mapped)).containsExactly("r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10");
+            assertThat(Reactive.toList(mapped))
+                    .containsExactly("r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10");
             assertThat(finished).containsExactly(10, 9, 8, 7, 6, 5, 4, 3, 2, 1);
             return null;
         });
@@ -124,9 +125,10 @@ class MapAsyncTest {
             AtomicInteger calls = new AtomicInteger();
             RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps);
             Reactive.mapAsync(Flux.range(1, 5).doOnRequest(upstreamRequests::add), Async.loop(), 2, i -> {
-                calls.incrementAndGet();
-                return i;
-            }).subscribe(s);
+                        calls.incrementAndGet();
+                        return i;
+                    })
+                    .subscribe(s);
             settle();
             assertThat(steps).containsExactly("onSubscribe");
             assertThat(upstreamRequests).as("only as many items as may run").containsExactly(2L);
@@ -143,7 +145,9 @@ class MapAsyncTest {
             assertThat(s.items).isEqualTo(range(1, 5));
             assertThat(steps).endsWith("onNext 5", "onComplete");
             assertThat(calls).hasValue(5);
-            assertThat(upstreamRequests).as("one more item for each result emitted").startsWith(2L, 1L, 1L, 1L)
+            assertThat(upstreamRequests)
+                    .as("one more item for each result emitted")
+                    .startsWith(2L, 1L, 1L, 1L)
                     .containsOnly(2L, 1L);
         });
     }
@@ -160,7 +164,9 @@ class MapAsyncTest {
             s.cancel();
             settle();
             assertThat(cancels).hasValue(1);
-            assertThat(steps).contains("finally 1", "finally 2", "finally 3").doesNotContain("start 4")
+            assertThat(steps)
+                    .contains("finally 1", "finally 2", "finally 3")
+                    .doesNotContain("start 4")
                     .noneMatch(step -> step.startsWith("onError") || step.startsWith("onComplete"));
             assertOnlyTaskLeftIsMine();
         });
@@ -196,12 +202,13 @@ class MapAsyncTest {
             RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps, Long.MAX_VALUE);
             // items 1 and 2 never finish: the failure of item 3 must not wait behind them
             Reactive.mapAsync(Flux.range(1, 100).doOnCancel(cancels::incrementAndGet), Async.loop(), 4, i -> {
-                if (i == 3) {
-                    Async.sleep(Duration.ofMillis(2));
-                    throw boom;
-                }
-                return forever.apply(i);
-            }).subscribe(s);
+                        if (i == 3) {
+                            Async.sleep(Duration.ofMillis(2));
+                            throw boom;
+                        }
+                        return forever.apply(i);
+                    })
+                    .subscribe(s);
             assertThat(s.awaitTerminal()).isSameAs(boom);
             settle();
             assertThat(cancels).hasValue(1);
@@ -216,8 +223,11 @@ class MapAsyncTest {
             RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps, Long.MAX_VALUE);
             CoroutineFunction<Integer, Integer> forever = sleepsForever();
             // item 1 never finishes: the null of item 2 must not wait behind it
-            Reactive.mapAsync(Flux.range(1, 3), Async.loop(), 3, i -> i == 2 ? null : forever.apply(i)).subscribe(s);
-            assertThat(s.awaitTerminal()).isInstanceOf(NullPointerException.class).hasMessageContaining("2.13");
+            Reactive.mapAsync(Flux.range(1, 3), Async.loop(), 3, i -> i == 2 ? null : forever.apply(i))
+                    .subscribe(s);
+            assertThat(s.awaitTerminal())
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("2.13");
             settle();
             assertThat(steps).contains("finally 1", "finally 3");
             assertOnlyTaskLeftIsMine();
@@ -228,10 +238,13 @@ class MapAsyncTest {
     void aNonPositiveRequestIsOnErrorRule39(CoroutineEngine engine) {
         onEngine(engine, () -> {
             RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps);
-            Reactive.mapAsync(Flux.range(1, 3), Async.loop(), 2, sleepsForever()).subscribe(s);
+            Reactive.mapAsync(Flux.range(1, 3), Async.loop(), 2, sleepsForever())
+                    .subscribe(s);
             settle();
             s.request(-1);
-            assertThat(s.awaitTerminal()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3.9");
+            assertThat(s.awaitTerminal())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("3.9");
             settle();
             assertThat(steps).contains("finally 1", "finally 2");
             assertOnlyTaskLeftIsMine();
@@ -250,12 +263,19 @@ class MapAsyncTest {
                     .onNextDoing(i -> {
                         throw bug;
                     });
-            Reactive.mapAsync(Flux.range(1, 100).doOnCancel(cancels::incrementAndGet), Async.loop(), 3,
-                    i -> i == 1 ? i : forever.apply(i)).subscribe(s);
+            Reactive.mapAsync(
+                            Flux.range(1, 100).doOnCancel(cancels::incrementAndGet),
+                            Async.loop(),
+                            3,
+                            i -> i == 1 ? i : forever.apply(i))
+                    .subscribe(s);
             settle();
-            assertThat(errors).singleElement().satisfies(ctx -> assertThat(ctx.get("exception")).isSameAs(bug));
+            assertThat(errors)
+                    .singleElement()
+                    .satisfies(ctx -> assertThat(ctx.get("exception")).isSameAs(bug));
             assertThat(cancels).hasValue(1);
-            assertThat(steps).contains("onNext 1", "finally 2", "finally 3")
+            assertThat(steps)
+                    .contains("onNext 1", "finally 2", "finally 3")
                     .noneMatch(step -> step.startsWith("onError") || step.startsWith("onComplete"));
             assertOnlyTaskLeftIsMine();
         });
@@ -266,12 +286,16 @@ class MapAsyncTest {
         onEngine(engine, () -> {
             EventLoop loop = Async.loop();
             CoroutineFunction<Integer, Integer> id = i -> i;
-            assertThatIllegalArgumentException().isThrownBy(() -> Reactive.mapAsync(Flux.just(1), loop, 0, id))
-                    .withMessageContaining("concurrency").withMessageContaining("0");
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> Reactive.mapAsync(Flux.just(1), loop, 0, id))
+                    .withMessageContaining("concurrency")
+                    .withMessageContaining("0");
             assertThatIllegalArgumentException().isThrownBy(() -> Reactive.mapAsync(Flux.just(1), loop, -1, id));
-            assertThatNullPointerException().isThrownBy(() -> Reactive.mapAsync(null, loop, 1, id))
+            assertThatNullPointerException()
+                    .isThrownBy(() -> Reactive.mapAsync(null, loop, 1, id))
                     .withMessageContaining("publisher");
-            assertThatNullPointerException().isThrownBy(() -> Reactive.mapAsync(Flux.just(1), loop, 1, null))
+            assertThatNullPointerException()
+                    .isThrownBy(() -> Reactive.mapAsync(Flux.just(1), loop, 1, null))
                     .withMessageContaining("fn");
         });
     }

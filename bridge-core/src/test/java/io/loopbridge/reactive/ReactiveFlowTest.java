@@ -18,9 +18,9 @@ import io.loopbridge.testing.AllEngines;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -133,12 +133,14 @@ class ReactiveFlowTest {
                 List<Integer> seen = new ArrayList<>();
                 try (SubmissionPublisher<Integer> sp = new SubmissionPublisher<>(executor, 16)) {
                     LoopSubscriber<Integer> items = ReactiveFlow.iterate(sp, 8);
-                    Thread producer = new Thread(() -> {
-                        for (int i = 1; i <= 1000; i++) {
-                            sp.submit(i); // blocks while the coroutine's 8-item buffer is full
-                        }
-                        sp.close();
-                    }, "flow-producer");
+                    Thread producer = new Thread(
+                            () -> {
+                                for (int i = 1; i <= 1000; i++) {
+                                    sp.submit(i); // blocks while the coroutine's 8-item buffer is full
+                                }
+                                sp.close();
+                            },
+                            "flow-producer");
                     producer.start();
                     for (int i : items) {
                         seen.add(i);
@@ -162,15 +164,18 @@ class ReactiveFlowTest {
                 LoopSubscriber<Integer> s = new LoopSubscriber<>(Async.loop(), 4);
                 sp.subscribe(ReactiveFlow.asFlowSubscriber(s));
                 List<Integer> seen = new CopyOnWriteArrayList<>();
-                Thread producer = new Thread(() -> {
-                    sp.submit(1);
-                    sp.submit(2);
-                    // SubmissionPublisher may signal the error ahead of undelivered items: let them arrive first
-                    while (seen.size() < 2) {
-                        Thread.onSpinWait();
-                    }
-                    sp.closeExceptionally(boom);
-                }, "flow-producer");
+                Thread producer = new Thread(
+                        () -> {
+                            sp.submit(1);
+                            sp.submit(2);
+                            // SubmissionPublisher may signal the error ahead of undelivered items: let them arrive
+                            // first
+                            while (seen.size() < 2) {
+                                Thread.onSpinWait();
+                            }
+                            sp.closeExceptionally(boom);
+                        },
+                        "flow-producer");
                 producer.start();
                 Throwable thrown = catchThrowable(() -> {
                     for (int i : s) {
@@ -214,7 +219,9 @@ class ReactiveFlowTest {
             FlowRecorder<Integer> bad = new FlowRecorder<>(Async.loop(), 0);
             ReactiveFlow.publisher(Async.loop(), counting(100)).subscribe(bad);
             bad.subscription.request(0);
-            assertThat(bad.awaitTerminal()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3.9");
+            assertThat(bad.awaitTerminal())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("3.9");
         });
     }
 
@@ -224,9 +231,10 @@ class ReactiveFlowTest {
             EventLoop loop = Async.loop();
             FlowRecorder<String> r = new FlowRecorder<>(loop, 1);
             ReactiveFlow.fromCoroutine(loop, () -> {
-                Async.sleep(Duration.ofMillis(1));
-                return "done";
-            }).subscribe(r);
+                        Async.sleep(Duration.ofMillis(1));
+                        return "done";
+                    })
+                    .subscribe(r);
             assertThat(r.awaitTerminal()).isNull();
             assertThat(r.items).containsExactly("done");
 
@@ -246,11 +254,13 @@ class ReactiveFlowTest {
             settle();
             assertThat(shared.isCancelled()).isTrue();
 
-            Flow.Publisher<Integer> doubled = ReactiveFlow.mapAsync(ReactiveFlow.publisher(loop, counting(20)), loop, 3, i -> {
-                Async.sleep(Duration.ofMillis(20 - i));
-                return 2 * i;
-            });
-            assertThat(ReactiveFlow.toList(doubled)).isEqualTo(range(1, 20).stream().map(i -> 2 * i).collect(Collectors.toList()));
+            Flow.Publisher<Integer> doubled =
+                    ReactiveFlow.mapAsync(ReactiveFlow.publisher(loop, counting(20)), loop, 3, i -> {
+                        Async.sleep(Duration.ofMillis(20 - i));
+                        return 2 * i;
+                    });
+            assertThat(ReactiveFlow.toList(doubled))
+                    .isEqualTo(range(1, 20).stream().map(i -> 2 * i).collect(Collectors.toList()));
         });
     }
 

@@ -12,8 +12,8 @@ import io.loopbridge.testing.AllEngines;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -106,30 +106,34 @@ class ReactiveStressTest {
                 List<Thread> producers = new ArrayList<>();
                 for (int p = 0; p < PRODUCERS; p++) {
                     int first = p * PER_PRODUCER;
-                    Thread t = new Thread(() -> {
-                        try {
-                            start.await();
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                        for (int v = first; v < first + PER_PRODUCER; v++) {
-                            // concurrent emitters collide (FAIL_NON_SERIALIZED); retry until it is our turn
-                            sink.emitNext(v, Sinks.EmitFailureHandler.busyLooping(PATIENCE));
-                        }
-                    }, "sink-producer-" + p);
+                    Thread t = new Thread(
+                            () -> {
+                                try {
+                                    start.await();
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                                for (int v = first; v < first + PER_PRODUCER; v++) {
+                                    // concurrent emitters collide (FAIL_NON_SERIALIZED); retry until it is our turn
+                                    sink.emitNext(v, Sinks.EmitFailureHandler.busyLooping(PATIENCE));
+                                }
+                            },
+                            "sink-producer-" + p);
                     t.start();
                     producers.add(t);
                 }
-                Thread completer = new Thread(() -> {
-                    try {
-                        for (Thread t : producers) {
-                            t.join();
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    sink.emitComplete(Sinks.EmitFailureHandler.busyLooping(PATIENCE));
-                }, "sink-completer");
+                Thread completer = new Thread(
+                        () -> {
+                            try {
+                                for (Thread t : producers) {
+                                    t.join();
+                                }
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            sink.emitComplete(Sinks.EmitFailureHandler.busyLooping(PATIENCE));
+                        },
+                        "sink-completer");
                 completer.start();
                 start.countDown();
                 List<Integer> seen = new ArrayList<>();
@@ -174,10 +178,12 @@ class ReactiveStressTest {
     void aPublisherOfAnotherLoopIsReadAcrossThreads(CoroutineEngine engine) throws InterruptedException {
         CompletableFuture<EventLoop> other = new CompletableFuture<>();
         CompletableFuture<Void> stop = new CompletableFuture<>();
-        Thread otherThread = new Thread(() -> Async.run(engine, () -> {
-            other.complete(Async.loop());
-            return Async.await(stop);
-        }), "other-loop");
+        Thread otherThread = new Thread(
+                () -> Async.run(engine, () -> {
+                    other.complete(Async.loop());
+                    return Async.await(stop);
+                }),
+                "other-loop");
         otherThread.start();
         try {
             onEngine(engine, () -> {
@@ -211,7 +217,8 @@ class ReactiveStressTest {
                 });
                 assertThat(Reactive.toList(Reactive.mapAsync(fewOnB, Async.loop(), 8, i -> -i)))
                         .isEqualTo(range(1, 300).stream().map(i -> -i).collect(Collectors.toList()));
-                assertThat(Reactive.awaitSingle(Reactive.fromCoroutine(b, () -> Thread.currentThread().getName())))
+                assertThat(Reactive.awaitSingle(Reactive.fromCoroutine(
+                                b, () -> Thread.currentThread().getName())))
                         .isNotNull();
             });
         } finally {

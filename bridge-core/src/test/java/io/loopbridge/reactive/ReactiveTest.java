@@ -21,10 +21,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -144,9 +144,16 @@ class ReactiveTest {
 
                 s.request(2);
                 settle();
-                assertThat(steps).containsExactly("onSubscribe", "yield 1",
-                        "onNext 1", "yielded 1", "yield 2",
-                        "onNext 2", "yielded 2", "yield 3");
+                assertThat(steps)
+                        .containsExactly(
+                                "onSubscribe",
+                                "yield 1",
+                                "onNext 1",
+                                "yielded 1",
+                                "yield 2",
+                                "onNext 2",
+                                "yielded 2",
+                                "yield 3");
 
                 s.request(1);
                 settle();
@@ -162,10 +169,11 @@ class ReactiveTest {
                 AtomicInteger produced = new AtomicInteger();
                 RecordingSubscriber<Integer> s = subscriber(0);
                 Reactive.<Integer>publisher(Async.loop(), y -> {
-                    while (true) {
-                        y.yield(produced.incrementAndGet()); // the item exists before the yield
-                    }
-                }).subscribe(s);
+                            while (true) {
+                                y.yield(produced.incrementAndGet()); // the item exists before the yield
+                            }
+                        })
+                        .subscribe(s);
                 int requested = 0;
                 for (int n : new int[] {1, 3, 5, 8}) {
                     s.request(n);
@@ -187,10 +195,17 @@ class ReactiveTest {
                 settle();
                 s.cancel();
                 settle();
-                assertThat(steps).containsExactly("onSubscribe", "yield 1",
-                        "onNext 1", "yielded 1", "yield 2",
-                        "onNext 2", "yielded 2", "yield 3",
-                        "finally");
+                assertThat(steps)
+                        .containsExactly(
+                                "onSubscribe",
+                                "yield 1",
+                                "onNext 1",
+                                "yielded 1",
+                                "yield 2",
+                                "onNext 2",
+                                "yielded 2",
+                                "yield 3",
+                                "finally");
                 assertOnlyTaskLeftIsMine();
             });
         }
@@ -200,9 +215,10 @@ class ReactiveTest {
             onEngine(engine, () -> {
                 RecordingSubscriber<Integer> s = subscriber(5);
                 Reactive.<Integer>publisher(Async.loop(), y -> {
-                    y.yield(1);
-                    sleeper().call();
-                }).subscribe(s);
+                            y.yield(1);
+                            sleeper().call();
+                        })
+                        .subscribe(s);
                 settle();
                 assertThat(steps).containsExactly("onSubscribe", "onNext 1", "sleeping");
 
@@ -223,16 +239,17 @@ class ReactiveTest {
                     }
                 });
                 Reactive.<Integer>publisher(Async.loop(), y -> {
-                    try {
-                        for (int i = 1; ; i++) {
-                            y.yield(i);
-                        }
-                    } finally {
-                        steps.add("cleaning up");
-                        Async.sleep(Duration.ofMillis(1)); // an async cleanup, as aclose() allows
-                        steps.add("cleaned up");
-                    }
-                }).subscribe(s);
+                            try {
+                                for (int i = 1; ; i++) {
+                                    y.yield(i);
+                                }
+                            } finally {
+                                steps.add("cleaning up");
+                                Async.sleep(Duration.ofMillis(1)); // an async cleanup, as aclose() allows
+                                steps.add("cleaned up");
+                            }
+                        })
+                        .subscribe(s);
                 settle();
                 assertThat(steps).containsExactly("onSubscribe", "onNext 1", "onNext 2", "cleaning up", "cleaned up");
                 assertOnlyTaskLeftIsMine();
@@ -245,18 +262,22 @@ class ReactiveTest {
                 IllegalStateException boom = new IllegalStateException("boom");
                 RecordingSubscriber<Integer> s = subscriber(10);
                 Reactive.<Integer>publisher(Async.loop(), y -> {
-                    y.yield(1);
-                    throw boom;
-                }).subscribe(s);
+                            y.yield(1);
+                            throw boom;
+                        })
+                        .subscribe(s);
                 assertThat(s.awaitTerminal()).isSameAs(boom);
                 assertThat(steps).containsExactly("onSubscribe", "onNext 1", "onError IllegalStateException");
 
                 IOException checked = new IOException("disk on fire");
                 RecordingSubscriber<Integer> c = RecordingSubscriber.onRunningLoop(1);
                 Reactive.<Integer>publisher(Async.loop(), y -> {
-                    throw checked;
-                }).subscribe(c);
-                assertThat(c.awaitTerminal()).as("checked exceptions are not wrapped").isSameAs(checked);
+                            throw checked;
+                        })
+                        .subscribe(c);
+                assertThat(c.awaitTerminal())
+                        .as("checked exceptions are not wrapped")
+                        .isSameAs(checked);
             });
         }
 
@@ -266,14 +287,24 @@ class ReactiveTest {
                 RecordingSubscriber<Integer> s = subscriber(Long.MAX_VALUE);
                 Reactive.publisher(Async.loop(), counting(2)).subscribe(s);
                 assertThat(s.awaitTerminal()).isNull();
-                assertThat(steps).containsExactly("onSubscribe",
-                        "yield 1", "onNext 1", "yielded 1",
-                        "yield 2", "onNext 2", "yielded 2",
-                        "return", "finally", "onComplete");
+                assertThat(steps)
+                        .containsExactly(
+                                "onSubscribe",
+                                "yield 1",
+                                "onNext 1",
+                                "yielded 1",
+                                "yield 2",
+                                "onNext 2",
+                                "yielded 2",
+                                "return",
+                                "finally",
+                                "onComplete");
 
                 RecordingSubscriber<Integer> empty = RecordingSubscriber.onRunningLoop(0);
                 Reactive.<Integer>publisher(Async.loop(), y -> {}).subscribe(empty);
-                assertThat(empty.awaitTerminal()).as("completes without any request").isNull();
+                assertThat(empty.awaitTerminal())
+                        .as("completes without any request")
+                        .isNull();
             });
         }
 
@@ -283,12 +314,14 @@ class ReactiveTest {
                 EventLoop loop = Async.loop();
                 Publisher<Integer> p = Reactive.publisher(loop, counting(5));
                 RecordingSubscriber<Integer> s = new RecordingSubscriber<>(loop, steps);
-                Thread foreign = new Thread(() -> {
-                    p.subscribe(s);
-                    s.subscribed.join().request(2);
-                    s.request(3);
-                    s.request(1);
-                }, "foreign-subscriber");
+                Thread foreign = new Thread(
+                        () -> {
+                            p.subscribe(s);
+                            s.subscribed.join().request(2);
+                            s.request(3);
+                            s.request(1);
+                        },
+                        "foreign-subscriber");
                 foreign.start();
                 assertThat(s.awaitTerminal()).isNull();
                 assertThat(s.items).containsExactly(1, 2, 3, 4, 5);
@@ -325,7 +358,9 @@ class ReactiveTest {
                         .verify(PATIENCE));
                 eventually("the generator's finally runs", () -> steps.contains("finally"));
                 // the cancel may come from inside onNext 2, so the body ends at its second or third yield
-                assertThat(steps).startsWith("yield 1", "yielded 1", "yield 2").endsWith("finally")
+                assertThat(steps)
+                        .startsWith("yield 1", "yielded 1", "yield 2")
+                        .endsWith("finally")
                         .doesNotContain("return", "yield 4");
             });
         }
@@ -338,16 +373,19 @@ class ReactiveTest {
             onEngine(engine, () -> {
                 RecordingSubscriber<Integer> s = subscriber(Long.MAX_VALUE);
                 Reactive.<Integer>publisher(Async.loop(), y -> {
-                    try {
-                        y.yield(1);
-                        y.yield(null);
-                        steps.add("after null");
-                        y.yield(3);
-                    } finally {
-                        steps.add("finally");
-                    }
-                }).subscribe(s);
-                assertThat(s.awaitTerminal()).isInstanceOf(NullPointerException.class).hasMessageContaining("2.13");
+                            try {
+                                y.yield(1);
+                                y.yield(null);
+                                steps.add("after null");
+                                y.yield(3);
+                            } finally {
+                                steps.add("finally");
+                            }
+                        })
+                        .subscribe(s);
+                assertThat(s.awaitTerminal())
+                        .isInstanceOf(NullPointerException.class)
+                        .hasMessageContaining("2.13");
                 settle();
                 assertThat(steps).containsExactly("onSubscribe", "onNext 1", "onError NullPointerException", "finally");
             });
@@ -360,9 +398,12 @@ class ReactiveTest {
                 Reactive.publisher(Async.loop(), counting(10)).subscribe(s);
                 settle();
                 s.request(0);
-                assertThat(s.awaitTerminal()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3.9");
+                assertThat(s.awaitTerminal())
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("3.9");
                 settle();
-                assertThat(steps).containsExactly("onSubscribe", "yield 1", "onError IllegalArgumentException", "finally");
+                assertThat(steps)
+                        .containsExactly("onSubscribe", "yield 1", "onError IllegalArgumentException", "finally");
             });
         }
 
@@ -371,16 +412,25 @@ class ReactiveTest {
             onEngine(engine, () -> {
                 RecordingSubscriber<Integer> s = subscriber(1);
                 Reactive.<Integer>publisher(Async.loop(), y -> {
-                    y.yield(1);
-                    sleeper().call();
-                }).subscribe(s);
+                            y.yield(1);
+                            sleeper().call();
+                        })
+                        .subscribe(s);
                 settle();
                 s.request(-1);
-                assertThat(s.awaitTerminal()).isInstanceOf(IllegalArgumentException.class)
-                        .hasMessageContaining("3.9").hasMessageContaining("-1");
+                assertThat(s.awaitTerminal())
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("3.9")
+                        .hasMessageContaining("-1");
                 settle();
-                assertThat(steps).containsExactly("onSubscribe", "onNext 1", "sleeping",
-                        "onError IllegalArgumentException", "cancelled", "finally");
+                assertThat(steps)
+                        .containsExactly(
+                                "onSubscribe",
+                                "onNext 1",
+                                "sleeping",
+                                "onError IllegalArgumentException",
+                                "cancelled",
+                                "finally");
             });
         }
 
@@ -412,14 +462,17 @@ class ReactiveTest {
                 });
                 List<Integer> expected = IntStream.rangeClosed(1, 1000).boxed().collect(Collectors.toList());
                 for (long[] requests : new long[][] {
-                        {Long.MAX_VALUE, Long.MAX_VALUE}, {Long.MAX_VALUE - 1, Long.MAX_VALUE}, {1, Long.MAX_VALUE}}) {
+                    {Long.MAX_VALUE, Long.MAX_VALUE}, {Long.MAX_VALUE - 1, Long.MAX_VALUE}, {1, Long.MAX_VALUE}
+                }) {
                     RecordingSubscriber<Integer> s = RecordingSubscriber.onRunningLoop(0);
                     thousand.subscribe(s);
                     s.subscribed.join();
                     for (long n : requests) {
                         s.request(n);
                     }
-                    assertThat(s.awaitTerminal()).as("requests %s", Arrays.toString(requests)).isNull();
+                    assertThat(s.awaitTerminal())
+                            .as("requests %s", Arrays.toString(requests))
+                            .isNull();
                     assertThat(s.items).isEqualTo(expected);
                 }
             });
@@ -433,8 +486,9 @@ class ReactiveTest {
                 RecordingSubscriber<Integer> s = this.<Integer>thrower(bug);
                 Reactive.publisher(Async.loop(), counting(5)).subscribe(s);
                 settle();
-                assertThat(steps).containsExactly("onSubscribe", "yield 1", "onNext 1", "yielded 1",
-                        "yield 2", "onNext 2", "finally");
+                assertThat(steps)
+                        .containsExactly(
+                                "onSubscribe", "yield 1", "onNext 1", "yielded 1", "yield 2", "onNext 2", "finally");
                 assertThat(errors).singleElement().satisfies(ctx -> {
                     assertThat(ctx.get("exception")).isSameAs(bug);
                     assertThat((String) ctx.get("message")).contains("onNext");
@@ -517,9 +571,10 @@ class ReactiveTest {
                 IllegalStateException boom = new IllegalStateException("boom");
                 RecordingSubscriber<String> s = subscriber(1);
                 Reactive.<String>fromCoroutine(Async.loop(), () -> {
-                    Async.sleep(Duration.ofMillis(1));
-                    throw boom;
-                }).subscribe(s);
+                            Async.sleep(Duration.ofMillis(1));
+                            throw boom;
+                        })
+                        .subscribe(s);
                 assertThat(s.awaitTerminal()).isSameAs(boom);
                 assertThat(steps).containsExactly("onSubscribe", "onError IllegalStateException");
             });
@@ -532,7 +587,9 @@ class ReactiveTest {
                 Reactive.fromCoroutine(Async.loop(), sleeper()).subscribe(s);
                 settle();
                 s.request(0);
-                assertThat(s.awaitTerminal()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3.9");
+                assertThat(s.awaitTerminal())
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("3.9");
                 assertThat(s.items).isEmpty();
             });
         }
@@ -542,13 +599,17 @@ class ReactiveTest {
             onEngine(engine, () -> {
                 List<Map<String, Object>> errors = captureLoopErrors();
                 IllegalStateException bug = new IllegalStateException("subscriber bug");
-                RecordingSubscriber<Integer> s = ReactiveTest.this.<Integer>subscriber(1).onNextDoing(i -> {
-                    throw bug;
-                });
+                RecordingSubscriber<Integer> s = ReactiveTest.this
+                        .<Integer>subscriber(1)
+                        .onNextDoing(i -> {
+                            throw bug;
+                        });
                 Reactive.fromCoroutine(Async.loop(), () -> 2).subscribe(s);
                 settle();
                 assertThat(steps).containsExactly("onSubscribe", "onNext 2");
-                assertThat(errors).singleElement().satisfies(ctx -> assertThat(ctx.get("exception")).isSameAs(bug));
+                assertThat(errors)
+                        .singleElement()
+                        .satisfies(ctx -> assertThat(ctx.get("exception")).isSameAs(bug));
             });
         }
     }
@@ -624,24 +685,29 @@ class ReactiveTest {
         void awaitFirstAndItsFallbacks(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 AtomicInteger cancels = new AtomicInteger();
-                assertThat(Reactive.awaitFirst(Flux.range(1, 100).doOnCancel(cancels::incrementAndGet))).isEqualTo(1);
+                assertThat(Reactive.awaitFirst(Flux.range(1, 100).doOnCancel(cancels::incrementAndGet)))
+                        .isEqualTo(1);
                 assertThat(cancels).as("cancelled after the first item").hasValue(1);
                 assertThatThrownBy(() -> Reactive.awaitFirst(Flux.empty())).isInstanceOf(NoSuchElementException.class);
 
                 assertThat(Reactive.awaitFirstOrDefault(Flux.just(4, 5), 7)).isEqualTo(4);
-                assertThat(Reactive.awaitFirstOrDefault(Flux.<Integer>empty(), 7)).isEqualTo(7);
+                assertThat(Reactive.awaitFirstOrDefault(Flux.<Integer>empty(), 7))
+                        .isEqualTo(7);
                 assertThat(Reactive.awaitFirstOrNull(Flux.just(4))).isEqualTo(4);
                 assertThat(Reactive.awaitFirstOrNull(Flux.<Integer>empty())).isNull();
 
                 AtomicInteger fallbacks = new AtomicInteger();
-                assertThat(Reactive.awaitFirstOrElse(Flux.just(4), () -> fallbacks.incrementAndGet() + 100)).isEqualTo(4);
+                assertThat(Reactive.awaitFirstOrElse(Flux.just(4), () -> fallbacks.incrementAndGet() + 100))
+                        .isEqualTo(4);
                 assertThat(fallbacks).as("the fallback runs only when empty").hasValue(0);
                 assertThat(Reactive.awaitFirstOrElse(Flux.<Integer>empty(), () -> fallbacks.incrementAndGet() + 100))
                         .isEqualTo(101);
 
                 IllegalStateException boom = new IllegalStateException("boom");
-                assertThat(catchThrowable(() -> Reactive.awaitFirst(Flux.error(boom)))).isSameAs(boom);
-                assertThat(catchThrowable(() -> Reactive.awaitFirstOrNull(Flux.error(boom)))).isSameAs(boom);
+                assertThat(catchThrowable(() -> Reactive.awaitFirst(Flux.error(boom))))
+                        .isSameAs(boom);
+                assertThat(catchThrowable(() -> Reactive.awaitFirstOrNull(Flux.error(boom))))
+                        .isSameAs(boom);
             });
         }
 
@@ -649,7 +715,8 @@ class ReactiveTest {
         void awaitLast(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 assertThat(Reactive.awaitLast(Flux.range(1, 1000))).isEqualTo(1000);
-                assertThat(Reactive.awaitLast(Reactive.publisher(Async.loop(), counting(3)))).isEqualTo(3);
+                assertThat(Reactive.awaitLast(Reactive.publisher(Async.loop(), counting(3))))
+                        .isEqualTo(3);
                 assertThatThrownBy(() -> Reactive.awaitLast(Flux.empty())).isInstanceOf(NoSuchElementException.class);
             });
         }
@@ -661,7 +728,8 @@ class ReactiveTest {
                 assertThatThrownBy(() -> Reactive.awaitSingle(Flux.empty())).isInstanceOf(NoSuchElementException.class);
                 AtomicInteger cancels = new AtomicInteger();
                 Flux<Integer> many = Flux.range(1, 10).doOnCancel(cancels::incrementAndGet);
-                assertThatIllegalArgumentException().isThrownBy(() -> Reactive.awaitSingle(many))
+                assertThatIllegalArgumentException()
+                        .isThrownBy(() -> Reactive.awaitSingle(many))
                         .withMessageContaining("more than one");
                 assertThat(cancels).hasValue(1);
 
@@ -682,7 +750,8 @@ class ReactiveTest {
 
                 AtomicInteger cancels = new AtomicInteger();
                 assertThatThrownBy(() -> Reactive.toList(Flux.range(1, 1000).doOnCancel(cancels::incrementAndGet), 10))
-                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("maxItems=10");
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("maxItems=10");
                 assertThat(cancels).hasValue(1);
                 assertThatIllegalArgumentException().isThrownBy(() -> Reactive.toList(Flux.just(1), -1));
             });
@@ -704,14 +773,17 @@ class ReactiveTest {
                 never.cancel();
                 settle();
                 assertThat(never.isCancelled()).isTrue();
-                assertThat(cancels).as("cancelling the future cancels the subscription").hasValue(1);
+                assertThat(cancels)
+                        .as("cancelling the future cancels the subscription")
+                        .hasValue(1);
             });
         }
 
         @Test
         void outsideACoroutineTheyExplainWhatToDo() {
             assertThatThrownBy(() -> Reactive.awaitFirst(Flux.just(1)))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("inside a coroutine");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("inside a coroutine");
         }
     }
 
@@ -743,11 +815,13 @@ class ReactiveTest {
         void generatorToPublisherToGeneratorKeepsTheError(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 IllegalStateException boom = new IllegalStateException("boom");
-                AsyncGenerator<Integer, Void> back = Reactive.toAsyncGenerator(Reactive.<Integer>publisher(Async.loop(), y -> {
-                    y.yield(1);
-                    y.yield(2);
-                    throw boom;
-                }), 1);
+                AsyncGenerator<Integer, Void> back = Reactive.toAsyncGenerator(
+                        Reactive.<Integer>publisher(Async.loop(), y -> {
+                            y.yield(1);
+                            y.yield(2);
+                            throw boom;
+                        }),
+                        1);
                 assertThat(Async.await(back.anext())).isEqualTo(1);
                 assertThat(Async.await(back.anext())).isEqualTo(2);
                 assertThat(catchThrowable(() -> Async.await(back.anext()))).isSameAs(boom);
@@ -757,7 +831,8 @@ class ReactiveTest {
         @AllEngines
         void closingTheOuterGeneratorRunsTheInnerFinally(CoroutineEngine engine) {
             onEngine(engine, () -> {
-                AsyncGenerator<Integer, Void> back = Reactive.toAsyncGenerator(Reactive.publisher(Async.loop(), counting(100)), 2);
+                AsyncGenerator<Integer, Void> back =
+                        Reactive.toAsyncGenerator(Reactive.publisher(Async.loop(), counting(100)), 2);
                 assertThat(Async.await(back.anext())).isEqualTo(1);
                 Async.await(back.aclose());
                 eventually("the inner generator's finally runs", () -> steps.contains("finally"));

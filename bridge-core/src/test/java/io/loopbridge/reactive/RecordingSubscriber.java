@@ -28,6 +28,7 @@ final class RecordingSubscriber<T> implements Subscriber<T> {
     final CompletableFuture<Subscription> subscribed = new CompletableFuture<>();
     /** Completes with {@code null} on onComplete and with the error on onError. */
     final CompletableFuture<Throwable> terminated = new CompletableFuture<>();
+
     private final EventLoop loop;
     private final long initialRequest;
     private volatile Consumer<T> onNextAction = item -> {};

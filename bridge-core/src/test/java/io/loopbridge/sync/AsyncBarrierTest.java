@@ -32,21 +32,23 @@ class AsyncBarrierTest {
     final List<String> steps = new ArrayList<>();
 
     Task<Integer> party(AsyncBarrier barrier, String name) {
-        return Async.createTask(() -> {
-            steps.add(name + " arrives");
-            int index;
-            try {
-                index = barrier.await();
-            } catch (BarrierBrokenException e) {
-                steps.add(name + " broken: " + e.getMessage());
-                throw e;
-            } catch (CancellationException e) {
-                steps.add(name + " cancelled");
-                throw e;
-            }
-            steps.add(name + " passes as " + index);
-            return index;
-        }, name);
+        return Async.createTask(
+                () -> {
+                    steps.add(name + " arrives");
+                    int index;
+                    try {
+                        index = barrier.await();
+                    } catch (BarrierBrokenException e) {
+                        steps.add(name + " broken: " + e.getMessage());
+                        throw e;
+                    } catch (CancellationException e) {
+                        steps.add(name + " cancelled");
+                        throw e;
+                    }
+                    steps.add(name + " passes as " + index);
+                    return index;
+                },
+                name);
     }
 
     @Nested
@@ -65,8 +67,14 @@ class AsyncBarrierTest {
                 Task<Integer> c = party(barrier, "c");
                 Async.await(Async.gather(a, b, c));
 
-                assertThat(steps).containsExactly(
-                        "a arrives", "b arrives", "c arrives", "c passes as 2", "a passes as 0", "b passes as 1");
+                assertThat(steps)
+                        .containsExactly(
+                                "a arrives",
+                                "b arrives",
+                                "c arrives",
+                                "c passes as 2",
+                                "a passes as 0",
+                                "b passes as 1");
                 assertThat(barrier.waiting()).isZero();
                 assertThat(barrier).hasToString("AsyncBarrier[filling, waiters:0/3]");
                 return null;
@@ -110,7 +118,8 @@ class AsyncBarrierTest {
 
                 assertThat(Async.await(c)).isZero();
                 assertThat(Async.await(d)).isEqualTo(1);
-                assertThat(steps).containsSubsequence("a passes as 0", "c passes as 0")
+                assertThat(steps)
+                        .containsSubsequence("a passes as 0", "c passes as 0")
                         .containsSubsequence("b passes as 1", "d passes as 1");
                 return null;
             });
@@ -143,7 +152,8 @@ class AsyncBarrierTest {
                 assertThat(a.exception()).isInstanceOf(BarrierBrokenException.class);
                 assertThat(barrier.isBroken()).isTrue();
                 assertThat(barrier).hasToString("AsyncBarrier[broken]");
-                assertThatThrownBy(barrier::await).isInstanceOf(BarrierBrokenException.class)
+                assertThatThrownBy(barrier::await)
+                        .isInstanceOf(BarrierBrokenException.class)
                         .hasMessage("Barrier aborted");
                 assertThat(steps).containsExactly("a arrives", "a broken: Abort or reset of barrier");
                 return null;
@@ -166,8 +176,14 @@ class AsyncBarrierTest {
                 Task<Integer> c = party(barrier, "c");
                 Async.await(Async.gather(b, c));
 
-                assertThat(steps).containsExactly("a arrives", "a broken: Abort or reset of barrier",
-                        "b arrives", "c arrives", "c passes as 1", "b passes as 0");
+                assertThat(steps)
+                        .containsExactly(
+                                "a arrives",
+                                "a broken: Abort or reset of barrier",
+                                "b arrives",
+                                "c arrives",
+                                "c passes as 1",
+                                "b passes as 0");
                 return null;
             });
         }
@@ -207,8 +223,9 @@ class AsyncBarrierTest {
                 Async.await(Async.gather(b, c));
 
                 assertThat(a.isCancelled()).isTrue();
-                assertThat(steps).containsExactly(
-                        "a arrives", "a cancelled", "b arrives", "c arrives", "c passes as 1", "b passes as 0");
+                assertThat(steps)
+                        .containsExactly(
+                                "a arrives", "a cancelled", "b arrives", "c arrives", "c passes as 1", "b passes as 0");
                 return null;
             });
         }
@@ -274,7 +291,9 @@ class AsyncBarrierTest {
                 assertThat(stuck).isLessThan(parties);
                 barrier.abort();
                 Async.await(Async.gatherSettled(tasks));
-                long broken = tasks.stream().filter(t -> !t.isCancelled() && t.exception() != null).count();
+                long broken = tasks.stream()
+                        .filter(t -> !t.isCancelled() && t.exception() != null)
+                        .count();
                 assertThat(broken).isEqualTo(stuck);
                 assertThat(passed[0] + cancelled + broken).isEqualTo(100);
                 return null;
@@ -287,13 +306,15 @@ class AsyncBarrierTest {
 
         @Test
         void aBarrierNeedsAtLeastOneParty() {
-            assertThatIllegalArgumentException().isThrownBy(() -> new AsyncBarrier(0))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new AsyncBarrier(0))
                     .withMessage("parties must be > 0: 0");
         }
 
         @Test
         void awaitingOutsideACoroutineThrows() {
-            assertThatIllegalStateException().isThrownBy(() -> new AsyncBarrier(2).await())
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> new AsyncBarrier(2).await())
                     .withMessageStartingWith("AsyncBarrier.await() must be called inside a coroutine");
         }
 

@@ -38,7 +38,8 @@ class AsyncBoundedSemaphoreTest {
                 sem.acquire();
                 sem.release();
 
-                assertThatIllegalStateException().isThrownBy(sem::release)
+                assertThatIllegalStateException()
+                        .isThrownBy(sem::release)
                         .withMessage("AsyncBoundedSemaphore released too many times (value 2)");
                 assertThat(sem.availablePermits()).isEqualTo(2);
                 assertThat(sem).hasToString("AsyncBoundedSemaphore[unlocked, value:2]");
@@ -131,7 +132,9 @@ class AsyncBoundedSemaphoreTest {
 
                 assertThat(line.cancelled()).isPositive();
                 assertThat(tasks.stream().filter(Task::isCancelled).count()).isEqualTo(cancelled);
-                assertThat(tasks).allSatisfy(t -> assertThat(t.isCancelled() || t.exception() == null).isTrue());
+                assertThat(tasks)
+                        .allSatisfy(t -> assertThat(t.isCancelled() || t.exception() == null)
+                                .isTrue());
                 assertThat(mostInside[0]).isEqualTo(4);
                 assertThat(sem).hasToString("AsyncBoundedSemaphore[unlocked, value:4]");
                 assertThatIllegalStateException().isThrownBy(sem::release);
@@ -145,13 +148,15 @@ class AsyncBoundedSemaphoreTest {
 
         @Test
         void aNegativeValueIsRefused() {
-            assertThatIllegalArgumentException().isThrownBy(() -> new AsyncBoundedSemaphore(-2))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new AsyncBoundedSemaphore(-2))
                     .withMessage("value must not be negative: -2");
         }
 
         @Test
         void acquiringOutsideACoroutineThrowsNamingTheClass() {
-            assertThatIllegalStateException().isThrownBy(() -> new AsyncBoundedSemaphore().acquire())
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> new AsyncBoundedSemaphore().acquire())
                     .withMessageStartingWith("AsyncBoundedSemaphore.acquire() must be called inside a coroutine");
         }
     }

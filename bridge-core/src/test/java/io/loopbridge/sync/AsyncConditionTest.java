@@ -38,19 +38,21 @@ class AsyncConditionTest {
 
     /** A task that waits for one signal under the lock and notes whether it holds the lock after. */
     Task<Void> waiter(AsyncCondition cond, String name) {
-        return Async.createTask(() -> {
-            try (Permit held = cond.acquire()) {
-                steps.add(name + " waits");
-                try {
-                    cond.await();
-                } catch (CancellationException e) {
-                    steps.add(name + " cancelled, holding the lock: " + cond.locked());
-                    throw e;
-                }
-                steps.add(name + " signalled, holding the lock: " + cond.locked());
-            }
-            return null;
-        }, name);
+        return Async.createTask(
+                () -> {
+                    try (Permit held = cond.acquire()) {
+                        steps.add(name + " waits");
+                        try {
+                            cond.await();
+                        } catch (CancellationException e) {
+                            steps.add(name + " cancelled, holding the lock: " + cond.locked());
+                            throw e;
+                        }
+                        steps.add(name + " signalled, holding the lock: " + cond.locked());
+                    }
+                    return null;
+                },
+                name);
     }
 
     @Nested
@@ -73,8 +75,9 @@ class AsyncConditionTest {
                 }
                 Async.await(a);
 
-                assertThat(steps).containsExactly(
-                        "a waits", "main signals", "main releases", "a signalled, holding the lock: true");
+                assertThat(steps)
+                        .containsExactly(
+                                "a waits", "main signals", "main releases", "a signalled, holding the lock: true");
                 assertThat(cond).hasToString("AsyncCondition[unlocked]");
                 return null;
             });
@@ -105,12 +108,18 @@ class AsyncConditionTest {
                 }
                 Async.await(Async.gather(tasks));
 
-                assertThat(steps).containsExactly("a waits", "b waits", "c waits", "d waits", "e waits",
-                        "a signalled, holding the lock: true",
-                        "b signalled, holding the lock: true",
-                        "c signalled, holding the lock: true",
-                        "d signalled, holding the lock: true",
-                        "e signalled, holding the lock: true");
+                assertThat(steps)
+                        .containsExactly(
+                                "a waits",
+                                "b waits",
+                                "c waits",
+                                "d waits",
+                                "e waits",
+                                "a signalled, holding the lock: true",
+                                "b signalled, holding the lock: true",
+                                "c signalled, holding the lock: true",
+                                "d signalled, holding the lock: true",
+                                "e signalled, holding the lock: true");
                 return null;
             });
         }
@@ -237,8 +246,12 @@ class AsyncConditionTest {
                 Async.await(b);
 
                 assertThat(a.isCancelled()).isTrue();
-                assertThat(steps).containsExactly("a waits", "b waits",
-                        "a cancelled, holding the lock: true", "b signalled, holding the lock: true");
+                assertThat(steps)
+                        .containsExactly(
+                                "a waits",
+                                "b waits",
+                                "a cancelled, holding the lock: true",
+                                "b signalled, holding the lock: true");
                 assertThat(cond).hasToString("AsyncCondition[unlocked]");
                 return null;
             });
@@ -264,8 +277,12 @@ class AsyncConditionTest {
 
                 assertThat(a.isCancelled()).isTrue();
                 assertThat(b.isDone() && !b.isCancelled()).isTrue();
-                assertThat(steps).containsExactly("a waits", "b waits",
-                        "a cancelled, holding the lock: true", "b signalled, holding the lock: true");
+                assertThat(steps)
+                        .containsExactly(
+                                "a waits",
+                                "b waits",
+                                "a cancelled, holding the lock: true",
+                                "b signalled, holding the lock: true");
                 return null;
             });
         }
@@ -331,12 +348,14 @@ class AsyncConditionTest {
 
                 assertThat(line.cancelled()).isPositive();
                 assertThat(consumers.stream().filter(Task::isCancelled).count()).isEqualTo(cancelled);
-                long survivors = consumers.stream().filter(t -> !t.isCancelled()).count();
+                long survivors =
+                        consumers.stream().filter(t -> !t.isCancelled()).count();
                 assertThat(consumed).hasSize((int) survivors);
                 List<Integer> all = new ArrayList<>(consumed);
                 all.addAll(items);
-                assertThat(all).containsExactlyInAnyOrderElementsOf(
-                        java.util.stream.IntStream.range(0, 60).boxed().toList());
+                assertThat(all)
+                        .containsExactlyInAnyOrderElementsOf(
+                                java.util.stream.IntStream.range(0, 60).boxed().toList());
                 assertThat(cond).hasToString("AsyncCondition[unlocked]");
                 return null;
             });
@@ -351,9 +370,11 @@ class AsyncConditionTest {
             Async.run(engine, () -> {
                 AsyncCondition cond = new AsyncCondition();
 
-                assertThatIllegalStateException().isThrownBy(cond::await)
+                assertThatIllegalStateException()
+                        .isThrownBy(cond::await)
                         .withMessage("Cannot wait on an un-acquired lock: acquire() it first");
-                assertThatIllegalStateException().isThrownBy(() -> cond.awaitUntil(() -> true))
+                assertThatIllegalStateException()
+                        .isThrownBy(() -> cond.awaitUntil(() -> true))
                         .withMessage("Cannot wait on an un-acquired lock: acquire() it first");
                 return null;
             });
@@ -364,9 +385,11 @@ class AsyncConditionTest {
             Async.run(engine, () -> {
                 AsyncCondition cond = new AsyncCondition();
 
-                assertThatIllegalStateException().isThrownBy(cond::signal)
+                assertThatIllegalStateException()
+                        .isThrownBy(cond::signal)
                         .withMessage("Cannot signal on an un-acquired lock: acquire() it first");
-                assertThatIllegalStateException().isThrownBy(cond::signalAll)
+                assertThatIllegalStateException()
+                        .isThrownBy(cond::signalAll)
                         .withMessage("Cannot signal on an un-acquired lock: acquire() it first");
                 return null;
             });
@@ -377,7 +400,8 @@ class AsyncConditionTest {
             Async.run(engine, () -> {
                 AsyncCondition cond = new AsyncCondition();
                 try (Permit held = cond.acquire()) {
-                    assertThatIllegalArgumentException().isThrownBy(() -> cond.signal(-1))
+                    assertThatIllegalArgumentException()
+                            .isThrownBy(() -> cond.signal(-1))
                             .withMessage("n must not be negative: -1");
                 }
                 return null;
@@ -386,14 +410,18 @@ class AsyncConditionTest {
 
         @Test
         void nullArgumentsAreRefusedByName() {
-            assertThatNullPointerException().isThrownBy(() -> new AsyncCondition(null)).withMessage("lock");
-            assertThatNullPointerException().isThrownBy(() -> new AsyncCondition().awaitUntil(null))
+            assertThatNullPointerException()
+                    .isThrownBy(() -> new AsyncCondition(null))
+                    .withMessage("lock");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> new AsyncCondition().awaitUntil(null))
                     .withMessage("predicate");
         }
 
         @Test
         void awaitingOutsideACoroutineThrows() {
-            assertThatIllegalStateException().isThrownBy(() -> new AsyncCondition().await())
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> new AsyncCondition().await())
                     .withMessageStartingWith("AsyncCondition.await() must be called inside a coroutine");
         }
     }

@@ -33,17 +33,19 @@ class AsyncEventTest {
     final List<String> steps = new ArrayList<>();
 
     Task<Void> waiter(AsyncEvent event, String name) {
-        return Async.createTask(() -> {
-            steps.add(name + " waits");
-            try {
-                event.await();
-            } catch (CancellationException e) {
-                steps.add(name + " cancelled");
-                throw e;
-            }
-            steps.add(name + " goes on");
-            return null;
-        }, name);
+        return Async.createTask(
+                () -> {
+                    steps.add(name + " waits");
+                    try {
+                        event.await();
+                    } catch (CancellationException e) {
+                        steps.add(name + " cancelled");
+                        throw e;
+                    }
+                    steps.add(name + " goes on");
+                    return null;
+                },
+                name);
     }
 
     @Nested
@@ -62,7 +64,8 @@ class AsyncEventTest {
                 event.set();
                 Async.await(Async.gather(a, b));
 
-                assertThat(steps).containsExactly("a waits", "b waits", "main sets the event", "a goes on", "b goes on");
+                assertThat(steps)
+                        .containsExactly("a waits", "b waits", "main sets the event", "a goes on", "b goes on");
                 assertThat(event.isSet()).isTrue();
                 assertThat(event).hasToString("AsyncEvent[set]");
                 return null;
@@ -212,11 +215,12 @@ class AsyncEventTest {
                         return null;
                     }));
                 }
-                Async.createTask(() -> { // never cancelled
-                    Chaos.dawdle(random, 20);
-                    event.set();
-                    return null;
-                });
+                Async.createTask(
+                        () -> { // never cancelled
+                            Chaos.dawdle(random, 20);
+                            event.set();
+                            return null;
+                        });
 
                 int cancelled = Chaos.cancelSomeThenJoin(tasks, random, 30);
 

@@ -9,7 +9,6 @@ import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.task.Task;
 import io.loopbridge.testing.AllEngines;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Nested;
@@ -98,7 +97,8 @@ class AsyncLifoQueueTest {
 
         @Test
         void aNegativeMaxsizeIsRefused() {
-            assertThatIllegalArgumentException().isThrownBy(() -> new AsyncLifoQueue<String>(-5))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new AsyncLifoQueue<String>(-5))
                     .withMessage("maxsize must not be negative (0 means unbounded): -5");
         }
 

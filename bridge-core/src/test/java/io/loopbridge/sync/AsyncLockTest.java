@@ -36,18 +36,20 @@ class AsyncLockTest {
 
     /** A task that takes the lock, notes it, holds it for one lap, and releases it. */
     Task<Void> worker(AsyncLock lock, String name) {
-        return Async.createTask(() -> {
-            steps.add(name + " acquires");
-            try (Permit held = lock.acquire()) {
-                steps.add(name + " holds the lock");
-                Async.sleep(Duration.ZERO);
-                steps.add(name + " releases");
-            } catch (CancellationException e) {
-                steps.add(name + " cancelled");
-                throw e;
-            }
-            return null;
-        }, name);
+        return Async.createTask(
+                () -> {
+                    steps.add(name + " acquires");
+                    try (Permit held = lock.acquire()) {
+                        steps.add(name + " holds the lock");
+                        Async.sleep(Duration.ZERO);
+                        steps.add(name + " releases");
+                    } catch (CancellationException e) {
+                        steps.add(name + " cancelled");
+                        throw e;
+                    }
+                    return null;
+                },
+                name);
     }
 
     @Nested
@@ -102,11 +104,18 @@ class AsyncLockTest {
                 held.close();
                 Async.await(Async.gather(a, b, c));
 
-                assertThat(steps).containsExactly(
-                        "a acquires", "b acquires", "c acquires", "main releases",
-                        "a holds the lock", "a releases",
-                        "b holds the lock", "b releases",
-                        "c holds the lock", "c releases");
+                assertThat(steps)
+                        .containsExactly(
+                                "a acquires",
+                                "b acquires",
+                                "c acquires",
+                                "main releases",
+                                "a holds the lock",
+                                "a releases",
+                                "b holds the lock",
+                                "b releases",
+                                "c holds the lock",
+                                "c releases");
                 assertThat(lock.locked()).isFalse();
                 return null;
             });
@@ -128,8 +137,13 @@ class AsyncLockTest {
                     steps.add("main holds the lock");
                 }
 
-                assertThat(steps).containsExactly(
-                        "a acquires", "main acquires again", "a holds the lock", "a releases", "main holds the lock");
+                assertThat(steps)
+                        .containsExactly(
+                                "a acquires",
+                                "main acquires again",
+                                "a holds the lock",
+                                "a releases",
+                                "main holds the lock");
                 return null;
             });
         }
@@ -208,8 +222,8 @@ class AsyncLockTest {
 
                 assertThat(a.isCancelled()).isTrue();
                 assertThat(b.isDone() && !b.isCancelled()).isTrue();
-                assertThat(steps).containsExactly(
-                        "a acquires", "b acquires", "a cancelled", "b holds the lock", "b releases");
+                assertThat(steps)
+                        .containsExactly("a acquires", "b acquires", "a cancelled", "b holds the lock", "b releases");
                 assertThat(lock.locked()).isFalse();
                 return null;
             });
@@ -253,7 +267,8 @@ class AsyncLockTest {
                 settle();
 
                 assertThat(holder.isCancelled()).isTrue();
-                assertThat(steps).containsExactly("holder holds the lock", "b acquires", "b holds the lock", "b releases");
+                assertThat(steps)
+                        .containsExactly("holder holds the lock", "b acquires", "b holds the lock", "b releases");
                 assertThat(lock.locked()).isFalse();
                 return null;
             });
@@ -352,8 +367,10 @@ class AsyncLockTest {
 
                 Permit held = lock.acquire();
                 lock.release();
-                assertThatIllegalStateException().as("the permit after an explicit release")
-                        .isThrownBy(held::close).withMessage("Lock is not acquired");
+                assertThatIllegalStateException()
+                        .as("the permit after an explicit release")
+                        .isThrownBy(held::close)
+                        .withMessage("Lock is not acquired");
                 return null;
             });
         }
@@ -373,7 +390,8 @@ class AsyncLockTest {
 
                 Throwable thrown = Async.toThread(() -> catchThrowable(lock::release));
 
-                assertThat(thrown).isInstanceOf(IllegalStateException.class)
+                assertThat(thrown)
+                        .isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("AsyncLock.release()")
                         .hasMessageContaining("callSoonThreadsafe");
                 assertThat(lock.locked()).isTrue();

@@ -62,7 +62,10 @@ class AsyncPriorityQueueTest {
                 queue.put(new Job(1, "urgent"));
                 queue.put(new Job(2, "normal"));
 
-                assertThat(List.of(queue.get().name(), queue.get().name(), queue.get().name()))
+                assertThat(List.of(
+                                queue.get().name(),
+                                queue.get().name(),
+                                queue.get().name()))
                         .containsExactly("urgent", "normal", "low");
                 return null;
             });
@@ -165,7 +168,8 @@ class AsyncPriorityQueueTest {
 
         @Test
         void aNullComparatorAndANegativeMaxsizeAreRefused() {
-            assertThatNullPointerException().isThrownBy(() -> new AsyncPriorityQueue<String>(null))
+            assertThatNullPointerException()
+                    .isThrownBy(() -> new AsyncPriorityQueue<String>(null))
                     .withMessage("comparator");
             assertThatIllegalArgumentException().isThrownBy(() -> new AsyncPriorityQueue<String>(-1));
         }

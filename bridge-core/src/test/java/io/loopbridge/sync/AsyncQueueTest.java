@@ -38,17 +38,19 @@ class AsyncQueueTest {
     final List<String> steps = new ArrayList<>();
 
     Task<String> getter(AsyncQueue<String> queue, String name) {
-        return Async.createTask(() -> {
-            steps.add(name + " gets");
-            try {
-                String item = queue.get();
-                steps.add(name + " got " + item);
-                return item;
-            } catch (CancellationException | QueueShutDownException e) {
-                steps.add(name + " " + (e instanceof QueueShutDownException ? "shut out" : "cancelled"));
-                throw e;
-            }
-        }, name);
+        return Async.createTask(
+                () -> {
+                    steps.add(name + " gets");
+                    try {
+                        String item = queue.get();
+                        steps.add(name + " got " + item);
+                        return item;
+                    } catch (CancellationException | QueueShutDownException e) {
+                        steps.add(name + " " + (e instanceof QueueShutDownException ? "shut out" : "cancelled"));
+                        throw e;
+                    }
+                },
+                name);
     }
 
     Task<Void> putter(AsyncQueue<String> queue, String item) {
@@ -99,8 +101,8 @@ class AsyncQueueTest {
                 queue.putNowait("y");
                 Async.await(Async.gather(first, second));
 
-                assertThat(steps).containsExactly(
-                        "first gets", "second gets", "main puts x, y", "first got x", "second got y");
+                assertThat(steps)
+                        .containsExactly("first gets", "second gets", "main puts x, y", "first got x", "second got y");
                 return null;
             });
         }
@@ -123,8 +125,7 @@ class AsyncQueueTest {
                 steps.add("main got " + queue.get());
                 Async.await(Async.gather(c, d));
 
-                assertThat(steps).containsExactly(
-                        "put c", "put d", "main got a", "c is in", "main got b", "d is in");
+                assertThat(steps).containsExactly("put c", "put d", "main got a", "c is in", "main got b", "d is in");
                 assertThat(List.of(queue.get(), queue.get())).containsExactly("c", "d");
                 return null;
             });
@@ -148,11 +149,15 @@ class AsyncQueueTest {
             Async.run(engine, () -> {
                 AsyncQueue<String> queue = new AsyncQueue<>(1);
 
-                assertThatThrownBy(queue::getNowait).isInstanceOf(QueueEmptyException.class)
-                        .isInstanceOf(NoSuchElementException.class).hasMessage("Queue is empty");
+                assertThatThrownBy(queue::getNowait)
+                        .isInstanceOf(QueueEmptyException.class)
+                        .isInstanceOf(NoSuchElementException.class)
+                        .hasMessage("Queue is empty");
                 queue.putNowait("a");
-                assertThatThrownBy(() -> queue.putNowait("b")).isInstanceOf(QueueFullException.class)
-                        .isInstanceOf(IllegalStateException.class).hasMessage("Queue is full (maxsize 1): cannot put b");
+                assertThatThrownBy(() -> queue.putNowait("b"))
+                        .isInstanceOf(QueueFullException.class)
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessage("Queue is full (maxsize 1): cannot put b");
 
                 assertThat(queue.qsize()).isEqualTo(1);
                 assertThat(queue.getNowait()).isEqualTo("a");
@@ -198,7 +203,8 @@ class AsyncQueueTest {
                 queue.get();
                 queue.taskDone();
 
-                assertThatIllegalStateException().isThrownBy(queue::taskDone)
+                assertThatIllegalStateException()
+                        .isThrownBy(queue::taskDone)
                         .withMessage("taskDone() called too many times");
                 return null;
             });
@@ -239,12 +245,14 @@ class AsyncQueueTest {
 
                 queue.shutdown();
 
-                assertThatThrownBy(() -> queue.put("c")).isInstanceOf(QueueShutDownException.class)
+                assertThatThrownBy(() -> queue.put("c"))
+                        .isInstanceOf(QueueShutDownException.class)
                         .hasMessage("Queue is shut down: cannot put c");
                 assertThatThrownBy(() -> queue.putNowait("c")).isInstanceOf(QueueShutDownException.class);
                 assertThat(queue.get()).isEqualTo("a");
                 assertThat(queue.getNowait()).isEqualTo("b");
-                assertThatThrownBy(queue::get).isInstanceOf(QueueShutDownException.class)
+                assertThatThrownBy(queue::get)
+                        .isInstanceOf(QueueShutDownException.class)
                         .hasMessage("Queue is shut down and empty");
                 assertThatThrownBy(queue::getNowait).isInstanceOf(QueueShutDownException.class);
                 assertThat(queue).hasToString("AsyncQueue[maxsize=0, qsize=0, tasks=2, shut down]");
@@ -444,7 +452,8 @@ class AsyncQueueTest {
 
         @Test
         void aNegativeMaxsizeIsRefused() {
-            assertThatIllegalArgumentException().isThrownBy(() -> new AsyncQueue<String>(-1))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new AsyncQueue<String>(-1))
                     .withMessage("maxsize must not be negative (0 means unbounded): -1");
         }
 
@@ -452,8 +461,12 @@ class AsyncQueueTest {
         void nullItemsAreRefused(CoroutineEngine engine) {
             Async.run(engine, () -> {
                 AsyncQueue<String> queue = new AsyncQueue<>();
-                assertThatNullPointerException().isThrownBy(() -> queue.put(null)).withMessage("item");
-                assertThatNullPointerException().isThrownBy(() -> queue.putNowait(null)).withMessage("item");
+                assertThatNullPointerException()
+                        .isThrownBy(() -> queue.put(null))
+                        .withMessage("item");
+                assertThatNullPointerException()
+                        .isThrownBy(() -> queue.putNowait(null))
+                        .withMessage("item");
                 assertThat(queue.empty()).isTrue();
                 return null;
             });
@@ -462,11 +475,14 @@ class AsyncQueueTest {
         @Test
         void suspendingMethodsOutsideACoroutineThrow() {
             AsyncQueue<String> queue = new AsyncQueue<>();
-            assertThatIllegalStateException().isThrownBy(queue::get)
+            assertThatIllegalStateException()
+                    .isThrownBy(queue::get)
                     .withMessageStartingWith("AsyncQueue.get() must be called inside a coroutine");
-            assertThatIllegalStateException().isThrownBy(() -> queue.put("a"))
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> queue.put("a"))
                     .withMessageStartingWith("AsyncQueue.put() must be called inside a coroutine");
-            assertThatIllegalStateException().isThrownBy(queue::join)
+            assertThatIllegalStateException()
+                    .isThrownBy(queue::join)
                     .withMessageStartingWith("AsyncQueue.join() must be called inside a coroutine");
         }
 
@@ -478,7 +494,8 @@ class AsyncQueueTest {
 
                 Throwable thrown = Async.toThread(() -> catchThrowable(queue::getNowait));
 
-                assertThat(thrown).isInstanceOf(IllegalStateException.class)
+                assertThat(thrown)
+                        .isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("AsyncQueue.getNowait()")
                         .hasMessageContaining("callSoonThreadsafe");
                 assertThat(queue.qsize()).isEqualTo(1);

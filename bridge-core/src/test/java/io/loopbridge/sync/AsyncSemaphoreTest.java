@@ -33,18 +33,20 @@ class AsyncSemaphoreTest {
     final List<String> steps = new ArrayList<>();
 
     Task<Void> worker(AsyncSemaphore sem, String name) {
-        return Async.createTask(() -> {
-            steps.add(name + " acquires");
-            try (Permit p = sem.acquire()) {
-                steps.add(name + " has a permit");
-                Async.sleep(Duration.ZERO);
-                steps.add(name + " releases");
-            } catch (CancellationException e) {
-                steps.add(name + " cancelled");
-                throw e;
-            }
-            return null;
-        }, name);
+        return Async.createTask(
+                () -> {
+                    steps.add(name + " acquires");
+                    try (Permit p = sem.acquire()) {
+                        steps.add(name + " has a permit");
+                        Async.sleep(Duration.ZERO);
+                        steps.add(name + " releases");
+                    } catch (CancellationException e) {
+                        steps.add(name + " cancelled");
+                        throw e;
+                    }
+                    return null;
+                },
+                name);
     }
 
     @Nested
@@ -62,9 +64,20 @@ class AsyncSemaphoreTest {
 
                 Async.await(Async.gather(a, b, c, d));
 
-                assertThat(steps).containsExactly(
-                        "a acquires", "a has a permit", "b acquires", "b has a permit", "c acquires", "d acquires",
-                        "a releases", "b releases", "c has a permit", "d has a permit", "c releases", "d releases");
+                assertThat(steps)
+                        .containsExactly(
+                                "a acquires",
+                                "a has a permit",
+                                "b acquires",
+                                "b has a permit",
+                                "c acquires",
+                                "d acquires",
+                                "a releases",
+                                "b releases",
+                                "c has a permit",
+                                "d has a permit",
+                                "c releases",
+                                "d releases");
                 assertThat(sem.availablePermits()).isEqualTo(2);
                 return null;
             });
@@ -117,8 +130,13 @@ class AsyncSemaphoreTest {
                 }
 
                 assertThat(a.isDone()).isTrue();
-                assertThat(steps).containsExactly(
-                        "a acquires", "main acquires again", "a has a permit", "a releases", "main has a permit");
+                assertThat(steps)
+                        .containsExactly(
+                                "a acquires",
+                                "main acquires again",
+                                "a has a permit",
+                                "a releases",
+                                "main has a permit");
                 return null;
             });
         }
@@ -158,8 +176,8 @@ class AsyncSemaphoreTest {
                 Async.await(b);
 
                 assertThat(a.isCancelled()).isTrue();
-                assertThat(steps).containsExactly(
-                        "a acquires", "b acquires", "a cancelled", "b has a permit", "b releases");
+                assertThat(steps)
+                        .containsExactly("a acquires", "b acquires", "a cancelled", "b has a permit", "b releases");
                 assertThat(sem.availablePermits()).isEqualTo(1);
                 return null;
             });
@@ -281,13 +299,15 @@ class AsyncSemaphoreTest {
 
         @Test
         void aNegativeValueIsRefused() {
-            assertThatIllegalArgumentException().isThrownBy(() -> new AsyncSemaphore(-1))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new AsyncSemaphore(-1))
                     .withMessage("value must not be negative: -1");
         }
 
         @Test
         void acquiringOutsideACoroutineThrows() {
-            assertThatIllegalStateException().isThrownBy(() -> new AsyncSemaphore().acquire())
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> new AsyncSemaphore().acquire())
                     .withMessageStartingWith("AsyncSemaphore.acquire() must be called inside a coroutine");
         }
     }

@@ -84,7 +84,10 @@ final class QueueChaos {
                 .isEqualTo(cancelled + getters.cancelled() + putters.cancelled());
         assertThat(got).containsExactlyInAnyOrderElementsOf(put);
         assertThat(put.size()).as("items put").isGreaterThan(50);
-        assertThat(queue.toString()).doesNotContain("getters").doesNotContain("putters").doesNotContain("tasks");
+        assertThat(queue.toString())
+                .doesNotContain("getters")
+                .doesNotContain("putters")
+                .doesNotContain("tasks");
         assertThatIllegalStateException().isThrownBy(queue::taskDone);
     }
 }

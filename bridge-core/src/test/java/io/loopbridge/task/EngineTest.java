@@ -16,9 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +35,9 @@ class EngineTest {
     /** Whether this JVM exports jdk.internal.vm to the library (the continuation engine's need). */
     static boolean continuationExported() {
         return JDK >= 21
-                && ModuleLayer.boot().findModule("java.base").orElseThrow()
+                && ModuleLayer.boot()
+                        .findModule("java.base")
+                        .orElseThrow()
                         .isExported("jdk.internal.vm", Async.class.getModule());
     }
 
@@ -62,7 +64,9 @@ class EngineTest {
         List<CoroutineEngine> available = CoroutineEngine.available();
 
         assertThat(available).contains(CoroutineEngine.THREADS);
-        assertThat(available.contains(CoroutineEngine.VIRTUAL)).as("VIRTUAL on JDK %d", JDK).isEqualTo(JDK >= 21);
+        assertThat(available.contains(CoroutineEngine.VIRTUAL))
+                .as("VIRTUAL on JDK %d", JDK)
+                .isEqualTo(JDK >= 21);
         assertThat(available.contains(CoroutineEngine.CONTINUATION))
                 .as("CONTINUATION on JDK %d, jdk.internal.vm exported: %s", JDK, continuationExported())
                 .isEqualTo(continuationExported());
@@ -90,8 +94,10 @@ class EngineTest {
         assumeFalse(missing.isEmpty(), "this JVM offers every engine");
 
         for (CoroutineEngine engine : missing) {
-            assertThatIllegalArgumentException().isThrownBy(() -> new EventLoop(engine))
-                    .withMessageContaining(engine.name()).withMessageContaining("not available");
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new EventLoop(engine))
+                    .withMessageContaining(engine.name())
+                    .withMessageContaining("not available");
             assertThatIllegalArgumentException().isThrownBy(() -> Async.run(engine, () -> 1));
         }
     }
@@ -229,7 +235,9 @@ class EngineTest {
 
         assertThat(events).containsExactly("task waits", "task finally");
         if (engine == CoroutineEngine.THREADS) {
-            assertThat(during).as("the suspended task holds a loopbridge-coroutine thread").contains(taskThread.get());
+            assertThat(during)
+                    .as("the suspended task holds a loopbridge-coroutine thread")
+                    .contains(taskThread.get());
         } else {
             assertThat(during).isEmpty();
         }
@@ -237,6 +245,7 @@ class EngineTest {
             taskThread.get().join(5_000);
             assertThat(taskThread.get().isAlive()).as("the task's thread ended").isFalse();
         }
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(newCoroutineThreads(before)).isEmpty());
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(newCoroutineThreads(before)).isEmpty());
     }
 }

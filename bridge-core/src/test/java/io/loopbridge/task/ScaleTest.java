@@ -27,6 +27,7 @@ class ScaleTest {
     static final Duration NAP = Duration.ofSeconds(1);
     /** Each run must finish well within this, or it is cut short and fails. */
     static final Duration BUDGET = Duration.ofSeconds(60);
+
     static final boolean LIVE_HEAP = Boolean.getBoolean("loopbridge.scale.liveHeap");
 
     @Test
@@ -84,11 +85,18 @@ class ScaleTest {
         });
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        System.out.printf("%s: %,d tasks, all asleep after %d ms, all done after %d ms (%d ms of it measuring the "
+        System.out.printf(
+                "%s: %,d tasks, all asleep after %d ms, all done after %d ms (%d ms of it measuring the "
                         + "heap); heap %s with all asleep %,d MiB (%,d B per task), max heap %,d MiB%n",
-                engine, n, startedAfter[0] / 1_000_000, took.toMillis(), measuring[0] / 1_000_000,
-                LIVE_HEAP ? "live (after a full GC)" : "in use (garbage included)", heapWithAllAsleep[0] >> 20,
-                heapWithAllAsleep[0] / n, Runtime.getRuntime().maxMemory() >> 20);
+                engine,
+                n,
+                startedAfter[0] / 1_000_000,
+                took.toMillis(),
+                measuring[0] / 1_000_000,
+                LIVE_HEAP ? "live (after a full GC)" : "in use (garbage included)",
+                heapWithAllAsleep[0] >> 20,
+                heapWithAllAsleep[0] / n,
+                Runtime.getRuntime().maxMemory() >> 20);
         assertThat(completed).isEqualTo(n);
         assertThat(mostAsleep[0]).as("tasks asleep at the same time").isEqualTo(n);
         assertThat(took).isLessThan(BUDGET);

@@ -13,8 +13,8 @@ import io.loopbridge.testing.VirtualTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,6 +36,7 @@ class TaskGroupTest {
     static final Duration STEP = Duration.ofMillis(10);
     /** Longer than any test may take (see the class's timeout): reaching it means a cancellation went missing. */
     static final Duration FOREVER = Duration.ofSeconds(20);
+
     static final Duration PROMPTLY = Duration.ofSeconds(5);
 
     final List<String> events = new CopyOnWriteArrayList<>();
@@ -93,7 +94,9 @@ class TaskGroupTest {
                     events.add("body ends");
                 }
                 events.add("after the group");
-                assertThat(VirtualTime.now()).as("the block waited for the slower task").isEqualTo(STEP.multipliedBy(5));
+                assertThat(VirtualTime.now())
+                        .as("the block waited for the slower task")
+                        .isEqualTo(STEP.multipliedBy(5));
                 assertThat(a.isDone()).isTrue();
                 assertThat(b.isDone()).isTrue();
                 return a.result() + b.result();
@@ -106,65 +109,78 @@ class TaskGroupTest {
         @AllEngines
         void theFirstFailureCancelsTheOtherTasks(CoroutineEngine engine) {
             long start = System.nanoTime();
-            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> {
-                try (TaskGroup tg = new TaskGroup()) {
-                    tg.createTask(sleeper("sibling"));
-                    tg.createTask(failingAfter(STEP, "worker"));
-                    events.add("body ends");
-                }
-                events.add("not reached");
-            }));
+            Throwable thrown = Async.run(
+                    engine,
+                    () -> catchThrowable(() -> {
+                        try (TaskGroup tg = new TaskGroup()) {
+                            tg.createTask(sleeper("sibling"));
+                            tg.createTask(failingAfter(STEP, "worker"));
+                            events.add("body ends");
+                        }
+                        events.add("not reached");
+                    }));
 
             assertThat(thrown).isInstanceOf(TaskGroupException.class).hasMessageContaining("1 sub-exception");
             TaskGroupException group = (TaskGroupException) thrown;
-            assertThat(group.getExceptions()).singleElement(THROWABLE)
-                    .isInstanceOf(IllegalStateException.class).hasMessage("worker");
+            assertThat(group.getExceptions())
+                    .singleElement(THROWABLE)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("worker");
             assertThat(group.getSuppressed()).containsExactlyElementsOf(group.getExceptions());
-            assertThat(events).containsExactly(
-                    "body ends", "sibling sleeps", "worker fails", "sibling cancelled", "sibling finally");
+            assertThat(events)
+                    .containsExactly(
+                            "body ends", "sibling sleeps", "worker fails", "sibling cancelled", "sibling finally");
             assertThat(since(start)).isLessThan(PROMPTLY);
         }
 
         @AllEngines
         void twoFailuresAreReportedTogether(CoroutineEngine engine) {
-            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> {
-                try (TaskGroup tg = new TaskGroup()) {
-                    tg.createTask(() -> {
-                        events.add("a fails");
-                        throw new IllegalArgumentException("a");
-                    });
-                    tg.createTask(() -> {
-                        events.add("b fails");
-                        throw new IllegalStateException("b");
-                    });
-                }
-            }));
+            Throwable thrown = Async.run(
+                    engine,
+                    () -> catchThrowable(() -> {
+                        try (TaskGroup tg = new TaskGroup()) {
+                            tg.createTask(() -> {
+                                events.add("a fails");
+                                throw new IllegalArgumentException("a");
+                            });
+                            tg.createTask(() -> {
+                                events.add("b fails");
+                                throw new IllegalStateException("b");
+                            });
+                        }
+                    }));
 
             assertThat(thrown).isInstanceOf(TaskGroupException.class).hasMessageContaining("2 sub-exceptions");
             List<Throwable> failures = ((TaskGroupException) thrown).getExceptions();
             assertThat(failures).hasSize(2);
-            assertThat(failures.get(0)).isInstanceOf(IllegalArgumentException.class).hasMessage("a");
-            assertThat(failures.get(1)).isInstanceOf(IllegalStateException.class).hasMessage("b");
+            assertThat(failures.get(0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("a");
+            assertThat(failures.get(1))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("b");
             assertThat(thrown.getSuppressed()).containsExactlyElementsOf(failures);
             assertThat(events).containsExactly("a fails", "b fails");
         }
 
         @AllEngines
         void aTaskThatFailsWhileBeingCancelledIsReportedToo(CoroutineEngine engine) {
-            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> {
-                try (TaskGroup tg = new TaskGroup()) {
-                    tg.createTask(() -> {
-                        try {
-                            Async.sleep(FOREVER);
-                            return null;
-                        } catch (CancellationException e) {
-                            events.add("cleanup fails");
-                            throw new IllegalStateException("cleanup");
+            Throwable thrown = Async.run(
+                    engine,
+                    () -> catchThrowable(() -> {
+                        try (TaskGroup tg = new TaskGroup()) {
+                            tg.createTask(() -> {
+                                try {
+                                    Async.sleep(FOREVER);
+                                    return null;
+                                } catch (CancellationException e) {
+                                    events.add("cleanup fails");
+                                    throw new IllegalStateException("cleanup");
+                                }
+                            });
+                            tg.createTask(failingAfter(STEP, "worker"));
                         }
-                    });
-                    tg.createTask(failingAfter(STEP, "worker"));
-                }
-            }));
+                    }));
 
             assertThat(thrown).isInstanceOf(TaskGroupException.class);
             assertThat(((TaskGroupException) thrown).getExceptions())
@@ -184,7 +200,9 @@ class TaskGroupTest {
                         throw new IllegalArgumentException("body");
                     }
                 });
-                assertThat(VirtualTime.now()).as("the body's exception waited for both tasks").isEqualTo(STEP.multipliedBy(5));
+                assertThat(VirtualTime.now())
+                        .as("the body's exception waited for both tasks")
+                        .isEqualTo(STEP.multipliedBy(5));
                 return t;
             });
 
@@ -220,8 +238,14 @@ class TaskGroupTest {
             });
 
             assertThat(parent.isCancelled()).isTrue();
-            assertThat(events).containsExactly("body waits", "child sleeps", "main cancels the parent",
-                    "child cancelled", "child finally", "parent cancelled");
+            assertThat(events)
+                    .containsExactly(
+                            "body waits",
+                            "child sleeps",
+                            "main cancels the parent",
+                            "child cancelled",
+                            "child finally",
+                            "parent cancelled");
             assertThat(since(start)).isLessThan(PROMPTLY);
         }
 
@@ -246,8 +270,14 @@ class TaskGroupTest {
             });
 
             assertThat(parent.isCancelled()).isTrue();
-            assertThat(events).containsExactly("body ends", "child sleeps", "main cancels the parent",
-                    "child cancelled", "child finally", "close() rethrows the cancellation");
+            assertThat(events)
+                    .containsExactly(
+                            "body ends",
+                            "child sleeps",
+                            "main cancels the parent",
+                            "child cancelled",
+                            "child finally",
+                            "close() rethrows the cancellation");
         }
 
         @AllEngines
@@ -295,13 +325,15 @@ class TaskGroupTest {
                 return t;
             });
 
-            assertThat(thrown).isInstanceOf(IllegalStateException.class)
+            assertThat(thrown)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("must be called by the task that created the group");
         }
 
         @Test
         void outsideACoroutineItSaysToStartOne() {
-            assertThatIllegalStateException().isThrownBy(TaskGroup::new)
+            assertThatIllegalStateException()
+                    .isThrownBy(TaskGroup::new)
                     .withMessageContaining("new TaskGroup() must be called inside a coroutine");
         }
 
@@ -343,7 +375,9 @@ class TaskGroupTest {
                     return "body";
                 });
                 events.add("after the group: " + body);
-                assertThat(VirtualTime.now()).as("run() waited for the slower task").isEqualTo(STEP.multipliedBy(5));
+                assertThat(VirtualTime.now())
+                        .as("run() waited for the slower task")
+                        .isEqualTo(STEP.multipliedBy(5));
                 return List.of(tasks.get(0).result(), tasks.get(1).result());
             });
 
@@ -353,10 +387,12 @@ class TaskGroupTest {
 
         @AllEngines
         void asyncTaskGroupIsTheSame(CoroutineEngine engine) {
-            String result = Async.run(engine, () -> Async.taskGroup(tg -> {
-                Task<String> a = tg.createTask(after(STEP, "a"));
-                return "started " + a.getName();
-            }));
+            String result = Async.run(
+                    engine,
+                    () -> Async.taskGroup(tg -> {
+                        Task<String> a = tg.createTask(after(STEP, "a"));
+                        return "started " + a.getName();
+                    }));
 
             assertThat(result).startsWith("started Task-");
             assertThat(events).containsExactly("a done");
@@ -379,31 +415,41 @@ class TaskGroupTest {
                 }));
                 assertThat(thrown).isInstanceOf(TaskGroupException.class);
                 // the group's own cancellation of the body is withdrawn, not reported
-                assertThat(((TaskGroupException) thrown).getExceptions()).singleElement(THROWABLE)
-                        .isInstanceOf(IllegalStateException.class).hasMessage("worker");
+                assertThat(((TaskGroupException) thrown).getExceptions())
+                        .singleElement(THROWABLE)
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessage("worker");
                 assertThat(Async.currentTask().cancelling()).isZero();
                 Async.sleep(STEP);
                 events.add("the task goes on");
                 return null;
             });
 
-            assertThat(events).containsExactly("sibling sleeps", "worker fails", "sibling cancelled",
-                    "sibling finally", "body cancelled", "the task goes on");
+            assertThat(events)
+                    .containsExactly(
+                            "sibling sleeps",
+                            "worker fails",
+                            "sibling cancelled",
+                            "sibling finally",
+                            "body cancelled",
+                            "the task goes on");
             assertThat(since(start)).isLessThan(PROMPTLY);
         }
 
         @AllEngines
         void theBodysOwnFailureIsReportedAfterTheTasks(CoroutineEngine engine) {
-            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> TaskGroup.run(tg -> {
-                tg.createTask(failingAfter(Duration.ZERO, "worker"));
-                try {
-                    Async.sleep(FOREVER);
-                } catch (CancellationException e) {
-                    events.add("body gives up");
-                    throw new IllegalArgumentException("body");
-                }
-                return "not reached";
-            })));
+            Throwable thrown = Async.run(
+                    engine,
+                    () -> catchThrowable(() -> TaskGroup.run(tg -> {
+                        tg.createTask(failingAfter(Duration.ZERO, "worker"));
+                        try {
+                            Async.sleep(FOREVER);
+                        } catch (CancellationException e) {
+                            events.add("body gives up");
+                            throw new IllegalArgumentException("body");
+                        }
+                        return "not reached";
+                    })));
 
             assertThat(thrown).isInstanceOf(TaskGroupException.class).hasMessageContaining("2 sub-exceptions");
             assertThat(((TaskGroupException) thrown).getExceptions())
@@ -415,16 +461,20 @@ class TaskGroupTest {
         @AllEngines
         void anExceptionOfTheBodyCancelsTheTasks(CoroutineEngine engine) {
             long start = System.nanoTime();
-            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> TaskGroup.run(tg -> {
-                tg.createTask(sleeper("child"));
-                Async.sleep(STEP);
-                events.add("body throws");
-                throw new IllegalArgumentException("body");
-            })));
+            Throwable thrown = Async.run(
+                    engine,
+                    () -> catchThrowable(() -> TaskGroup.run(tg -> {
+                        tg.createTask(sleeper("child"));
+                        Async.sleep(STEP);
+                        events.add("body throws");
+                        throw new IllegalArgumentException("body");
+                    })));
 
             assertThat(thrown).isInstanceOf(TaskGroupException.class);
-            assertThat(((TaskGroupException) thrown).getExceptions()).singleElement(THROWABLE)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("body");
+            assertThat(((TaskGroupException) thrown).getExceptions())
+                    .singleElement(THROWABLE)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("body");
             assertThat(events).containsExactly("child sleeps", "body throws", "child cancelled", "child finally");
             assertThat(since(start)).isLessThan(PROMPTLY);
         }
@@ -454,8 +504,16 @@ class TaskGroupTest {
             });
 
             assertThat(parent.isCancelled()).isTrue();
-            assertThat(events).containsExactly("a sleeps", "b sleeps", "main cancels the parent",
-                    "a cancelled", "a finally", "b cancelled", "b finally", "the group rethrows the cancellation");
+            assertThat(events)
+                    .containsExactly(
+                            "a sleeps",
+                            "b sleeps",
+                            "main cancels the parent",
+                            "a cancelled",
+                            "a finally",
+                            "b cancelled",
+                            "b finally",
+                            "the group rethrows the cancellation");
             assertThat(since(start)).isLessThan(PROMPTLY);
         }
 
@@ -488,12 +546,15 @@ class TaskGroupTest {
                     Task<String> slow = tg.createTask(sleeper("slow"));
                     return Async.waitFor(slow, STEP);
                 }));
-                assertThat(VirtualTime.now()).as("the body's waitFor timed out on time").isEqualTo(STEP);
+                assertThat(VirtualTime.now())
+                        .as("the body's waitFor timed out on time")
+                        .isEqualTo(STEP);
                 return t;
             });
 
             assertThat(thrown).isInstanceOf(TaskGroupException.class);
-            assertThat(((TaskGroupException) thrown).getExceptions()).singleElement(THROWABLE)
+            assertThat(((TaskGroupException) thrown).getExceptions())
+                    .singleElement(THROWABLE)
                     .isInstanceOf(AsyncTimeoutException.class);
             assertThat(events).containsExactly("slow sleeps", "slow cancelled", "slow finally");
         }
@@ -502,7 +563,8 @@ class TaskGroupTest {
         void closingTheGroupOfRunByHandIsRefused(CoroutineEngine engine) {
             Throwable thrown = Async.run(engine, () -> TaskGroup.run(tg -> catchThrowable(tg::close)));
 
-            assertThat(thrown).isInstanceOf(IllegalStateException.class)
+            assertThat(thrown)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("closes when its body returns");
         }
     }

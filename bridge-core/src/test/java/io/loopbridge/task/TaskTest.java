@@ -11,7 +11,6 @@ import io.loopbridge.loop.EventLoop;
 import io.loopbridge.testing.AllEngines;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +31,7 @@ class TaskTest {
     static final Duration STEP = Duration.ofMillis(20);
     /** Longer than any test may take: reaching it means a cancellation went missing. */
     static final Duration FOREVER = Duration.ofSeconds(30);
+
     static final Duration PROMPTLY = Duration.ofSeconds(5);
 
     final List<String> events = new CopyOnWriteArrayList<>();
@@ -77,7 +77,9 @@ class TaskTest {
 
                 named.setName("renamed");
                 assertThat(named.getName()).isEqualTo("renamed");
-                assertThatNullPointerException().isThrownBy(() -> named.setName(null)).withMessageContaining("name");
+                assertThatNullPointerException()
+                        .isThrownBy(() -> named.setName(null))
+                        .withMessageContaining("name");
                 return Async.await(Async.gather(first, second, named));
             });
         }
@@ -115,7 +117,9 @@ class TaskTest {
                 });
                 Throwable thrown = catchThrowable(() -> Async.await(task));
 
-                assertThat(thrown).isExactlyInstanceOf(CompletionException.class).hasCause(io);
+                assertThat(thrown)
+                        .isExactlyInstanceOf(CompletionException.class)
+                        .hasCause(io);
                 assertThat(task.exception()).isSameAs(io);
                 return null;
             });
@@ -144,7 +148,8 @@ class TaskTest {
             assertThat(reported).isNotEmpty();
             Map<String, Object> context = reported.get(0);
             assertThat(context.get("message")).isEqualTo("Future exception was never retrieved");
-            assertThat(context.get("exception")).isInstanceOf(IllegalStateException.class)
+            assertThat(context.get("exception"))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasFieldOrPropertyWithValue("message", "nobody reads me");
         }
 
@@ -199,13 +204,14 @@ class TaskTest {
                 return null;
             });
 
-            assertThat(events).containsExactly(
-                    "task sleeps",
-                    "main cancels",
-                    "cancel returned true",
-                    "task cancelled: stop now",
-                    "task finally",
-                    "main sees CancellationException: stop now");
+            assertThat(events)
+                    .containsExactly(
+                            "task sleeps",
+                            "main cancels",
+                            "cancel returned true",
+                            "task cancelled: stop now",
+                            "task finally",
+                            "main sees CancellationException: stop now");
         }
 
         @AllEngines
@@ -227,7 +233,9 @@ class TaskTest {
                 assertThat(Async.await(task)).isEqualTo("finished anyway");
                 assertThat(task.isCancelled()).isFalse();
                 assertThat(task.result()).isEqualTo("finished anyway");
-                assertThat(task.cancelling()).as("the request was not withdrawn").isEqualTo(1);
+                assertThat(task.cancelling())
+                        .as("the request was not withdrawn")
+                        .isEqualTo(1);
                 return null;
             });
 
@@ -256,8 +264,12 @@ class TaskTest {
                 return null;
             });
 
-            assertThat(events).containsExactly(
-                    "inner sleeps", "inner cancelled: from main", "inner finally", "outer cancelled: from main");
+            assertThat(events)
+                    .containsExactly(
+                            "inner sleeps",
+                            "inner cancelled: from main",
+                            "inner finally",
+                            "outer cancelled: from main");
         }
 
         @AllEngines
@@ -307,8 +319,9 @@ class TaskTest {
                 return null;
             });
 
-            assertThat(events).containsExactly(
-                    "after two cancels: 2", "cancelling 2", "uncancel -> 1", "uncancel -> 0", "uncancel -> 0");
+            assertThat(events)
+                    .containsExactly(
+                            "after two cancels: 2", "cancelling 2", "uncancel -> 1", "uncancel -> 0", "uncancel -> 0");
         }
 
         @AllEngines
@@ -381,8 +394,9 @@ class TaskTest {
                 return null;
             });
 
-            assertThat(events).containsExactly(
-                    "outer cancelled", "main: outer is cancelled true, inner done false", "inner completes");
+            assertThat(events)
+                    .containsExactly(
+                            "outer cancelled", "main: outer is cancelled true, inner done false", "inner completes");
         }
 
         @AllEngines
@@ -416,10 +430,14 @@ class TaskTest {
             });
 
             assertThat(trace).as(Arrays.toString(trace)).isNotEmpty();
-            assertThat(trace[0].getClassName()).as("library frames are dropped").isEqualTo(Introspection.class.getName());
+            assertThat(trace[0].getClassName())
+                    .as("library frames are dropped")
+                    .isEqualTo(Introspection.class.getName());
             assertThat(trace[0].getMethodName()).isEqualTo("waitsInANamedMethod");
-            assertThat(trace).as("the test's own lambda is on the stack")
-                    .anySatisfy(f -> assertThat(f.getMethodName()).contains("stackTraceOfASuspendedTaskShowsWhereItWaits"));
+            assertThat(trace)
+                    .as("the test's own lambda is on the stack")
+                    .anySatisfy(
+                            f -> assertThat(f.getMethodName()).contains("stackTraceOfASuspendedTaskShowsWhereItWaits"));
         }
 
         @AllEngines
@@ -445,12 +463,13 @@ class TaskTest {
             });
 
             assertThat(dump).contains("2 live task(s)");
-            String waiter = dump.lines().dropWhile(l -> !l.contains("the-waiter"))
-                    .reduce("", (a, b) -> a + b + "\n");
+            String waiter =
+                    dump.lines().dropWhile(l -> !l.contains("the-waiter")).reduce("", (a, b) -> a + b + "\n");
             assertThat(waiter).contains("the-waiter", "waiting on");
             // a frame prints as "at [loader//]class.method(file:line)"
-            assertThat(waiter).containsPattern(
-                    "at (\\S+/)?" + Pattern.quote(Introspection.class.getName() + ".waitsInANamedMethod("));
+            assertThat(waiter)
+                    .containsPattern(
+                            "at (\\S+/)?" + Pattern.quote(Introspection.class.getName() + ".waitsInANamedMethod("));
         }
 
         private String waitsInANamedMethod() {

@@ -10,10 +10,9 @@ import io.loopbridge.future.LoopFuture;
 import io.loopbridge.testing.AllEngines;
 import io.loopbridge.testing.VirtualTime;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -71,7 +70,8 @@ class TimeoutTest {
             });
 
             assertThat(result).isEqualTo("inner result");
-            assertThat(events).containsExactly("inner starts", "inner completes", "inner finally", "waitFor returned at " + STEP);
+            assertThat(events)
+                    .containsExactly("inner starts", "inner completes", "inner finally", "waitFor returned at " + STEP);
         }
 
         @AllEngines
@@ -85,10 +85,14 @@ class TimeoutTest {
         void rethrowsTheFailureOfTheAwaitableWhenItFailsInTime(CoroutineEngine engine) {
             IllegalArgumentException bad = new IllegalArgumentException("bad");
 
-            Throwable thrown = VirtualTime.run(engine, () -> catchThrowable(() -> Async.waitFor(() -> {
-                Async.sleep(STEP);
-                throw bad;
-            }, PROMPTLY)));
+            Throwable thrown = VirtualTime.run(
+                    engine,
+                    () -> catchThrowable(() -> Async.waitFor(
+                            () -> {
+                                Async.sleep(STEP);
+                                throw bad;
+                            },
+                            PROMPTLY)));
 
             assertThat(thrown).isSameAs(bad);
         }
@@ -102,12 +106,18 @@ class TimeoutTest {
 
                 assertThat(thrown).isInstanceOf(AsyncTimeoutException.class);
                 assertThat(inner.isCancelled()).isTrue();
-                assertThat(Async.currentTask().cancelling()).as("the deadline's request is withdrawn").isZero();
+                assertThat(Async.currentTask().cancelling())
+                        .as("the deadline's request is withdrawn")
+                        .isZero();
                 return null;
             });
 
-            assertThat(events).containsExactly(
-                    "inner starts", "inner cancelled", "inner finally", "waitFor threw AsyncTimeoutException at " + STEP);
+            assertThat(events)
+                    .containsExactly(
+                            "inner starts",
+                            "inner cancelled",
+                            "inner finally",
+                            "waitFor threw AsyncTimeoutException at " + STEP);
         }
 
         @AllEngines
@@ -141,12 +151,13 @@ class TimeoutTest {
                 return null;
             });
 
-            assertThat(events).containsExactly(
-                    "inner starts",
-                    "main cancels the caller",
-                    "inner cancelled",
-                    "inner finally",
-                    "caller: CancellationException shutdown");
+            assertThat(events)
+                    .containsExactly(
+                            "inner starts",
+                            "main cancels the caller",
+                            "inner cancelled",
+                            "inner finally",
+                            "caller: CancellationException shutdown");
         }
 
         @AllEngines
@@ -170,7 +181,8 @@ class TimeoutTest {
         void aZeroTimeoutOnAPendingTaskTimesOutAtOnce(CoroutineEngine engine) {
             long start = System.nanoTime();
 
-            Throwable thrown = Async.run(engine, () -> catchThrowable(() -> Async.waitFor(work("inner", FOREVER), Duration.ZERO)));
+            Throwable thrown =
+                    Async.run(engine, () -> catchThrowable(() -> Async.waitFor(work("inner", FOREVER), Duration.ZERO)));
 
             assertThat(thrown).isInstanceOf(AsyncTimeoutException.class);
             assertThat(since(start)).isLessThan(PROMPTLY);
@@ -179,7 +191,8 @@ class TimeoutTest {
         @AllEngines
         void aTaskThatEndsWithTheTimeoutFailsItIsNotCancelled(CoroutineEngine engine) {
             Async.run(engine, () -> {
-                Task<String> task = Async.createTask(() -> Async.waitFor(Async.loop().<String>createFuture(), STEP));
+                Task<String> task =
+                        Async.createTask(() -> Async.waitFor(Async.loop().<String>createFuture(), STEP));
                 Throwable thrown = catchThrowable(() -> Async.await(task));
 
                 assertThat(thrown).isInstanceOf(AsyncTimeoutException.class);
@@ -290,7 +303,8 @@ class TimeoutTest {
                 return null;
             });
 
-            assertThat(events).containsExactly("inner timed out at " + STEP, "outer block goes on at " + STEP.multipliedBy(2));
+            assertThat(events)
+                    .containsExactly("inner timed out at " + STEP, "outer block goes on at " + STEP.multipliedBy(2));
             assertThat(inner.get().expired()).isTrue();
             assertThat(outer.get().expired()).isFalse();
         }
@@ -349,7 +363,9 @@ class TimeoutTest {
                 task.cancel("shutdown");
 
                 Throwable thrown = catchThrowable(() -> Async.await(task));
-                assertThat(thrown).isExactlyInstanceOf(CancellationException.class).hasMessage("shutdown");
+                assertThat(thrown)
+                        .isExactlyInstanceOf(CancellationException.class)
+                        .hasMessage("shutdown");
                 assertThat(task.isCancelled()).isTrue();
                 return null;
             });
@@ -361,7 +377,9 @@ class TimeoutTest {
                 try (Timeout t = Async.timeout(STEP)) {
                     catchThrowable(() -> Async.sleep(FOREVER));
                     assertThat(t.expired()).isTrue();
-                    assertThatIllegalStateException().isThrownBy(() -> t.reschedule(PROMPTLY)).withMessageContaining("expired");
+                    assertThatIllegalStateException()
+                            .isThrownBy(() -> t.reschedule(PROMPTLY))
+                            .withMessageContaining("expired");
                 }
                 return null;
             });
@@ -369,7 +387,9 @@ class TimeoutTest {
 
         @Test
         void aTimeoutNeedsACoroutine() {
-            assertThatIllegalStateException().isThrownBy(() -> Async.timeout(STEP)).withMessageContaining("Async.run");
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> Async.timeout(STEP))
+                    .withMessageContaining("Async.run");
         }
     }
 }

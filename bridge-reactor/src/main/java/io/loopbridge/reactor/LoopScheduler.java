@@ -22,6 +22,7 @@ final class LoopScheduler implements Scheduler {
     private final LoopWorker all;
     /** The workers not disposed yet, so that disposing the scheduler reaches them. */
     private final Set<LoopWorker> workers = ConcurrentHashMap.newKeySet();
+
     private volatile boolean disposed;
 
     LoopScheduler(EventLoop loop) {
@@ -79,6 +80,7 @@ final class LoopScheduler implements Scheduler {
         private final EventLoop loop;
         /** The scheduler that created it, or null for the scheduler's own worker. */
         private final LoopScheduler parent;
+
         private final Set<Scheduled> pending = ConcurrentHashMap.newKeySet();
         private volatile boolean disposed;
 

@@ -52,6 +52,7 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
     private volatile LoopFuture<Void> waiter;
     /** The awaiting thread while it is inside {@code subscribe}, else {@code null}. */
     private Thread subscribing;
+
     private static final VarHandle UPSTREAM;
 
     static {

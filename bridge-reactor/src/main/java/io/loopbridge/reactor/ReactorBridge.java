@@ -82,13 +82,14 @@ public final class ReactorBridge {
         return Mono.deferContextual(view -> {
             AtomicBoolean cancelled = new AtomicBoolean();
             return Mono.fromDirect(Reactive.<T>fromCoroutine(loop, () -> {
-                ContextBridge.enter(view);
-                try {
-                    return coroutine.call();
-                } catch (Exception e) {
-                    throw dropIfCancelled(e, cancelled, view);
-                }
-            })).doOnCancel(() -> cancelled.set(true));
+                        ContextBridge.enter(view);
+                        try {
+                            return coroutine.call();
+                        } catch (Exception e) {
+                            throw dropIfCancelled(e, cancelled, view);
+                        }
+                    }))
+                    .doOnCancel(() -> cancelled.set(true));
         });
     }
 
@@ -130,13 +131,14 @@ public final class ReactorBridge {
         return Flux.deferContextual(view -> {
             AtomicBoolean cancelled = new AtomicBoolean();
             return Flux.from(Reactive.<T>publisher(loop, y -> {
-                ContextBridge.enter(view);
-                try {
-                    body.run(y);
-                } catch (Exception e) {
-                    throw dropIfCancelled(e, cancelled, view);
-                }
-            })).doOnCancel(() -> cancelled.set(true));
+                        ContextBridge.enter(view);
+                        try {
+                            body.run(y);
+                        } catch (Exception e) {
+                            throw dropIfCancelled(e, cancelled, view);
+                        }
+                    }))
+                    .doOnCancel(() -> cancelled.set(true));
         });
     }
 
@@ -270,8 +272,8 @@ public final class ReactorBridge {
      * @throws NullPointerException if {@code loop} or {@code fn} is null
      * @throws IllegalArgumentException if {@code concurrency} is less than 1
      */
-    public static <T, R> Function<Flux<T>, Flux<R>> mapAsync(EventLoop loop, int concurrency,
-            CoroutineFunction<? super T, ? extends R> fn) {
+    public static <T, R> Function<Flux<T>, Flux<R>> mapAsync(
+            EventLoop loop, int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(fn, "fn");
         if (concurrency < 1) {
@@ -293,7 +295,8 @@ public final class ReactorBridge {
      * @throws NullPointerException if {@code fn} is null
      * @throws IllegalArgumentException if {@code concurrency} is less than 1
      */
-    public static <T, R> Function<Flux<T>, Flux<R>> mapAsync(int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
+    public static <T, R> Function<Flux<T>, Flux<R>> mapAsync(
+            int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
         return mapAsync(SharedLoop.currentOrShared(), concurrency, fn);
     }
 

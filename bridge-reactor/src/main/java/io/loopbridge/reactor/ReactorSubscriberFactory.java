@@ -26,7 +26,9 @@ public final class ReactorSubscriberFactory implements SubscriberFactory {
 
     @Override
     public <T> LoopSubscriber<T> create(Publisher<T> publisher, EventLoop loop, int prefetch) {
-        return publisher instanceof CorePublisher ? new CoreLoopSubscriber<>(loop, prefetch, ContextBridge.current()) : null;
+        return publisher instanceof CorePublisher
+                ? new CoreLoopSubscriber<>(loop, prefetch, ContextBridge.current())
+                : null;
     }
 
     @Override

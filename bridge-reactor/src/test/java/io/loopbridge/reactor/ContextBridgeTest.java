@@ -53,11 +53,18 @@ class ContextBridgeTest {
                 return before + "/" + TRACE.get();
             });
             StepVerifier.create(mono.contextWrite(Context.of(TRACE_KEY, "t-1")))
-                    .expectNext("t-1/t-1").expectComplete().verify(PATIENCE);
+                    .expectNext("t-1/t-1")
+                    .expectComplete()
+                    .verify(PATIENCE);
             StepVerifier.create(mono.contextWrite(Context.of(TRACE_KEY, "t-2")))
-                    .expectNext("t-2/t-2").expectComplete().verify(PATIENCE);
+                    .expectNext("t-2/t-2")
+                    .expectComplete()
+                    .verify(PATIENCE);
             StepVerifier.create(ReactorBridge.mono(bg.loop(), () -> TRACE.get("unset")))
-                    .as("without the key the var has no value").expectNext("unset").expectComplete().verify(PATIENCE);
+                    .as("without the key the var has no value")
+                    .expectNext("unset")
+                    .expectComplete()
+                    .verify(PATIENCE);
         }
     }
 
@@ -70,7 +77,9 @@ class ContextBridgeTest {
                 y.yield(TRACE.get());
             });
             StepVerifier.create(flux, StepVerifierOptions.create().withInitialContext(Context.of(TRACE_KEY, "t-3")))
-                    .expectNext("t-3", "t-3").expectComplete().verify(PATIENCE);
+                    .expectNext("t-3", "t-3")
+                    .expectComplete()
+                    .verify(PATIENCE);
         }
     }
 
@@ -86,7 +95,9 @@ class ContextBridgeTest {
                     mono.contextWrite(Context.of(TRACE_KEY, "b")),
                     mono.contextWrite(Context.of(TRACE_KEY, "c")));
             StepVerifier.create(both.collectSortedList())
-                    .expectNext(List.of("a", "b", "c")).expectComplete().verify(PATIENCE);
+                    .expectNext(List.of("a", "b", "c"))
+                    .expectComplete()
+                    .verify(PATIENCE);
         }
     }
 
@@ -98,9 +109,13 @@ class ContextBridgeTest {
                 return ReactorBridge.subscriberContext().get("other") + ", " + child;
             });
             StepVerifier.create(mono.contextWrite(Context.of("other", "o-1", TRACE_KEY, "t-4")))
-                    .expectNext("o-1, t-4 in a child task").expectComplete().verify(PATIENCE);
+                    .expectNext("o-1, t-4 in a child task")
+                    .expectComplete()
+                    .verify(PATIENCE);
         }
-        assertThat(ReactorBridge.subscriberContext().isEmpty()).as("outside a coroutine").isTrue();
+        assertThat(ReactorBridge.subscriberContext().isEmpty())
+                .as("outside a coroutine")
+                .isTrue();
     }
 
     // ---------------------------------------------------------------- coroutine → Reactor
@@ -114,7 +129,8 @@ class ContextBridgeTest {
             TRACE.set("t-5");
             Flux<String> traced = Flux.deferContextual(view -> Flux.just(view.get(TRACE_KEY), "second"));
             assertThat(ReactorBridge.await(traceSeenByReactor())).isEqualTo("t-5");
-            assertThat(ReactorBridge.await(traceSeenByReactor().delayElement(Duration.ofMillis(1)))).isEqualTo("t-5");
+            assertThat(ReactorBridge.await(traceSeenByReactor().delayElement(Duration.ofMillis(1))))
+                    .isEqualTo("t-5");
             assertThat(ReactorBridge.awaitFirst(traced)).isEqualTo("t-5");
             assertThat(ReactorBridge.awaitFirstOrDefault(traced, "x")).isEqualTo("t-5");
             assertThat(ReactorBridge.awaitFirstOrNull(traced)).isEqualTo("t-5");
@@ -136,11 +152,13 @@ class ContextBridgeTest {
         try (BackgroundLoop bg = new BackgroundLoop(engine)) {
             Mono<String> inner = ReactorBridge.mono(bg.loop(), () -> "inner coroutine " + TRACE.get());
             Mono<String> outer = ReactorBridge.mono(bg.loop(), () -> {
-                String here = "coroutine " + TRACE.get();
-                String awaited = ReactorBridge.await(traceSeenByReactor().map(t -> "awaited Mono " + t));
-                String nested = ReactorBridge.await(inner);
-                return here + ", " + awaited + ", " + nested + ", again " + TRACE.get();
-            }).flatMap(s -> traceSeenByReactor().map(t -> s + ", back in Reactor " + t));
+                        String here = "coroutine " + TRACE.get();
+                        String awaited =
+                                ReactorBridge.await(traceSeenByReactor().map(t -> "awaited Mono " + t));
+                        String nested = ReactorBridge.await(inner);
+                        return here + ", " + awaited + ", " + nested + ", again " + TRACE.get();
+                    })
+                    .flatMap(s -> traceSeenByReactor().map(t -> s + ", back in Reactor " + t));
 
             StepVerifier.create(outer.contextWrite(Context.of(TRACE_KEY, "t-6")))
                     .expectNext("coroutine t-6, awaited Mono t-6, inner coroutine t-6, again t-6, back in Reactor t-6")
@@ -153,11 +171,14 @@ class ContextBridgeTest {
     void aValueSetInsideTheCoroutineReachesWhatItAwaitsButNotItsSubscriber(CoroutineEngine engine) {
         try (BackgroundLoop bg = new BackgroundLoop(engine)) {
             Mono<String> mono = ReactorBridge.mono(bg.loop(), () -> {
-                TRACE.set("child span");
-                return ReactorBridge.await(traceSeenByReactor());
-            }).flatMap(s -> traceSeenByReactor().map(t -> s + " inside, " + t + " outside"));
+                        TRACE.set("child span");
+                        return ReactorBridge.await(traceSeenByReactor());
+                    })
+                    .flatMap(s -> traceSeenByReactor().map(t -> s + " inside, " + t + " outside"));
             StepVerifier.create(mono.contextWrite(Context.of(TRACE_KEY, "t-7")))
-                    .expectNext("child span inside, t-7 outside").expectComplete().verify(PATIENCE);
+                    .expectNext("child span inside, t-7 outside")
+                    .expectComplete()
+                    .verify(PATIENCE);
         }
     }
 
@@ -166,9 +187,14 @@ class ContextBridgeTest {
     @Test
     void aVarIsBoundToOneKey() {
         ReactorBridge.bind(TRACE, TRACE_KEY); // again, to the same key: fine
-        assertThatIllegalStateException().isThrownBy(() -> ReactorBridge.bind(TRACE, "another key"))
+        assertThatIllegalStateException()
+                .isThrownBy(() -> ReactorBridge.bind(TRACE, "another key"))
                 .withMessageContaining(TRACE_KEY);
-        assertThatNullPointerException().isThrownBy(() -> ReactorBridge.bind(null, "k")).withMessage("var");
-        assertThatNullPointerException().isThrownBy(() -> ReactorBridge.bind(TRACE, null)).withMessage("key");
+        assertThatNullPointerException()
+                .isThrownBy(() -> ReactorBridge.bind(null, "k"))
+                .withMessage("var");
+        assertThatNullPointerException()
+                .isThrownBy(() -> ReactorBridge.bind(TRACE, null))
+                .withMessage("key");
     }
 }

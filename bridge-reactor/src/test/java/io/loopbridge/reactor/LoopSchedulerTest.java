@@ -16,8 +16,8 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -129,8 +129,9 @@ class LoopSchedulerTest {
         onClock.schedulePeriodically(log("every second"), 0, 1, TimeUnit.SECONDS);
         onClock.schedulePeriodically(log("once"), 500, 0, TimeUnit.MILLISECONDS);
         clock.advanceTime(Duration.ofMillis(2_500));
-        assertThat(steps).containsExactly("every second at 0 ms", "once at 500 ms", "every second at 1000 ms",
-                "every second at 2000 ms");
+        assertThat(steps)
+                .containsExactly(
+                        "every second at 0 ms", "once at 500 ms", "every second at 1000 ms", "every second at 2000 ms");
     }
 
     @Test
@@ -256,9 +257,14 @@ class LoopSchedulerTest {
         closed.close();
         Scheduler s = ReactorBridge.scheduler(closed);
         assertThatThrownBy(() -> s.schedule(() -> {})).isInstanceOf(RejectedExecutionException.class);
-        assertThatThrownBy(() -> s.schedule(() -> {}, 1, TimeUnit.SECONDS)).isInstanceOf(RejectedExecutionException.class);
-        assertThatNullPointerException().isThrownBy(() -> ReactorBridge.scheduler(null)).withMessage("loop");
-        assertThatNullPointerException().isThrownBy(() -> onClock.schedule(null)).withMessage("task");
+        assertThatThrownBy(() -> s.schedule(() -> {}, 1, TimeUnit.SECONDS))
+                .isInstanceOf(RejectedExecutionException.class);
+        assertThatNullPointerException()
+                .isThrownBy(() -> ReactorBridge.scheduler(null))
+                .withMessage("loop");
+        assertThatNullPointerException()
+                .isThrownBy(() -> onClock.schedule(null))
+                .withMessage("task");
     }
 
     // ---------------------------------------------------------------- the other way: blocking work off the loop
@@ -276,8 +282,9 @@ class LoopSchedulerTest {
 
             UncheckedIOException boom = new UncheckedIOException(new java.io.IOException("disk"));
             assertThatThrownBy(() -> Async.await(loop.runInExecutor(ReactorBridge.boundedElastic(), () -> {
-                throw boom;
-            }))).isSameAs(boom);
+                        throw boom;
+                    })))
+                    .isSameAs(boom);
             return null;
         });
     }

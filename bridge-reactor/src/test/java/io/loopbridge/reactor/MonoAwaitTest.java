@@ -16,10 +16,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,8 @@ class MonoAwaitTest {
     void returnsTheValue(CoroutineEngine engine) {
         onEngine(engine, () -> {
             assertThat(ReactorBridge.await(Mono.just("now"))).isEqualTo("now");
-            assertThat(ReactorBridge.await(Mono.just("later").delayElement(Duration.ofMillis(1)))).isEqualTo("later");
+            assertThat(ReactorBridge.await(Mono.just("later").delayElement(Duration.ofMillis(1))))
+                    .isEqualTo("later");
         });
     }
 
@@ -63,7 +64,8 @@ class MonoAwaitTest {
             Mono<Void> done = Mono.delay(Duration.ofMillis(1)).then();
             Void nothing = ReactorBridge.await(done);
             assertThat(nothing).isNull();
-            assertThat(ReactorBridge.await(Mono.<String>fromRunnable(() -> steps.add("ran")))).isNull();
+            assertThat(ReactorBridge.await(Mono.<String>fromRunnable(() -> steps.add("ran"))))
+                    .isNull();
             assertThat(steps).containsExactly("ran");
         });
     }
@@ -75,7 +77,8 @@ class MonoAwaitTest {
             AtomicBoolean lap = new AtomicBoolean();
             Async.loop().callSoon(() -> lap.set(true));
 
-            assertThat(ReactorBridge.<Integer>await(Mono.just(1).map(i -> i + 1))).isEqualTo(2);
+            assertThat(ReactorBridge.<Integer>await(Mono.just(1).map(i -> i + 1)))
+                    .isEqualTo(2);
             assertThat(ReactorBridge.await(Mono.fromCallable(() -> "sync"))).isEqualTo("sync");
             assertThat(ReactorBridge.await(Mono.<String>empty())).isNull();
             assertThat(catchThrowable(() -> ReactorBridge.await(Mono.error(new IllegalStateException("ready")))))
@@ -83,7 +86,8 @@ class MonoAwaitTest {
             // hidden: no constant to read, so the outcome arrives through the subscriber while subscribing
             assertThat(ReactorBridge.await(Mono.just(3).hide())).isEqualTo(3);
             assertThat(ReactorBridge.await(Mono.<String>empty().hide())).isNull();
-            assertThat(catchThrowable(() -> ReactorBridge.await(Mono.error(new IllegalStateException("hidden")).hide())))
+            assertThat(catchThrowable(() -> ReactorBridge.await(
+                            Mono.error(new IllegalStateException("hidden")).hide())))
                     .hasMessage("hidden");
             assertThat(lap).as("the loop ran a lap").isFalse();
 
@@ -111,9 +115,12 @@ class MonoAwaitTest {
             List<Task<String>> tasks = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 tasks.add(Async.createTask(() -> {
-                    String emitter = ReactorBridge.await(Mono.fromCallable(() -> Thread.currentThread().getName())
-                            .subscribeOn(Schedulers.parallel()));
-                    assertThat(loop.inLoop()).as("back on the loop after the await").isTrue();
+                    String emitter = ReactorBridge.await(
+                            Mono.fromCallable(() -> Thread.currentThread().getName())
+                                    .subscribeOn(Schedulers.parallel()));
+                    assertThat(loop.inLoop())
+                            .as("back on the loop after the await")
+                            .isTrue();
                     counter[0]++;
                     loop.callSoon(() -> counter[0]++); // loop-only: throws on any other thread
                     return emitter;
@@ -131,12 +138,16 @@ class MonoAwaitTest {
     void aFailureIsRethrown(CoroutineEngine engine) {
         onEngine(engine, () -> {
             IllegalStateException boom = new IllegalStateException("boom");
-            assertThat(catchThrowable(() -> ReactorBridge.await(Mono.error(boom)))).isSameAs(boom);
-            assertThat(catchThrowable(() -> ReactorBridge.await(
-                    Mono.delay(Duration.ofMillis(1)).then(Mono.error(boom))))).isSameAs(boom);
+            assertThat(catchThrowable(() -> ReactorBridge.await(Mono.error(boom))))
+                    .isSameAs(boom);
+            assertThat(catchThrowable(() ->
+                            ReactorBridge.await(Mono.delay(Duration.ofMillis(1)).then(Mono.error(boom)))))
+                    .isSameAs(boom);
             assertThat(catchThrowable(() -> ReactorBridge.await(Mono.error(new IOException("checked")))))
                     .isInstanceOf(CompletionException.class)
-                    .cause().isInstanceOf(IOException.class).hasMessage("checked");
+                    .cause()
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("checked");
         });
     }
 
@@ -188,6 +199,8 @@ class MonoAwaitTest {
         assertThatIllegalStateException()
                 .isThrownBy(() -> ReactorBridge.await(Mono.just(1).doOnSubscribe(s -> steps.add("subscribed"))));
         assertThat(steps).isEmpty();
-        assertThatNullPointerException().isThrownBy(() -> ReactorBridge.await(null)).withMessage("mono");
+        assertThatNullPointerException()
+                .isThrownBy(() -> ReactorBridge.await(null))
+                .withMessage("mono");
     }
 }

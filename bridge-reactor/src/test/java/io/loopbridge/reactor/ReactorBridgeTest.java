@@ -24,10 +24,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -127,14 +127,19 @@ class ReactorBridgeTest {
                     Async.sleep(Duration.ofMillis(1));
                     return before + "/" + bg.loop().inLoop();
                 });
-                StepVerifier.create(mono).expectNext("true/true").expectComplete().verify(PATIENCE);
+                StepVerifier.create(mono)
+                        .expectNext("true/true")
+                        .expectComplete()
+                        .verify(PATIENCE);
             }
         }
 
         @AllEngines
         void aNullResultCompletesEmpty(CoroutineEngine engine) {
             try (BackgroundLoop bg = new BackgroundLoop(engine)) {
-                StepVerifier.create(ReactorBridge.mono(bg.loop(), () -> null)).expectComplete().verify(PATIENCE);
+                StepVerifier.create(ReactorBridge.mono(bg.loop(), () -> null))
+                        .expectComplete()
+                        .verify(PATIENCE);
             }
         }
 
@@ -158,17 +163,23 @@ class ReactorBridgeTest {
             try (BackgroundLoop bg = new BackgroundLoop(engine)) {
                 IllegalStateException boom = new IllegalStateException("boom");
                 StepVerifier.create(ReactorBridge.mono(bg.loop(), () -> {
-                    Async.sleep(Duration.ofMillis(1));
-                    throw boom;
-                })).expectErrorSatisfies(e -> assertThat(e).isSameAs(boom)).verify(PATIENCE);
+                            Async.sleep(Duration.ofMillis(1));
+                            throw boom;
+                        }))
+                        .expectErrorSatisfies(e -> assertThat(e).isSameAs(boom))
+                        .verify(PATIENCE);
 
                 StepVerifier.create(ReactorBridge.mono(bg.loop(), () -> {
-                    throw new IOException("checked");
-                })).expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IOException.class).hasMessage("checked"))
+                            throw new IOException("checked");
+                        }))
+                        .expectErrorSatisfies(e ->
+                                assertThat(e).isInstanceOf(IOException.class).hasMessage("checked"))
                         .verify(PATIENCE);
 
                 bg.awaitNoLiveTasks();
-                assertThat(bg.reported).as("a failure delivered to the subscriber is not reported").isEmpty();
+                assertThat(bg.reported)
+                        .as("a failure delivered to the subscriber is not reported")
+                        .isEmpty();
             }
         }
 
@@ -176,8 +187,12 @@ class ReactorBridgeTest {
         void argumentsAreChecked() {
             EventLoop loop = new EventLoop();
             try {
-                assertThatNullPointerException().isThrownBy(() -> ReactorBridge.mono(null, () -> 1)).withMessage("loop");
-                assertThatNullPointerException().isThrownBy(() -> ReactorBridge.mono(loop, null)).withMessage("coroutine");
+                assertThatNullPointerException()
+                        .isThrownBy(() -> ReactorBridge.mono(null, () -> 1))
+                        .withMessage("loop");
+                assertThatNullPointerException()
+                        .isThrownBy(() -> ReactorBridge.mono(loop, null))
+                        .withMessage("coroutine");
             } finally {
                 loop.close();
             }
@@ -188,10 +203,12 @@ class ReactorBridgeTest {
         void coroutinesThroughFlatMapAllCompleteAndLeaveNoTask(CoroutineEngine engine) {
             try (BackgroundLoop bg = new BackgroundLoop(engine)) {
                 List<Integer> items = Flux.range(1, 2_000)
-                        .flatMap(i -> ReactorBridge.mono(bg.loop(), () -> {
-                            Async.sleep(Duration.ofMillis(1));
-                            return i;
-                        }), 256)
+                        .flatMap(
+                                i -> ReactorBridge.mono(bg.loop(), () -> {
+                                    Async.sleep(Duration.ofMillis(1));
+                                    return i;
+                                }),
+                                256)
                         .collectList()
                         .block(PATIENCE);
 
@@ -206,10 +223,12 @@ class ReactorBridgeTest {
         @Test
         void tenThousandCoroutinesThroughFlatMapOnTheSharedLoop() {
             List<Integer> items = Flux.range(1, 10_000)
-                    .flatMap(i -> ReactorBridge.mono(() -> {
-                        Async.sleep(Duration.ofMillis(1));
-                        return i;
-                    }), 256)
+                    .flatMap(
+                            i -> ReactorBridge.mono(() -> {
+                                Async.sleep(Duration.ofMillis(1));
+                                return i;
+                            }),
+                            256)
                     .collectList()
                     .block(PATIENCE);
 
@@ -218,7 +237,9 @@ class ReactorBridgeTest {
             EventLoop shared = SharedLoop.get();
             CompletableFuture<List<Task<?>>> left = new CompletableFuture<>();
             shared.callSoonThreadsafe(() -> left.complete(shared.allTasks()));
-            assertThat(left.orTimeout(PATIENCE.toMillis(), TimeUnit.MILLISECONDS).join()).isEmpty();
+            assertThat(left.orTimeout(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)
+                            .join())
+                    .isEmpty();
         }
     }
 
@@ -236,8 +257,14 @@ class ReactorBridgeTest {
                 bg.call(() -> null);
                 assertThat(runs).hasValue(0);
 
-                StepVerifier.create(flux).expectNext("run 1", "on loop true").expectComplete().verify(PATIENCE);
-                StepVerifier.create(flux).expectNext("run 2", "on loop true").expectComplete().verify(PATIENCE);
+                StepVerifier.create(flux)
+                        .expectNext("run 1", "on loop true")
+                        .expectComplete()
+                        .verify(PATIENCE);
+                StepVerifier.create(flux)
+                        .expectNext("run 2", "on loop true")
+                        .expectComplete()
+                        .verify(PATIENCE);
             }
         }
 
@@ -250,20 +277,42 @@ class ReactorBridgeTest {
                         .thenRequest(3)
                         .expectNext(1, 2, 3)
                         .then(() -> {
-                            awaitSteps("yield 1", "yielded 1", "yield 2", "yielded 2", "yield 3", "yielded 3", "yield 4");
+                            awaitSteps(
+                                    "yield 1", "yielded 1", "yield 2", "yielded 2", "yield 3", "yielded 3", "yield 4");
                             bg.call(() -> null); // two more laps: the generator stays parked at yield 4
                             bg.call(() -> null);
                             assertThat(steps).hasSize(7);
                         })
                         .thenRequest(2)
                         .expectNext(4, 5)
-                        .then(() -> awaitSteps("yield 1", "yielded 1", "yield 2", "yielded 2", "yield 3", "yielded 3",
-                                "yield 4", "yielded 4", "yield 5", "yielded 5", "yield 6"))
+                        .then(() -> awaitSteps(
+                                "yield 1",
+                                "yielded 1",
+                                "yield 2",
+                                "yielded 2",
+                                "yield 3",
+                                "yielded 3",
+                                "yield 4",
+                                "yielded 4",
+                                "yield 5",
+                                "yielded 5",
+                                "yield 6"))
                         .thenCancel()
                         .verify(PATIENCE);
 
-                awaitSteps("yield 1", "yielded 1", "yield 2", "yielded 2", "yield 3", "yielded 3",
-                        "yield 4", "yielded 4", "yield 5", "yielded 5", "yield 6", "finally");
+                awaitSteps(
+                        "yield 1",
+                        "yielded 1",
+                        "yield 2",
+                        "yielded 2",
+                        "yield 3",
+                        "yielded 3",
+                        "yield 4",
+                        "yielded 4",
+                        "yield 5",
+                        "yielded 5",
+                        "yield 6",
+                        "finally");
                 bg.awaitNoLiveTasks();
             }
         }
@@ -279,10 +328,13 @@ class ReactorBridgeTest {
 
                 IllegalStateException boom = new IllegalStateException("boom");
                 StepVerifier.create(ReactorBridge.<Integer>flux(bg.loop(), y -> {
-                    y.yield(1);
-                    Async.sleep(Duration.ofMillis(1));
-                    throw boom;
-                })).expectNext(1).expectErrorSatisfies(e -> assertThat(e).isSameAs(boom)).verify(PATIENCE);
+                            y.yield(1);
+                            Async.sleep(Duration.ofMillis(1));
+                            throw boom;
+                        }))
+                        .expectNext(1)
+                        .expectErrorSatisfies(e -> assertThat(e).isSameAs(boom))
+                        .verify(PATIENCE);
                 assertThat(bg.reported).isEmpty();
             }
         }
@@ -302,7 +354,10 @@ class ReactorBridgeTest {
                         steps.add("closed");
                     }
                 });
-                StepVerifier.create(flux.take(2)).expectNext(1, 2).expectComplete().verify(PATIENCE);
+                StepVerifier.create(flux.take(2))
+                        .expectNext(1, 2)
+                        .expectComplete()
+                        .verify(PATIENCE);
 
                 awaitSteps("closing", "closed");
                 bg.awaitNoLiveTasks();
@@ -314,8 +369,12 @@ class ReactorBridgeTest {
         void argumentsAreChecked() {
             EventLoop loop = new EventLoop();
             try {
-                assertThatNullPointerException().isThrownBy(() -> ReactorBridge.flux(null, y -> {})).withMessage("loop");
-                assertThatNullPointerException().isThrownBy(() -> ReactorBridge.flux(loop, null)).withMessage("body");
+                assertThatNullPointerException()
+                        .isThrownBy(() -> ReactorBridge.flux(null, y -> {}))
+                        .withMessage("loop");
+                assertThatNullPointerException()
+                        .isThrownBy(() -> ReactorBridge.flux(loop, null))
+                        .withMessage("body");
             } finally {
                 loop.close();
             }
@@ -343,9 +402,15 @@ class ReactorBridgeTest {
                     Async.sleep(Duration.ofMillis(1));
                     return "task";
                 }));
-                StepVerifier.create(ReactorBridge.toMono(task)).expectNext("task").expectComplete().verify(PATIENCE);
-                StepVerifier.create(ReactorBridge.toMono(task)).as("a done awaitable, again")
-                        .expectNext("task").expectComplete().verify(PATIENCE);
+                StepVerifier.create(ReactorBridge.toMono(task))
+                        .expectNext("task")
+                        .expectComplete()
+                        .verify(PATIENCE);
+                StepVerifier.create(ReactorBridge.toMono(task))
+                        .as("a done awaitable, again")
+                        .expectNext("task")
+                        .expectComplete()
+                        .verify(PATIENCE);
             }
         }
 
@@ -357,7 +422,9 @@ class ReactorBridgeTest {
                     f.setResult(null);
                     return f;
                 });
-                StepVerifier.create(ReactorBridge.toMono(empty)).expectComplete().verify(PATIENCE);
+                StepVerifier.create(ReactorBridge.toMono(empty))
+                        .expectComplete()
+                        .verify(PATIENCE);
 
                 IllegalStateException boom = new IllegalStateException("boom");
                 LoopFuture<String> failed = bg.call(() -> {
@@ -366,14 +433,17 @@ class ReactorBridgeTest {
                     return f;
                 });
                 StepVerifier.create(ReactorBridge.toMono(failed))
-                        .expectErrorSatisfies(e -> assertThat(e).isSameAs(boom)).verify(PATIENCE);
+                        .expectErrorSatisfies(e -> assertThat(e).isSameAs(boom))
+                        .verify(PATIENCE);
 
                 LoopFuture<String> cancelled = bg.call(() -> {
                     LoopFuture<String> f = bg.loop().createFuture();
                     f.cancel();
                     return f;
                 });
-                StepVerifier.create(ReactorBridge.toMono(cancelled)).expectError(CancellationException.class).verify(PATIENCE);
+                StepVerifier.create(ReactorBridge.toMono(cancelled))
+                        .expectError(CancellationException.class)
+                        .verify(PATIENCE);
             }
         }
 
@@ -410,7 +480,10 @@ class ReactorBridgeTest {
                 Flux<Integer> flux = ReactorBridge.toFlux(bg.loop(), gen);
                 StepVerifier.create(flux).expectNext(1, 2, 3).expectComplete().verify(PATIENCE);
                 assertThat(gen.isDone()).isTrue();
-                StepVerifier.create(flux).as("a second subscription finds it exhausted").expectComplete().verify(PATIENCE);
+                StepVerifier.create(flux)
+                        .as("a second subscription finds it exhausted")
+                        .expectComplete()
+                        .verify(PATIENCE);
             }
         }
 
@@ -419,7 +492,9 @@ class ReactorBridgeTest {
             try (BackgroundLoop bg = new BackgroundLoop(engine)) {
                 AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(counting(10));
                 StepVerifier.create(ReactorBridge.toFlux(bg.loop(), gen).take(2))
-                        .expectNext(1, 2).expectComplete().verify(PATIENCE);
+                        .expectNext(1, 2)
+                        .expectComplete()
+                        .verify(PATIENCE);
 
                 awaitSteps("yield 1", "yielded 1", "yield 2", "finally");
                 assertThat(gen.isDone()).isTrue();
@@ -462,14 +537,20 @@ class ReactorBridgeTest {
                     throw boom;
                 });
                 StepVerifier.create(ReactorBridge.toFlux(bg.loop(), gen))
-                        .expectNext("a").expectErrorSatisfies(e -> assertThat(e).isSameAs(boom)).verify(PATIENCE);
+                        .expectNext("a")
+                        .expectErrorSatisfies(e -> assertThat(e).isSameAs(boom))
+                        .verify(PATIENCE);
             }
         }
 
         @Test
         void argumentsAreChecked() {
-            assertThatNullPointerException().isThrownBy(() -> ReactorBridge.toFlux(null)).withMessage("generator");
-            assertThatNullPointerException().isThrownBy(() -> ReactorBridge.toMono(null)).withMessage("awaitable");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> ReactorBridge.toFlux(null))
+                    .withMessage("generator");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> ReactorBridge.toMono(null))
+                    .withMessage("awaitable");
         }
     }
 
@@ -487,8 +568,11 @@ class ReactorBridgeTest {
                         .expectNext("r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8")
                         .expectComplete()
                         .verify(PATIENCE);
-                assertThat(steps).as("finished out of order").isNotEqualTo(
-                        IntStream.rangeClosed(1, 8).mapToObj(i -> "done " + i).toList());
+                assertThat(steps)
+                        .as("finished out of order")
+                        .isNotEqualTo(IntStream.rangeClosed(1, 8)
+                                .mapToObj(i -> "done " + i)
+                                .toList());
             }
         }
 
@@ -523,7 +607,9 @@ class ReactorBridgeTest {
                     Async.sleep(FOREVER);
                     return i;
                 }));
-                StepVerifier.create(mapped).expectErrorSatisfies(e -> assertThat(e).isSameAs(boom)).verify(PATIENCE);
+                StepVerifier.create(mapped)
+                        .expectErrorSatisfies(e -> assertThat(e).isSameAs(boom))
+                        .verify(PATIENCE);
                 bg.awaitNoLiveTasks();
             }
         }
@@ -531,7 +617,9 @@ class ReactorBridgeTest {
         @AllEngines
         void cancellingCancelsTheCoroutinesInFlight(CoroutineEngine engine) {
             try (BackgroundLoop bg = new BackgroundLoop(engine)) {
-                Flux<String> mapped = Flux.range(1, 10).transform(ReactorBridge.mapAsync(bg.loop(), 2, i -> sleeper().call()));
+                Flux<String> mapped = Flux.range(1, 10)
+                        .transform(ReactorBridge.mapAsync(
+                                bg.loop(), 2, i -> sleeper().call()));
                 StepVerifier.create(mapped)
                         .expectSubscription()
                         .then(() -> awaitSteps("sleeping", "sleeping"))
@@ -547,10 +635,15 @@ class ReactorBridgeTest {
         void argumentsAreChecked() {
             EventLoop loop = new EventLoop();
             try {
-                assertThatIllegalArgumentException().isThrownBy(() -> ReactorBridge.mapAsync(loop, 0, i -> i))
+                assertThatIllegalArgumentException()
+                        .isThrownBy(() -> ReactorBridge.mapAsync(loop, 0, i -> i))
                         .withMessage("concurrency must be at least 1, got 0");
-                assertThatNullPointerException().isThrownBy(() -> ReactorBridge.mapAsync(null, 1, i -> i)).withMessage("loop");
-                assertThatNullPointerException().isThrownBy(() -> ReactorBridge.mapAsync(loop, 1, null)).withMessage("fn");
+                assertThatNullPointerException()
+                        .isThrownBy(() -> ReactorBridge.mapAsync(null, 1, i -> i))
+                        .withMessage("loop");
+                assertThatNullPointerException()
+                        .isThrownBy(() -> ReactorBridge.mapAsync(loop, 1, null))
+                        .withMessage("fn");
             } finally {
                 loop.close();
             }
@@ -565,15 +658,18 @@ class ReactorBridgeTest {
                 Flux<Integer> flux = Flux.range(1, 100).doOnCancel(() -> steps.add("cancel"));
                 assertThat(ReactorBridge.awaitFirst(flux)).isEqualTo(1);
                 assertThat(steps).containsExactly("cancel");
-                assertThatThrownBy(() -> ReactorBridge.awaitFirst(Flux.empty())).isInstanceOf(NoSuchElementException.class);
+                assertThatThrownBy(() -> ReactorBridge.awaitFirst(Flux.empty()))
+                        .isInstanceOf(NoSuchElementException.class);
             });
         }
 
         @AllEngines
         void awaitFirstOrDefaultAndOrNull(CoroutineEngine engine) {
             onEngine(engine, () -> {
-                assertThat(ReactorBridge.awaitFirstOrDefault(Flux.just(1, 2), 7)).isEqualTo(1);
-                assertThat(ReactorBridge.awaitFirstOrDefault(Flux.<Integer>empty(), 7)).isEqualTo(7);
+                assertThat(ReactorBridge.awaitFirstOrDefault(Flux.just(1, 2), 7))
+                        .isEqualTo(1);
+                assertThat(ReactorBridge.awaitFirstOrDefault(Flux.<Integer>empty(), 7))
+                        .isEqualTo(7);
                 assertThat(ReactorBridge.awaitFirstOrNull(Flux.just("a"))).isEqualTo("a");
                 assertThat(ReactorBridge.awaitFirstOrNull(Flux.<String>empty())).isNull();
             });
@@ -583,7 +679,8 @@ class ReactorBridgeTest {
         void awaitLastWaitsForCompletion(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 assertThat(ReactorBridge.awaitLast(Flux.range(1, 1_000))).isEqualTo(1_000);
-                assertThatThrownBy(() -> ReactorBridge.awaitLast(Flux.empty())).isInstanceOf(NoSuchElementException.class);
+                assertThatThrownBy(() -> ReactorBridge.awaitLast(Flux.empty()))
+                        .isInstanceOf(NoSuchElementException.class);
             });
         }
 
@@ -591,13 +688,15 @@ class ReactorBridgeTest {
         void awaitSingleWantsExactlyOne(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 assertThat(ReactorBridge.awaitSingle(Flux.just("only"))).isEqualTo("only");
-                assertThatThrownBy(() -> ReactorBridge.awaitSingle(Flux.empty())).isInstanceOf(NoSuchElementException.class);
+                assertThatThrownBy(() -> ReactorBridge.awaitSingle(Flux.empty()))
+                        .isInstanceOf(NoSuchElementException.class);
                 Flux<Integer> two = Flux.range(1, 100).doOnCancel(() -> steps.add("cancel"));
                 assertThatIllegalArgumentException().isThrownBy(() -> ReactorBridge.awaitSingle(two));
                 assertThat(steps).containsExactly("cancel");
 
                 assertThat(ReactorBridge.awaitSingleOrNull(Flux.just("only"))).isEqualTo("only");
-                assertThat(ReactorBridge.awaitSingleOrNull(Flux.<String>empty())).isNull();
+                assertThat(ReactorBridge.awaitSingleOrNull(Flux.<String>empty()))
+                        .isNull();
                 assertThatIllegalArgumentException().isThrownBy(() -> ReactorBridge.awaitSingleOrNull(Flux.just(1, 2)));
             });
         }
@@ -606,23 +705,26 @@ class ReactorBridgeTest {
         void itemsFromAnotherThreadAreReadOnTheLoopAndErrorsRethrown(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 EventLoop loop = Async.loop();
-                Flux<String> elsewhere = Flux.range(1, 50).publishOn(Schedulers.parallel())
+                Flux<String> elsewhere = Flux.range(1, 50)
+                        .publishOn(Schedulers.parallel())
                         .map(i -> i + " on " + Thread.currentThread().getName());
                 String last = ReactorBridge.awaitLast(elsewhere);
                 assertThat(last).startsWith("50 on parallel-");
                 assertThat(loop.inLoop()).isTrue();
 
                 IllegalStateException boom = new IllegalStateException("boom");
-                Flux<Integer> failing = Flux.concat(Flux.just(1), Mono.delay(Duration.ofMillis(1)).then(Mono.error(boom)));
-                assertThat(catchThrowable(() -> ReactorBridge.awaitLast(failing))).isSameAs(boom);
+                Flux<Integer> failing = Flux.concat(
+                        Flux.just(1), Mono.delay(Duration.ofMillis(1)).then(Mono.error(boom)));
+                assertThat(catchThrowable(() -> ReactorBridge.awaitLast(failing)))
+                        .isSameAs(boom);
             });
         }
 
         @AllEngines
         void cancellingTheCoroutineCancelsTheSubscription(CoroutineEngine engine) {
             onEngine(engine, () -> {
-                Task<Integer> t = Async.createTask(() -> ReactorBridge.awaitFirst(
-                        Flux.<Integer>never().doOnCancel(() -> steps.add("cancel"))));
+                Task<Integer> t = Async.createTask(
+                        () -> ReactorBridge.awaitFirst(Flux.<Integer>never().doOnCancel(() -> steps.add("cancel"))));
                 Async.sleep(Duration.ofMillis(1));
                 t.cancel();
                 assertThatThrownBy(() -> Async.await(t)).isInstanceOf(CancellationException.class);
@@ -633,7 +735,9 @@ class ReactorBridgeTest {
         @Test
         void outsideACoroutineTheyThrow() {
             assertThatIllegalStateException().isThrownBy(() -> ReactorBridge.awaitFirst(Flux.just(1)));
-            assertThatNullPointerException().isThrownBy(() -> ReactorBridge.awaitLast(null)).withMessage("flux");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> ReactorBridge.awaitLast(null))
+                    .withMessage("flux");
         }
     }
 
@@ -673,8 +777,8 @@ class ReactorBridgeTest {
                 IllegalStateException boom = new IllegalStateException("boom");
                 List<Integer> seen = new ArrayList<>();
                 Throwable thrown = catchThrowable(() -> {
-                    try (var it = ReactorBridge.iterate(Flux.concat(Flux.just(1, 2), Flux.error(boom))
-                            .subscribeOn(Schedulers.parallel()), 4)) {
+                    try (var it = ReactorBridge.iterate(
+                            Flux.concat(Flux.just(1, 2), Flux.error(boom)).subscribeOn(Schedulers.parallel()), 4)) {
                         for (int i : it) {
                             seen.add(i);
                         }
@@ -702,8 +806,9 @@ class ReactorBridgeTest {
                     }
                 }
                 assertThat(requests).as("SYNC fusion: no request").isEmpty();
-                assertThat(steps).containsExactly(
-                        "produced 1", "read 1", "produced 2", "read 2", "produced 3", "read 3", "cancel");
+                assertThat(steps)
+                        .containsExactly(
+                                "produced 1", "read 1", "produced 2", "read 2", "produced 3", "read 3", "cancel");
                 int last = ReactorBridge.awaitLast(Flux.range(1, 1_000).map(i -> i * 2));
                 assertThat(last).isEqualTo(2_000);
             });
@@ -735,7 +840,8 @@ class ReactorBridgeTest {
         @AllEngines
         void theForEachIteratorOfAFusedSourceSharesItsPlaceWithTheSubscriber(CoroutineEngine engine) {
             onEngine(engine, () -> {
-                for (Flux<Integer> source : List.of(Flux.range(1, 5), Flux.range(1, 5).map(i -> i))) {
+                for (Flux<Integer> source :
+                        List.of(Flux.range(1, 5), Flux.range(1, 5).map(i -> i))) {
                     try (var it = ReactorBridge.iterate(source, 8)) {
                         assertThat(it.next()).isEqualTo(1);
                         assertThat(it.hasNext()).isTrue();
@@ -779,16 +885,20 @@ class ReactorBridgeTest {
         void aFailureOfAFusedSourceIsRethrownByForEachAndCancelsIt(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 IllegalStateException boom = new IllegalStateException("boom");
-                Flux<Integer> failing = Flux.range(1, 10).doOnCancel(() -> steps.add("cancel")).map(i -> {
-                    if (i == 3) {
-                        throw boom;
-                    }
-                    return i;
-                });
+                Flux<Integer> failing = Flux.range(1, 10)
+                        .doOnCancel(() -> steps.add("cancel"))
+                        .map(i -> {
+                            if (i == 3) {
+                                throw boom;
+                            }
+                            return i;
+                        });
                 List<Integer> seen = new ArrayList<>();
                 try (var it = ReactorBridge.iterate(failing, 4)) {
                     assertThat(catchThrowable(() -> it.forEach(seen::add))).isSameAs(boom);
-                    assertThat(catchThrowable(() -> it.forEach(seen::add))).as("the error stays").isSameAs(boom);
+                    assertThat(catchThrowable(() -> it.forEach(seen::add)))
+                            .as("the error stays")
+                            .isSameAs(boom);
                     assertThat(catchThrowable(it::next)).isSameAs(boom);
                 }
                 assertThat(seen).containsExactly(1, 2);
@@ -800,20 +910,25 @@ class ReactorBridgeTest {
         void aFailureOfAFusedSourceIsRethrownWhereItIsReadAndCancelsIt(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 IllegalStateException boom = new IllegalStateException("boom");
-                Flux<Integer> failing = Flux.range(1, 10).doOnCancel(() -> steps.add("cancel")).map(i -> {
-                    if (i == 3) {
-                        throw boom;
-                    }
-                    return i;
-                });
+                Flux<Integer> failing = Flux.range(1, 10)
+                        .doOnCancel(() -> steps.add("cancel"))
+                        .map(i -> {
+                            if (i == 3) {
+                                throw boom;
+                            }
+                            return i;
+                        });
                 List<Integer> seen = new ArrayList<>();
                 try (var it = ReactorBridge.iterate(failing, 4)) {
                     assertThat(catchThrowable(() -> {
-                        for (int i : it) {
-                            seen.add(i);
-                        }
-                    })).isSameAs(boom);
-                    assertThat(catchThrowable(it::hasNext)).as("the error stays").isSameAs(boom);
+                                for (int i : it) {
+                                    seen.add(i);
+                                }
+                            }))
+                            .isSameAs(boom);
+                    assertThat(catchThrowable(it::hasNext))
+                            .as("the error stays")
+                            .isSameAs(boom);
                 }
                 assertThat(seen).containsExactly(1, 2);
                 assertThat(steps).containsExactly("cancel");
@@ -826,7 +941,8 @@ class ReactorBridgeTest {
                 List<Long> requests = new CopyOnWriteArrayList<>();
                 // map refuses fusion across threads: its function must run where onNext would have
                 Flux<Integer> mapped = Flux.range(1, 5).map(i -> i * 10).doOnRequest(requests::add);
-                var items = new ReactorSubscriberFactory.CoreLoopSubscriber<Integer>(Async.loop(), 8, reactor.util.context.Context.empty());
+                var items = new ReactorSubscriberFactory.CoreLoopSubscriber<Integer>(
+                        Async.loop(), 8, reactor.util.context.Context.empty());
                 Async.await(CompletableFuture.runAsync(() -> mapped.subscribe(items)));
                 List<Integer> seen = new ArrayList<>();
                 try (items) {
@@ -839,9 +955,11 @@ class ReactorBridgeTest {
 
         @AllEngines
         void aBadPrefetchIsRejected(CoroutineEngine engine) {
-            onEngine(engine, () -> assertThatIllegalArgumentException()
-                    .isThrownBy(() -> ReactorBridge.iterate(Flux.just(1), 0))
-                    .withMessage("prefetch must be at least 1, got 0"));
+            onEngine(
+                    engine,
+                    () -> assertThatIllegalArgumentException()
+                            .isThrownBy(() -> ReactorBridge.iterate(Flux.just(1), 0))
+                            .withMessage("prefetch must be at least 1, got 0"));
         }
     }
 
@@ -852,11 +970,12 @@ class ReactorBridgeTest {
             onEngine(engine, () -> {
                 EventLoop loop = Async.loop();
                 EventLoop viaMono = ReactorBridge.await(ReactorBridge.mono(EventLoop::running));
-                EventLoop viaFlux = ReactorBridge.awaitSingle(ReactorBridge.<EventLoop>flux(y -> y.yield(EventLoop.running())));
+                EventLoop viaFlux =
+                        ReactorBridge.awaitSingle(ReactorBridge.<EventLoop>flux(y -> y.yield(EventLoop.running())));
                 EventLoop viaToFlux = ReactorBridge.awaitSingle(
                         ReactorBridge.toFlux(AsyncGenerator.<EventLoop, Void>of(y -> y.yield(EventLoop.running()))));
-                EventLoop viaMapAsync = ReactorBridge.awaitSingle(
-                        Flux.just(1).transform(ReactorBridge.<Integer, EventLoop>mapAsync(2, i -> EventLoop.running())));
+                EventLoop viaMapAsync = ReactorBridge.awaitSingle(Flux.just(1)
+                        .transform(ReactorBridge.<Integer, EventLoop>mapAsync(2, i -> EventLoop.running())));
                 assertThat(List.of(viaMono, viaFlux, viaToFlux, viaMapAsync)).containsOnly(loop);
             });
         }
@@ -865,8 +984,10 @@ class ReactorBridgeTest {
         void outsideTheyUseTheSharedDaemonLoop() {
             EventLoop used = ReactorBridge.mono(EventLoop::running).block(PATIENCE);
             assertThat(used).isNotNull().isSameAs(SharedLoop.get());
-            EventLoop viaFlux = ReactorBridge.<EventLoop>flux(y -> y.yield(EventLoop.running())).blockLast(PATIENCE);
-            EventLoop viaToFlux = ReactorBridge.toFlux(AsyncGenerator.<EventLoop, Void>of(y -> y.yield(EventLoop.running())))
+            EventLoop viaFlux = ReactorBridge.<EventLoop>flux(y -> y.yield(EventLoop.running()))
+                    .blockLast(PATIENCE);
+            EventLoop viaToFlux = ReactorBridge.toFlux(
+                            AsyncGenerator.<EventLoop, Void>of(y -> y.yield(EventLoop.running())))
                     .blockLast(PATIENCE);
             EventLoop viaMapAsync = Flux.just(1)
                     .transform(ReactorBridge.<Integer, EventLoop>mapAsync(2, i -> EventLoop.running()))
@@ -886,7 +1007,8 @@ class ReactorBridgeTest {
         @AllEngines
         void timeoutCancelsTheTask(CoroutineEngine engine) {
             try (BackgroundLoop bg = new BackgroundLoop(engine)) {
-                StepVerifier.withVirtualTime(() -> ReactorBridge.mono(bg.loop(), sleeper()).timeout(Duration.ofHours(1)))
+                StepVerifier.withVirtualTime(
+                                () -> ReactorBridge.mono(bg.loop(), sleeper()).timeout(Duration.ofHours(1)))
                         .expectSubscription()
                         .then(() -> awaitSteps("sleeping"))
                         .thenAwait(Duration.ofHours(1))
@@ -941,13 +1063,18 @@ class ReactorBridgeTest {
                     }
                     return "attempt " + attempts.get();
                 });
-                StepVerifier.create(flaky.retry(2)).expectNext("attempt 3").expectComplete().verify(PATIENCE);
+                StepVerifier.create(flaky.retry(2))
+                        .expectNext("attempt 3")
+                        .expectComplete()
+                        .verify(PATIENCE);
 
                 AtomicInteger failures = new AtomicInteger();
                 Mono<String> failing = ReactorBridge.mono(bg.loop(), () -> {
                     throw new IOException("failure " + failures.incrementAndGet());
                 });
-                StepVerifier.create(failing.retry(1)).expectErrorMessage("failure 2").verify(PATIENCE);
+                StepVerifier.create(failing.retry(1))
+                        .expectErrorMessage("failure 2")
+                        .verify(PATIENCE);
 
                 bg.awaitNoLiveTasks();
                 assertThat(bg.reported).isEmpty();
@@ -962,9 +1089,12 @@ class ReactorBridgeTest {
                     throw new IllegalStateException("boom");
                 });
                 StepVerifier.create(failing.onErrorResume(e -> Mono.just("fallback after " + e.getMessage())))
-                        .expectNext("fallback after boom").expectComplete().verify(PATIENCE);
+                        .expectNext("fallback after boom")
+                        .expectComplete()
+                        .verify(PATIENCE);
 
-                StepVerifier.create(Mono.zip(ReactorBridge.mono(bg.loop(), sleeper()),
+                StepVerifier.create(Mono.zip(
+                                ReactorBridge.mono(bg.loop(), sleeper()),
                                 Mono.delay(Duration.ofMillis(20)).then(Mono.error(new IOException("sibling")))))
                         .expectErrorMessage("sibling")
                         .verify(PATIENCE);
@@ -1021,7 +1151,10 @@ class ReactorBridgeTest {
                         throw late;
                     }
                 });
-                StepVerifier.create(flux.take(2)).expectNext(1, 2).expectComplete().verify(PATIENCE);
+                StepVerifier.create(flux.take(2))
+                        .expectNext(1, 2)
+                        .expectComplete()
+                        .verify(PATIENCE);
 
                 eventually().untilAsserted(() -> assertThat(dropped).containsExactly(late));
                 bg.awaitNoLiveTasks();
@@ -1036,8 +1169,10 @@ class ReactorBridgeTest {
             Hooks.onErrorDropped(dropped::add);
             try (BackgroundLoop bg = new BackgroundLoop(engine)) {
                 StepVerifier.create(ReactorBridge.mono(bg.loop(), () -> {
-                    throw new IOException("early");
-                })).expectErrorMessage("early").verify(PATIENCE);
+                            throw new IOException("early");
+                        }))
+                        .expectErrorMessage("early")
+                        .verify(PATIENCE);
                 assertThat(dropped).isEmpty();
             } finally {
                 Hooks.resetOnErrorDropped();
@@ -1081,7 +1216,8 @@ class ReactorBridgeTest {
                 assertThat(Mono.delay(Duration.ofMillis(1)).block()).isZero();
             });
             assertThat(Mono.just(3).delayElement(Duration.ofMillis(1)).block())
-                    .as("a plain thread may block").isEqualTo(3);
+                    .as("a plain thread may block")
+                    .isEqualTo(3);
         }
     }
 }

@@ -38,13 +38,16 @@ class SharedLoopTest {
         if (!exited) {
             child.destroyForcibly();
         }
-        assertThat(exited).as("the JVM exits once main returns; output:%n%s", output).isTrue();
+        assertThat(exited)
+                .as("the JVM exits once main returns; output:%n%s", output)
+                .isTrue();
         assertThat(child.exitValue()).as(output).isZero();
-        assertThat(output.lines().filter(l -> l.startsWith("child: ")).toList()).containsExactly(
-                "child: before the first use: no shared loop thread",
-                "child: mono on the shared loop: 42",
-                "child: after the first use: 1 thread loopbridge-shared, daemon true",
-                "child: at JVM shutdown the shared loop is closed: true");
+        assertThat(output.lines().filter(l -> l.startsWith("child: ")).toList())
+                .containsExactly(
+                        "child: before the first use: no shared loop thread",
+                        "child: mono on the shared loop: 42",
+                        "child: after the first use: 1 thread loopbridge-shared, daemon true",
+                        "child: at JVM shutdown the shared loop is closed: true");
     }
 
     /** The application: uses a loop-less overload once, then returns from {@code main}. */
@@ -54,9 +57,10 @@ class SharedLoopTest {
                     + (sharedThreads().isEmpty() ? "no shared loop thread" : sharedThreads()));
 
             Integer value = ReactorBridge.mono(() -> {
-                Async.sleep(Duration.ofMillis(1));
-                return 42;
-            }).block(Duration.ofSeconds(30));
+                        Async.sleep(Duration.ofMillis(1));
+                        return 42;
+                    })
+                    .block(Duration.ofSeconds(30));
             System.out.println("child: mono on the shared loop: " + value);
 
             List<Thread> threads = sharedThreads();

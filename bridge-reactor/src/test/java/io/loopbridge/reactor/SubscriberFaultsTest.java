@@ -40,7 +40,12 @@ import reactor.core.publisher.Hooks;
  */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
 class SubscriberFaultsTest {
-    enum Signal { ON_SUBSCRIBE, ON_NEXT, ON_ERROR, ON_COMPLETE }
+    enum Signal {
+        ON_SUBSCRIBE,
+        ON_NEXT,
+        ON_ERROR,
+        ON_COMPLETE
+    }
 
     static final class Boom extends RuntimeException {
         Boom(String where) {
@@ -72,32 +77,35 @@ class SubscriberFaultsTest {
     }
 
     static final Map<String, Adapter> ADAPTERS = new TreeMap<>(Map.of(
-            "mono", (loop, failing, ended) -> ReactorBridge.mono(loop, () -> {
-                try {
-                    Async.sleep(Duration.ofMillis(1));
-                    if (failing) {
-                        throw new Boom("the publisher");
-                    }
-                    return 1;
-                } finally {
-                    ended.incrementAndGet();
-                }
-            }),
-            "flux", (loop, failing, ended) -> ReactorBridge.flux(loop, oneTwoThree(failing, ended)),
-            "toFlux", (loop, failing, ended) -> ReactorBridge.toFlux(loop,
-                    AsyncGenerator.of(oneTwoThree(failing, ended))),
-            "mapAsync", (loop, failing, ended) -> Flux.just(1, 2, 3)
-                    .transform(ReactorBridge.<Integer, Integer>mapAsync(loop, 2, i -> {
+            "mono",
+                    (loop, failing, ended) -> ReactorBridge.mono(loop, () -> {
                         try {
                             Async.sleep(Duration.ofMillis(1));
-                            if (failing && i == 2) {
+                            if (failing) {
                                 throw new Boom("the publisher");
                             }
-                            return i;
+                            return 1;
                         } finally {
                             ended.incrementAndGet();
                         }
-                    }))));
+                    }),
+            "flux", (loop, failing, ended) -> ReactorBridge.flux(loop, oneTwoThree(failing, ended)),
+            "toFlux",
+                    (loop, failing, ended) ->
+                            ReactorBridge.toFlux(loop, AsyncGenerator.of(oneTwoThree(failing, ended))),
+            "mapAsync",
+                    (loop, failing, ended) -> Flux.just(1, 2, 3)
+                            .transform(ReactorBridge.<Integer, Integer>mapAsync(loop, 2, i -> {
+                                try {
+                                    Async.sleep(Duration.ofMillis(1));
+                                    if (failing && i == 2) {
+                                        throw new Boom("the publisher");
+                                    }
+                                    return i;
+                                } finally {
+                                    ended.incrementAndGet();
+                                }
+                            }))));
 
     static Stream<Arguments> cases() {
         List<Arguments> all = new ArrayList<>();
@@ -168,8 +176,8 @@ class SubscriberFaultsTest {
 
     @ParameterizedTest(name = "{0} {1} throwing from {2}")
     @MethodSource("cases")
-    void aSubscriberThrowingIsCancelledAndReportedOnceAndNothingIsLeft(CoroutineEngine engine, String adapter, Signal at)
-            throws InterruptedException {
+    void aSubscriberThrowingIsCancelledAndReportedOnceAndNothingIsLeft(
+            CoroutineEngine engine, String adapter, Signal at) throws InterruptedException {
         try (BackgroundLoop bg = new BackgroundLoop(engine)) {
             AtomicInteger ended = new AtomicInteger();
             Throwing subscriber = new Throwing(at);
@@ -179,11 +187,14 @@ class SubscriberFaultsTest {
             eventually().untilAsserted(() -> assertThat(bg.reported).isNotEmpty());
             bg.awaitNoLiveTasks();
             if (at != Signal.ON_SUBSCRIBE) {
-                eventually().untilAsserted(() -> assertThat(ended).as("the coroutine code ended").hasPositiveValue());
+                eventually()
+                        .untilAsserted(() ->
+                                assertThat(ended).as("the coroutine code ended").hasPositiveValue());
             }
             Thread.sleep(20); // a signal or report after the one that threw would arrive by now
 
-            assertThat(bg.reported).as("reported to the loop's exception handler, once")
+            assertThat(bg.reported)
+                    .as("reported to the loop's exception handler, once")
                     .singleElement()
                     .satisfies(r -> {
                         assertThat(r.get("exception")).isSameAs(subscriber.boom);
@@ -193,10 +204,14 @@ class SubscriberFaultsTest {
             List<String> signals = List.copyOf(subscriber.signals);
             switch (at) {
                 case ON_SUBSCRIBE:
-                    assertThat(signals).as("nothing after onSubscribe, despite the demand").containsExactly("onSubscribe");
+                    assertThat(signals)
+                            .as("nothing after onSubscribe, despite the demand")
+                            .containsExactly("onSubscribe");
                     break;
                 case ON_NEXT:
-                    assertThat(signals).as("nothing after the onNext that threw").containsExactly("onSubscribe", "onNext");
+                    assertThat(signals)
+                            .as("nothing after the onNext that threw")
+                            .containsExactly("onSubscribe", "onNext");
                     break;
                 case ON_ERROR:
                     assertThat(signals).last().isEqualTo("onError boom in the publisher");

@@ -50,12 +50,14 @@ final class AwaitObserver<T> implements SingleObserver<T>, MaybeObserver<T>, Com
     private volatile Disposable upstream;
     /** WAITING, then DONE (the outcome is in) or ABANDONED (the coroutine left), once. */
     private volatile int state;
+
     private T value;
     private Throwable error;
     /** Created only if the coroutine has to wait. */
     private volatile LoopFuture<Void> waiter;
     /** The awaiting coroutine's thread, and whether it is inside subscribe: signals made there cannot race. */
     private final Thread caller = Thread.currentThread();
+
     boolean subscribing;
 
     private boolean onCallerDuringSubscribe() {

@@ -16,9 +16,11 @@ final class CompletableFromFuture<T> extends Completable {
     private final boolean ownsFuture;
     /** What the source was made by, and from what: for messages and {@link #toString()}. */
     private final String factory;
+
     private final Object origin;
 
-    CompletableFromFuture(EventLoop loop, Supplier<LoopFuture<T>> source, boolean ownsFuture, String factory, Object origin) {
+    CompletableFromFuture(
+            EventLoop loop, Supplier<LoopFuture<T>> source, boolean ownsFuture, String factory, Object origin) {
         this.loop = loop;
         this.source = source;
         this.ownsFuture = ownsFuture;
@@ -28,8 +30,8 @@ final class CompletableFromFuture<T> extends Completable {
 
     @Override
     protected void subscribeActual(CompletableObserver observer) {
-        FutureDisposable<T> d = new FutureDisposable<>(loop, source, ownsFuture, this,
-                value -> observer.onComplete(), observer::onError);
+        FutureDisposable<T> d = new FutureDisposable<>(
+                loop, source, ownsFuture, this, value -> observer.onComplete(), observer::onError);
         observer.onSubscribe(d);
         d.start();
     }

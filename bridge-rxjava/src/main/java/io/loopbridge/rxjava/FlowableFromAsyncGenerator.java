@@ -24,7 +24,8 @@ final class FlowableFromAsyncGenerator<T> extends Flowable<T> {
     @Override
     protected void subscribeActual(Subscriber<? super T> subscriber) {
         FlowableRelay<T> relay = new FlowableRelay<>(subscriber, loop, this);
-        Reactive.publisher(loop, Undeliverable.guard(loop, body, relay::cancelled, this)).subscribe(relay);
+        Reactive.publisher(loop, Undeliverable.guard(loop, body, relay::cancelled, this))
+                .subscribe(relay);
     }
 
     @Override

@@ -17,7 +17,8 @@ final class FlowableMapAsync<T, R> extends Flowable<R> {
     private final int concurrency;
     private final CoroutineFunction<? super T, ? extends R> fn;
 
-    FlowableMapAsync(Publisher<T> upstream, EventLoop loop, int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
+    FlowableMapAsync(
+            Publisher<T> upstream, EventLoop loop, int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
         this.upstream = upstream;
         this.loop = loop;
         this.concurrency = concurrency;

@@ -84,8 +84,12 @@ final class FlowableRelay<T> implements FlowableSubscriber<T>, Subscription {
         if (cancel) {
             cancel();
         }
-        Undeliverable.report(loop, "the subscriber of " + source + " threw from " + signal
-                + (cancel ? "; its subscription is cancelled" : "") + " (Reactive Streams §2.13)", t, source);
+        Undeliverable.report(
+                loop,
+                "the subscriber of " + source + " threw from " + signal
+                        + (cancel ? "; its subscription is cancelled" : "") + " (Reactive Streams §2.13)",
+                t,
+                source);
     }
 
     @Override

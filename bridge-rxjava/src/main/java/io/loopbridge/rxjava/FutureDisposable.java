@@ -47,6 +47,7 @@ final class FutureDisposable<T> implements Disposable, Consumer<LoopFuture<T>>, 
     private final boolean ownsFuture;
     /** The {@code Single}, {@code Maybe} or {@code Completable} subscribed to, for messages. */
     private final Object parent;
+
     private final Consumer<? super T> onValue;
     private final Consumer<? super Throwable> onError;
     private volatile int state;
@@ -57,8 +58,13 @@ final class FutureDisposable<T> implements Disposable, Consumer<LoopFuture<T>>, 
      * {@code ownsFuture}: the future is this subscription's own task, cancelled by a dispose. {@code
      * onValue} receives the result, {@code null} included.
      */
-    FutureDisposable(EventLoop loop, Supplier<LoopFuture<T>> source, boolean ownsFuture, Object parent,
-            Consumer<? super T> onValue, Consumer<? super Throwable> onError) {
+    FutureDisposable(
+            EventLoop loop,
+            Supplier<LoopFuture<T>> source,
+            boolean ownsFuture,
+            Object parent,
+            Consumer<? super T> onValue,
+            Consumer<? super Throwable> onError) {
         this.loop = loop;
         this.source = source;
         this.ownsFuture = ownsFuture;

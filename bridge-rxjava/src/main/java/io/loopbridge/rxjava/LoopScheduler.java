@@ -28,9 +28,11 @@ final class LoopScheduler extends Scheduler {
     private final EventLoop loop;
     /** Epoch nanoseconds at loop time 0. */
     private final long originNanos;
+
     private final Set<LoopWorker> workers = ConcurrentHashMap.newKeySet();
     /** Runs {@code scheduleDirect} and {@code schedulePeriodicallyDirect}. */
     private volatile LoopWorker direct;
+
     private volatile boolean shutdown;
 
     LoopScheduler(EventLoop loop) {
@@ -113,8 +115,8 @@ final class LoopScheduler extends Scheduler {
             if (disposed) {
                 return Disposable.disposed();
             }
-            Scheduled s = new Scheduled(this, RxJavaPlugins.onSchedule(run), periodic,
-                    Math.max(0, unit.toNanos(period)));
+            Scheduled s =
+                    new Scheduled(this, RxJavaPlugins.onSchedule(run), periodic, Math.max(0, unit.toNanos(period)));
             pending.add(s);
             if (disposed) { // a dispose that ran while we added
                 s.dispose();

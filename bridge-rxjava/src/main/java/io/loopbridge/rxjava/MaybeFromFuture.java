@@ -17,6 +17,7 @@ final class MaybeFromFuture<T> extends Maybe<T> {
     private final boolean ownsFuture;
     /** What the source was made by, and from what: for messages and {@link #toString()}. */
     private final String factory;
+
     private final Object origin;
 
     MaybeFromFuture(EventLoop loop, Supplier<LoopFuture<T>> source, boolean ownsFuture, String factory, Object origin) {
@@ -29,13 +30,19 @@ final class MaybeFromFuture<T> extends Maybe<T> {
 
     @Override
     protected void subscribeActual(MaybeObserver<? super T> observer) {
-        FutureDisposable<T> d = new FutureDisposable<>(loop, source, ownsFuture, this, value -> {
-            if (value == null) {
-                observer.onComplete();
-            } else {
-                observer.onSuccess(value);
-            }
-        }, observer::onError);
+        FutureDisposable<T> d = new FutureDisposable<>(
+                loop,
+                source,
+                ownsFuture,
+                this,
+                value -> {
+                    if (value == null) {
+                        observer.onComplete();
+                    } else {
+                        observer.onSuccess(value);
+                    }
+                },
+                observer::onError);
         observer.onSubscribe(d);
         d.start();
     }

@@ -27,7 +27,8 @@ final class ObservableFromAsyncGenerator<T> extends Observable<T> {
     @Override
     protected void subscribeActual(Observer<? super T> observer) {
         Relay<T> relay = new Relay<>(observer, loop, this);
-        Reactive.publisher(loop, Undeliverable.guard(loop, body, relay::disposedByObserver, this)).subscribe(relay);
+        Reactive.publisher(loop, Undeliverable.guard(loop, body, relay::disposedByObserver, this))
+                .subscribe(relay);
     }
 
     @Override
@@ -118,8 +119,12 @@ final class ObservableFromAsyncGenerator<T> extends Observable<T> {
             if (dispose) {
                 dispose();
             }
-            Undeliverable.report(loop, "the observer of " + source + " threw from " + signal
-                    + (dispose ? "; it is disposed" : "") + " (an observer must not throw)", t, source);
+            Undeliverable.report(
+                    loop,
+                    "the observer of " + source + " threw from " + signal + (dispose ? "; it is disposed" : "")
+                            + " (an observer must not throw)",
+                    t,
+                    source);
         }
 
         @Override

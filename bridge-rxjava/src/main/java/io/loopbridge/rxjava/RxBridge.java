@@ -163,7 +163,8 @@ public final class RxBridge {
     public static Completable completable(EventLoop loop, Coroutine<?> coroutine) {
         Objects.requireNonNull(loop, "loop is null");
         Objects.requireNonNull(coroutine, "coroutine is null");
-        return new CompletableFromFuture<>(loop, () -> loop.createTask(coroutine), true, "RxBridge.completable", coroutine);
+        return new CompletableFromFuture<>(
+                loop, () -> loop.createTask(coroutine), true, "RxBridge.completable", coroutine);
     }
 
     /**
@@ -304,7 +305,8 @@ public final class RxBridge {
      */
     public static Completable toCompletable(Awaitable<?> awaitable) {
         Objects.requireNonNull(awaitable, "awaitable is null");
-        return new CompletableFromFuture<>(awaitable.loop(), shared(awaitable), false, "RxBridge.toCompletable", awaitable);
+        return new CompletableFromFuture<>(
+                awaitable.loop(), shared(awaitable), false, "RxBridge.toCompletable", awaitable);
     }
 
     private static <T> Supplier<LoopFuture<T>> shared(Awaitable<T> awaitable) {
@@ -332,8 +334,8 @@ public final class RxBridge {
      * @throws NullPointerException if {@code loop} or {@code fn} is null
      * @throws IllegalArgumentException if {@code concurrency} is less than 1
      */
-    public static <T, R> FlowableTransformer<T, R> mapAsync(EventLoop loop, int concurrency,
-            CoroutineFunction<? super T, ? extends R> fn) {
+    public static <T, R> FlowableTransformer<T, R> mapAsync(
+            EventLoop loop, int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
         Objects.requireNonNull(loop, "loop is null");
         Objects.requireNonNull(fn, "fn is null");
         if (concurrency < 1) {
@@ -355,7 +357,8 @@ public final class RxBridge {
      * @throws NullPointerException if {@code fn} is null
      * @throws IllegalArgumentException if {@code concurrency} is less than 1
      */
-    public static <T, R> FlowableTransformer<T, R> mapAsync(int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
+    public static <T, R> FlowableTransformer<T, R> mapAsync(
+            int concurrency, CoroutineFunction<? super T, ? extends R> fn) {
         return mapAsync(SharedLoop.currentOrShared(), concurrency, fn);
     }
 
@@ -650,7 +653,8 @@ public final class RxBridge {
         Objects.requireNonNull(observable, "observable is null");
         EventLoop loop = EventLoop.running();
         if (loop == null) {
-            throw new IllegalStateException("RxBridge.iterate() needs a running event loop: call it inside a coroutine");
+            throw new IllegalStateException(
+                    "RxBridge.iterate() needs a running event loop: call it inside a coroutine");
         }
         LoopObserver<T> o = new LoopObserver<>(loop, bufferSize);
         observable.subscribe(o);

@@ -17,9 +17,11 @@ final class SingleFromFuture<T> extends Single<T> {
     private final boolean ownsFuture;
     /** What the source was made by, and from what: for messages and {@link #toString()}. */
     private final String factory;
+
     private final Object origin;
 
-    SingleFromFuture(EventLoop loop, Supplier<LoopFuture<T>> source, boolean ownsFuture, String factory, Object origin) {
+    SingleFromFuture(
+            EventLoop loop, Supplier<LoopFuture<T>> source, boolean ownsFuture, String factory, Object origin) {
         this.loop = loop;
         this.source = source;
         this.ownsFuture = ownsFuture;
@@ -29,14 +31,20 @@ final class SingleFromFuture<T> extends Single<T> {
 
     @Override
     protected void subscribeActual(SingleObserver<? super T> observer) {
-        FutureDisposable<T> d = new FutureDisposable<>(loop, source, ownsFuture, this, value -> {
-            if (value == null) {
-                observer.onError(new NullPointerException(this
-                        + " completed with null; a Single needs a value (RxBridge.maybe allows none)"));
-            } else {
-                observer.onSuccess(value);
-            }
-        }, observer::onError);
+        FutureDisposable<T> d = new FutureDisposable<>(
+                loop,
+                source,
+                ownsFuture,
+                this,
+                value -> {
+                    if (value == null) {
+                        observer.onError(new NullPointerException(
+                                this + " completed with null; a Single needs a value (RxBridge.maybe allows none)"));
+                    } else {
+                        observer.onSuccess(value);
+                    }
+                },
+                observer::onError);
         observer.onSubscribe(d);
         d.start();
     }

@@ -54,8 +54,8 @@ final class Undeliverable {
      * cancelling ({@link GeneratorExit}, {@link CancellationException}) pass through: they are how
      * the body is stopped, not failures.
      */
-    static <T> AsyncGenerator.Body<T, Void> guard(EventLoop loop, AsyncGenerator.Body<T, Void> body,
-            BooleanSupplier left, Object source) {
+    static <T> AsyncGenerator.Body<T, Void> guard(
+            EventLoop loop, AsyncGenerator.Body<T, Void> body, BooleanSupplier left, Object source) {
         return y -> {
             try {
                 body.run(y);

@@ -27,11 +27,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,11 +67,13 @@ class AwaitTest {
         void aSignalFromAnotherThreadHopsOntoTheLoop(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 EventLoop loop = Async.loop();
-                Thread from = RxBridge.await(Single.fromCallable(Thread::currentThread).subscribeOn(Schedulers.single()));
+                Thread from = RxBridge.await(
+                        Single.fromCallable(Thread::currentThread).subscribeOn(Schedulers.single()));
                 assertThat(from.getName()).startsWith("RxSingleScheduler");
                 assertThat(loop.inLoop()).isTrue();
 
-                String late = RxBridge.await(Maybe.timer(5, TimeUnit.MILLISECONDS).map(t -> "late"));
+                String late =
+                        RxBridge.await(Maybe.timer(5, TimeUnit.MILLISECONDS).map(t -> "late"));
                 assertThat(late).isEqualTo("late");
                 RxBridge.await(Completable.timer(5, TimeUnit.MILLISECONDS));
                 assertThat(EventLoop.running()).isSameAs(loop);
@@ -113,13 +115,15 @@ class AwaitTest {
         void anErrorIsRethrownCheckedOnesWrapped(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 assertThatThrownBy(() -> RxBridge.await(Single.error(new IllegalStateException("bad state"))))
-                        .isInstanceOf(IllegalStateException.class).hasMessage("bad state");
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessage("bad state");
                 assertThatThrownBy(() -> RxBridge.await(Maybe.error(new IOException("io"))))
-                        .isInstanceOf(CompletionException.class).hasCauseInstanceOf(IOException.class);
+                        .isInstanceOf(CompletionException.class)
+                        .hasCauseInstanceOf(IOException.class);
                 assertThatThrownBy(() -> RxBridge.await(Completable.error(new IllegalArgumentException("arg"))))
                         .isInstanceOf(IllegalArgumentException.class);
                 assertThatThrownBy(() -> RxBridge.await(Single.timer(1, TimeUnit.MILLISECONDS)
-                        .flatMap(t -> Single.error(new IllegalStateException("later")))))
+                                .flatMap(t -> Single.error(new IllegalStateException("later")))))
                         .hasMessage("later");
             });
         }
@@ -205,9 +209,8 @@ class AwaitTest {
             onEngine(engine, () -> {
                 List<Long> requests = new ArrayList<>();
                 AtomicInteger cancelled = new AtomicInteger();
-                int first = RxBridge.awaitFirst(Flowable.range(1, 100)
-                        .doOnRequest(requests::add)
-                        .doOnCancel(cancelled::incrementAndGet));
+                int first = RxBridge.awaitFirst(
+                        Flowable.range(1, 100).doOnRequest(requests::add).doOnCancel(cancelled::incrementAndGet));
                 assertThat(first).isEqualTo(1);
                 // LoopSubscriber with prefetch 1 replenishes as it hands the item over, before the cancel
                 assertThat(requests).startsWith(1L);
@@ -235,17 +238,22 @@ class AwaitTest {
         @AllEngines
         void theFamilyOnValuesEmptinessAndSecondItems(CoroutineEngine engine) {
             onEngine(engine, () -> {
-                assertThatThrownBy(() -> RxBridge.awaitFirst(Flowable.empty())).isInstanceOf(NoSuchElementException.class);
-                assertThat(RxBridge.awaitFirstOrDefault(Flowable.<Integer>empty(), 9)).isEqualTo(9);
+                assertThatThrownBy(() -> RxBridge.awaitFirst(Flowable.empty()))
+                        .isInstanceOf(NoSuchElementException.class);
+                assertThat(RxBridge.awaitFirstOrDefault(Flowable.<Integer>empty(), 9))
+                        .isEqualTo(9);
                 assertThat(RxBridge.awaitFirstOrDefault(Flowable.just(1), 9)).isEqualTo(1);
                 assertThat(RxBridge.awaitFirstOrNull(Flowable.<Integer>empty())).isNull();
                 assertThat(RxBridge.awaitFirstOrNull(Flowable.just(3, 4))).isEqualTo(3);
                 assertThat(RxBridge.awaitLast(Flowable.range(1, 1000))).isEqualTo(1000);
-                assertThatThrownBy(() -> RxBridge.awaitLast(Flowable.empty())).isInstanceOf(NoSuchElementException.class);
+                assertThatThrownBy(() -> RxBridge.awaitLast(Flowable.empty()))
+                        .isInstanceOf(NoSuchElementException.class);
                 assertThat(RxBridge.awaitSingle(Flowable.just("only"))).isEqualTo("only");
-                assertThatThrownBy(() -> RxBridge.awaitSingle(Flowable.empty())).isInstanceOf(NoSuchElementException.class);
+                assertThatThrownBy(() -> RxBridge.awaitSingle(Flowable.empty()))
+                        .isInstanceOf(NoSuchElementException.class);
                 assertThatIllegalArgumentException().isThrownBy(() -> RxBridge.awaitSingle(Flowable.just(1, 2)));
-                assertThat(RxBridge.awaitSingleOrNull(Flowable.<Integer>empty())).isNull();
+                assertThat(RxBridge.awaitSingleOrNull(Flowable.<Integer>empty()))
+                        .isNull();
                 assertThat(RxBridge.awaitSingleOrNull(Flowable.just(1))).isEqualTo(1);
                 assertThatIllegalArgumentException().isThrownBy(() -> RxBridge.awaitSingleOrNull(Flowable.just(1, 2)));
                 assertThatThrownBy(() -> RxBridge.awaitFirst(Flowable.error(new IllegalStateException("boom"))))
@@ -256,7 +264,8 @@ class AwaitTest {
         @AllEngines
         void itemsFromAnotherThreadHopOntoTheLoop(CoroutineEngine engine) {
             onEngine(engine, () -> {
-                long last = RxBridge.awaitLast(Flowable.interval(1, TimeUnit.MILLISECONDS).take(5));
+                long last = RxBridge.awaitLast(
+                        Flowable.interval(1, TimeUnit.MILLISECONDS).take(5));
                 assertThat(last).isEqualTo(4);
                 assertThat(Async.loop().inLoop()).isTrue();
             });
@@ -290,19 +299,26 @@ class AwaitTest {
         @AllEngines
         void theFamilyOnValuesEmptinessAndSecondItems(CoroutineEngine engine) {
             onEngine(engine, () -> {
-                assertThatThrownBy(() -> RxBridge.awaitFirst(Observable.empty())).isInstanceOf(NoSuchElementException.class);
-                assertThat(RxBridge.awaitFirstOrDefault(Observable.<Integer>empty(), 9)).isEqualTo(9);
+                assertThatThrownBy(() -> RxBridge.awaitFirst(Observable.empty()))
+                        .isInstanceOf(NoSuchElementException.class);
+                assertThat(RxBridge.awaitFirstOrDefault(Observable.<Integer>empty(), 9))
+                        .isEqualTo(9);
                 assertThat(RxBridge.awaitFirstOrDefault(Observable.just(1), 9)).isEqualTo(1);
-                assertThat(RxBridge.awaitFirstOrNull(Observable.<Integer>empty())).isNull();
+                assertThat(RxBridge.awaitFirstOrNull(Observable.<Integer>empty()))
+                        .isNull();
                 assertThat(RxBridge.awaitFirstOrNull(Observable.just(3, 4))).isEqualTo(3);
                 assertThat(RxBridge.awaitLast(Observable.range(1, 1000))).isEqualTo(1000);
-                assertThatThrownBy(() -> RxBridge.awaitLast(Observable.empty())).isInstanceOf(NoSuchElementException.class);
+                assertThatThrownBy(() -> RxBridge.awaitLast(Observable.empty()))
+                        .isInstanceOf(NoSuchElementException.class);
                 assertThat(RxBridge.awaitSingle(Observable.just("only"))).isEqualTo("only");
-                assertThatThrownBy(() -> RxBridge.awaitSingle(Observable.empty())).isInstanceOf(NoSuchElementException.class);
+                assertThatThrownBy(() -> RxBridge.awaitSingle(Observable.empty()))
+                        .isInstanceOf(NoSuchElementException.class);
                 assertThatIllegalArgumentException().isThrownBy(() -> RxBridge.awaitSingle(Observable.just(1, 2)));
-                assertThat(RxBridge.awaitSingleOrNull(Observable.<Integer>empty())).isNull();
+                assertThat(RxBridge.awaitSingleOrNull(Observable.<Integer>empty()))
+                        .isNull();
                 assertThat(RxBridge.awaitSingleOrNull(Observable.just(1))).isEqualTo(1);
-                assertThatIllegalArgumentException().isThrownBy(() -> RxBridge.awaitSingleOrNull(Observable.just(1, 2)));
+                assertThatIllegalArgumentException()
+                        .isThrownBy(() -> RxBridge.awaitSingleOrNull(Observable.just(1, 2)));
                 assertThatThrownBy(() -> RxBridge.awaitFirst(Observable.error(new IllegalStateException("boom"))))
                         .hasMessage("boom");
             });

@@ -18,10 +18,10 @@ import io.reactivex.rxjava3.subscribers.TestSubscriber;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -60,13 +60,18 @@ class DisposalTest {
     final Map<String, Function<LoopThread, Disposable>> sources = new TreeMap<>(Map.of(
             "single", lt -> RxBridge.single(lt.loop, this::sleepForever).subscribe(v -> {}, e -> {}),
             "maybe", lt -> RxBridge.maybe(lt.loop, this::sleepForever).subscribe(v -> {}, e -> {}),
-            "completable", lt -> RxBridge.completable(lt.loop, this::sleepForever).subscribe(() -> {}, e -> {}),
-            "flowable", lt -> RxBridge.<Integer>flowable(lt.loop, y -> y.yield(sleepForever())).subscribe(v -> {}, e -> {}),
-            "observable", lt -> RxBridge.<Integer>observable(lt.loop, y -> y.yield(sleepForever()))
-                    .subscribe(v -> {}, e -> {}),
-            "mapAsync", lt -> Flowable.just(1)
-                    .compose(RxBridge.<Integer, Integer>mapAsync(lt.loop, 1, i -> sleepForever()))
-                    .subscribe(v -> {}, e -> {})));
+            "completable",
+                    lt -> RxBridge.completable(lt.loop, this::sleepForever).subscribe(() -> {}, e -> {}),
+            "flowable",
+                    lt -> RxBridge.<Integer>flowable(lt.loop, y -> y.yield(sleepForever()))
+                            .subscribe(v -> {}, e -> {}),
+            "observable",
+                    lt -> RxBridge.<Integer>observable(lt.loop, y -> y.yield(sleepForever()))
+                            .subscribe(v -> {}, e -> {}),
+            "mapAsync",
+                    lt -> Flowable.just(1)
+                            .compose(RxBridge.<Integer, Integer>mapAsync(lt.loop, 1, i -> sleepForever()))
+                            .subscribe(v -> {}, e -> {})));
 
     static Stream<Arguments> cases() {
         List<Arguments> all = new ArrayList<>();
@@ -83,7 +88,8 @@ class DisposalTest {
     void disposingCancelsTheTaskAndIsDisposedSaysSo(CoroutineEngine engine, String source) {
         try (LoopThread lt = new LoopThread(engine)) {
             Disposable d = sources.get(source).apply(lt);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(steps).containsExactly("running"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(steps).containsExactly("running"));
             assertThat(d.isDisposed()).as("while the coroutine runs").isFalse();
             assertThat(lt.call(lt.loop::allTasks)).isNotEmpty();
 
@@ -109,7 +115,8 @@ class DisposalTest {
             TestSubscriber<Integer> flowable = RxBridge.<Integer>flowable(lt.loop, y -> y.yield(sleepForever()))
                     .timeout(1, TimeUnit.MINUTES, clock)
                     .test();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(steps).containsExactly("running", "running"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(steps).containsExactly("running", "running"));
 
             clock.advanceTimeBy(59, TimeUnit.SECONDS);
             single.assertNotComplete().assertNoErrors();
@@ -118,8 +125,10 @@ class DisposalTest {
 
             single.assertError(TimeoutException.class);
             flowable.assertError(TimeoutException.class);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(steps)
-                    .containsExactlyInAnyOrder("running", "running", "cancelled", "finally", "cancelled", "finally"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(steps)
+                            .containsExactlyInAnyOrder(
+                                    "running", "running", "cancelled", "finally", "cancelled", "finally"));
             lt.awaitNoLiveTasks();
             assertThat(lt.loopErrors).isEmpty();
         }
@@ -168,9 +177,12 @@ class DisposalTest {
                     signals.add("completable onError");
                 }
             });
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(signals)
-                    .containsExactlyInAnyOrder("maybe onComplete", "completable onComplete"));
-            assertThat(given).hasSize(2).allSatisfy(d -> assertThat(d.isDisposed()).isTrue());
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(signals)
+                            .containsExactlyInAnyOrder("maybe onComplete", "completable onComplete"));
+            assertThat(given)
+                    .hasSize(2)
+                    .allSatisfy(d -> assertThat(d.isDisposed()).isTrue());
             lt.awaitNoLiveTasks();
         }
     }

@@ -15,7 +15,6 @@ import io.loopbridge.rxjava.RxTesting.NoThreadsLeft;
 import io.loopbridge.rxjava.RxTesting.RxJavaErrors;
 import io.loopbridge.task.CoroutineEngine;
 import io.reactivex.rxjava3.core.Flowable;
-import io.reactivex.rxjava3.core.Observable;
 import io.reactivex.rxjava3.core.Observer;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.exceptions.UndeliverableException;
@@ -25,9 +24,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -91,9 +90,9 @@ class FlowableObservableTest {
 
                 ts.request(2);
                 loop.runUntilIdle();
-                assertThat(steps).containsExactly("yield 1",
-                        "onNext 1", "yielded 1", "yield 2",
-                        "onNext 2", "yielded 2", "yield 3");
+                assertThat(steps)
+                        .containsExactly(
+                                "yield 1", "onNext 1", "yielded 1", "yield 2", "onNext 2", "yielded 2", "yield 3");
                 ts.assertValues(1, 2).assertNotComplete();
 
                 ts.request(1);
@@ -131,9 +130,10 @@ class FlowableObservableTest {
         void aFailureIsOnError(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
                 TestSubscriber<Integer> ts = RxBridge.<Integer>flowable(loop, y -> {
-                    y.yield(1);
-                    throw new IOException("broken pipe");
-                }).test();
+                            y.yield(1);
+                            throw new IOException("broken pipe");
+                        })
+                        .test();
                 loop.runUntilIdle();
                 ts.assertValues(1).assertError(IOException.class);
             }
@@ -143,7 +143,8 @@ class FlowableObservableTest {
         void cancellingAtAYieldClosesTheGenerator(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
                 List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
-                TestSubscriber<Integer> ts = RxBridge.flowable(loop, counting(5)).test(1);
+                TestSubscriber<Integer> ts =
+                        RxBridge.flowable(loop, counting(5)).test(1);
                 loop.runUntilIdle();
                 assertThat(steps).containsExactly("yield 1", "yielded 1", "yield 2");
                 ts.cancel();
@@ -173,7 +174,8 @@ class FlowableObservableTest {
         @AllEngines
         void takeCancelsFromInsideOnNext(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
-                TestSubscriber<Integer> ts = RxBridge.flowable(loop, counting(10)).take(2).test();
+                TestSubscriber<Integer> ts =
+                        RxBridge.flowable(loop, counting(10)).take(2).test();
                 loop.runUntilIdle();
                 ts.assertResult(1, 2);
                 assertThat(steps).containsExactly("yield 1", "yielded 1", "yield 2", "finally");
@@ -182,14 +184,18 @@ class FlowableObservableTest {
 
         @AllEngines
         void withoutALoopInsideACoroutineItRunsOnTheRunningLoop(CoroutineEngine engine) {
-            onEngine(engine, () -> assertThat(RxBridge.awaitFirst(RxBridge.<EventLoop>flowable(y -> y.yield(EventLoop.running()))))
-                    .isSameAs(Async.loop()));
+            onEngine(
+                    engine,
+                    () -> assertThat(RxBridge.awaitFirst(
+                                    RxBridge.<EventLoop>flowable(y -> y.yield(EventLoop.running()))))
+                            .isSameAs(Async.loop()));
         }
 
         @Test
         void withoutALoopOutsideACoroutineItRunsOnTheSharedLoop() {
             EventLoop ranOn = RxBridge.<EventLoop>flowable(y -> y.yield(EventLoop.running()))
-                    .timeout(10, TimeUnit.SECONDS).blockingFirst();
+                    .timeout(10, TimeUnit.SECONDS)
+                    .blockingFirst();
             assertThat(ranOn).isSameAs(SharedLoop.get());
         }
     }
@@ -204,11 +210,19 @@ class FlowableObservableTest {
                         .test();
                 loop.runUntilIdle();
                 to.assertResult(1, 2, 3);
-                assertThat(steps).containsExactly(
-                        "yield 1", "onNext 1", "yielded 1",
-                        "yield 2", "onNext 2", "yielded 2",
-                        "yield 3", "onNext 3", "yielded 3",
-                        "return", "finally");
+                assertThat(steps)
+                        .containsExactly(
+                                "yield 1",
+                                "onNext 1",
+                                "yielded 1",
+                                "yield 2",
+                                "onNext 2",
+                                "yielded 2",
+                                "yield 3",
+                                "onNext 3",
+                                "yielded 3",
+                                "return",
+                                "finally");
             }
         }
 
@@ -216,10 +230,11 @@ class FlowableObservableTest {
         void aLongGeneratorNeedsNoDemand(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
                 TestObserver<Integer> to = RxBridge.<Integer>observable(loop, y -> {
-                    for (int i = 0; i < 10_000; i++) {
-                        y.yield(i);
-                    }
-                }).test();
+                            for (int i = 0; i < 10_000; i++) {
+                                y.yield(i);
+                            }
+                        })
+                        .test();
                 loop.runUntilIdle();
                 to.assertValueCount(10_000).assertComplete();
             }
@@ -240,9 +255,10 @@ class FlowableObservableTest {
         void aFailureIsOnError(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
                 TestObserver<Integer> to = RxBridge.<Integer>observable(loop, y -> {
-                    y.yield(7);
-                    throw new IOException("gone");
-                }).test();
+                            y.yield(7);
+                            throw new IOException("gone");
+                        })
+                        .test();
                 loop.runUntilIdle();
                 to.assertValues(7).assertError(IOException.class);
             }
@@ -268,7 +284,8 @@ class FlowableObservableTest {
         @AllEngines
         void takeDisposesFromInsideOnNext(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
-                TestObserver<Integer> to = RxBridge.observable(loop, counting(10)).take(2).test();
+                TestObserver<Integer> to =
+                        RxBridge.observable(loop, counting(10)).take(2).test();
                 loop.runUntilIdle();
                 to.assertResult(1, 2);
                 assertThat(steps).containsExactly("yield 1", "yielded 1", "yield 2", "finally");
@@ -298,26 +315,40 @@ class FlowableObservableTest {
                 RxBridge.observable(loop, ticking(2)).subscribe(keep);
                 loop.runUntilIdle();
                 assertThat(disposables).hasSize(2);
-                assertThat(disposables.get(0).isDisposed()).as("after onComplete").isTrue();
+                assertThat(disposables.get(0).isDisposed())
+                        .as("after onComplete")
+                        .isTrue();
                 assertThat(disposables.get(1).isDisposed()).as("while running").isFalse();
                 disposables.get(1).dispose();
                 assertThat(disposables.get(1).isDisposed()).isTrue();
                 loop.runUntilIdle();
-                assertThat(steps).containsExactly("yield 1", "yielded 1", "yield 2", "yielded 2", "return", "finally",
-                        "cancelled", "finally");
+                assertThat(steps)
+                        .containsExactly(
+                                "yield 1",
+                                "yielded 1",
+                                "yield 2",
+                                "yielded 2",
+                                "return",
+                                "finally",
+                                "cancelled",
+                                "finally");
             }
         }
 
         @AllEngines
         void withoutALoopInsideACoroutineItRunsOnTheRunningLoop(CoroutineEngine engine) {
-            onEngine(engine, () -> assertThat(RxBridge.awaitFirst(RxBridge.<EventLoop>observable(y -> y.yield(EventLoop.running()))))
-                    .isSameAs(Async.loop()));
+            onEngine(
+                    engine,
+                    () -> assertThat(RxBridge.awaitFirst(
+                                    RxBridge.<EventLoop>observable(y -> y.yield(EventLoop.running()))))
+                            .isSameAs(Async.loop()));
         }
 
         @Test
         void withoutALoopOutsideACoroutineItRunsOnTheSharedLoop() {
             EventLoop ranOn = RxBridge.<EventLoop>observable(y -> y.yield(EventLoop.running()))
-                    .timeout(10, TimeUnit.SECONDS).blockingFirst();
+                    .timeout(10, TimeUnit.SECONDS)
+                    .blockingFirst();
             assertThat(ranOn).isSameAs(SharedLoop.get());
         }
     }
@@ -340,17 +371,23 @@ class FlowableObservableTest {
         void aFlowablesFailureGoesToTheLoopAndToRxJavaPlugins(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
                 List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
-                TestSubscriber<Integer> ts = RxBridge.flowable(loop, failingCleanup()).test();
+                TestSubscriber<Integer> ts =
+                        RxBridge.flowable(loop, failingCleanup()).test();
                 loop.runUntilIdle();
                 ts.cancel();
                 loop.runUntilIdle();
                 ts.assertValues(1).assertNoErrors();
                 assertThat(loopErrors).singleElement().satisfies(ctx -> {
-                    assertThat((String) ctx.get("message")).contains("RxBridge.flowable").contains("failed after its subscriber left");
+                    assertThat((String) ctx.get("message"))
+                            .contains("RxBridge.flowable")
+                            .contains("failed after its subscriber left");
                     assertThat((Throwable) ctx.get("exception")).hasMessage("cleanup failed");
                 });
-                assertThat(RxJavaErrors.take()).singleElement().isInstanceOf(UndeliverableException.class)
-                        .extracting(Throwable::getCause).hasFieldOrPropertyWithValue("message", "cleanup failed");
+                assertThat(RxJavaErrors.take())
+                        .singleElement()
+                        .isInstanceOf(UndeliverableException.class)
+                        .extracting(Throwable::getCause)
+                        .hasFieldOrPropertyWithValue("message", "cleanup failed");
             }
         }
 
@@ -358,13 +395,16 @@ class FlowableObservableTest {
         void anObservablesFailureGoesToTheLoopAndToRxJavaPlugins(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
                 List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
-                TestObserver<Integer> to = RxBridge.observable(loop, failingCleanup()).test();
+                TestObserver<Integer> to =
+                        RxBridge.observable(loop, failingCleanup()).test();
                 loop.runUntilIdle();
                 to.dispose();
                 loop.runUntilIdle();
                 to.assertValues(1).assertNoErrors();
-                assertThat(loopErrors).singleElement()
-                        .satisfies(ctx -> assertThat((Throwable) ctx.get("exception")).hasMessage("cleanup failed"));
+                assertThat(loopErrors)
+                        .singleElement()
+                        .satisfies(ctx ->
+                                assertThat((Throwable) ctx.get("exception")).hasMessage("cleanup failed"));
                 assertThat(RxJavaErrors.take()).singleElement().isInstanceOf(UndeliverableException.class);
             }
         }
@@ -374,8 +414,9 @@ class FlowableObservableTest {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
                 List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
                 TestSubscriber<Integer> ts = RxBridge.<Integer>flowable(loop, y -> {
-                    throw new IllegalStateException("early");
-                }).test();
+                            throw new IllegalStateException("early");
+                        })
+                        .test();
                 loop.runUntilIdle();
                 ts.assertError(IllegalStateException.class);
                 assertThat(loopErrors).isEmpty();
@@ -477,7 +518,8 @@ class FlowableObservableTest {
 
         @Test
         void concurrencyMustBePositive() {
-            assertThatIllegalArgumentException().isThrownBy(() -> RxBridge.mapAsync(SharedLoop.get(), 0, (Integer i) -> i))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> RxBridge.mapAsync(SharedLoop.get(), 0, (Integer i) -> i))
                     .withMessage("concurrency must be at least 1, got 0");
         }
     }

@@ -21,8 +21,8 @@ import io.reactivex.rxjava3.subjects.PublishSubject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -51,7 +51,8 @@ class IterateTest {
             onEngine(engine, () -> {
                 List<Long> requests = new ArrayList<>();
                 List<Integer> got = new ArrayList<>();
-                try (LoopSubscriber<Integer> items = RxBridge.iterate(Flowable.range(1, 20).doOnRequest(requests::add), 8)) {
+                try (LoopSubscriber<Integer> items =
+                        RxBridge.iterate(Flowable.range(1, 20).doOnRequest(requests::add), 8)) {
                     for (int i : items) {
                         got.add(i);
                     }
@@ -67,15 +68,18 @@ class IterateTest {
         void breakingOutCancelsTheUpstream(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 AtomicInteger cancelled = new AtomicInteger();
-                try (LoopSubscriber<Integer> items = RxBridge.iterate(RxBridge.<Integer>flowable(y -> {
-                    try {
-                        for (int i = 1; ; i++) {
-                            y.yield(i);
-                        }
-                    } finally {
-                        steps.add("finally");
-                    }
-                }).doOnCancel(cancelled::incrementAndGet), 4)) {
+                try (LoopSubscriber<Integer> items = RxBridge.iterate(
+                        RxBridge.<Integer>flowable(y -> {
+                                    try {
+                                        for (int i = 1; ; i++) {
+                                            y.yield(i);
+                                        }
+                                    } finally {
+                                        steps.add("finally");
+                                    }
+                                })
+                                .doOnCancel(cancelled::incrementAndGet),
+                        4)) {
                     for (int i : items) {
                         if (i == 3) {
                             break;
@@ -127,8 +131,8 @@ class IterateTest {
                 AtomicInteger disposed = new AtomicInteger();
                 List<Integer> got = new ArrayList<>();
                 Throwable failure;
-                try (LoopObserver<Integer> items = RxBridge.iterate(
-                        Observable.range(1, 20).doOnDispose(disposed::incrementAndGet), 8)) {
+                try (LoopObserver<Integer> items =
+                        RxBridge.iterate(Observable.range(1, 20).doOnDispose(disposed::incrementAndGet), 8)) {
                     failure = catchThrowable(() -> {
                         for (int i : items) {
                             got.add(i);
@@ -136,7 +140,8 @@ class IterateTest {
                     });
                 }
                 assertThat(got).isEqualTo(range(1, 8));
-                assertThat(failure).isInstanceOf(MissingBackpressureException.class)
+                assertThat(failure)
+                        .isInstanceOf(MissingBackpressureException.class)
                         .hasMessageContaining("bufferSize=8");
                 assertThat(disposed).hasValue(1);
             });
@@ -151,8 +156,10 @@ class IterateTest {
                     assertThat(ticks.next()).isZero();
                     clock.advanceTimeBy(1, TimeUnit.SECONDS); // the slot just read takes the 5th
                     clock.advanceTimeBy(1, TimeUnit.SECONDS); // the 6th finds it full
-                    assertThat(List.of(ticks.next(), ticks.next(), ticks.next(), ticks.next())).containsExactly(1L, 2L, 3L, 4L);
-                    assertThatThrownBy(ticks::hasNext).isInstanceOf(MissingBackpressureException.class)
+                    assertThat(List.of(ticks.next(), ticks.next(), ticks.next(), ticks.next()))
+                            .containsExactly(1L, 2L, 3L, 4L);
+                    assertThatThrownBy(ticks::hasNext)
+                            .isInstanceOf(MissingBackpressureException.class)
                             .hasMessageContaining("bufferSize=4");
                 }
             });
@@ -206,7 +213,8 @@ class IterateTest {
             onEngine(engine, () -> {
                 AtomicInteger disposed = new AtomicInteger();
                 Task<Integer> reader = Async.createTask(() -> {
-                    try (LoopObserver<Object> items = RxBridge.iterate(Observable.never().doOnDispose(disposed::incrementAndGet), 4)) {
+                    try (LoopObserver<Object> items =
+                            RxBridge.iterate(Observable.never().doOnDispose(disposed::incrementAndGet), 4)) {
                         return items.hasNext() ? 1 : 0;
                     }
                 });
@@ -223,7 +231,8 @@ class IterateTest {
                 List<Integer> got = new ArrayList<>();
                 Throwable failure;
                 try (LoopObserver<Integer> items = RxBridge.iterate(
-                        Observable.just(1, 2).concatWith(Observable.error(new IllegalStateException("upstream broke"))), 4)) {
+                        Observable.just(1, 2).concatWith(Observable.error(new IllegalStateException("upstream broke"))),
+                        4)) {
                     failure = catchThrowable(() -> {
                         for (int i : items) {
                             got.add(i);
@@ -251,12 +260,14 @@ class IterateTest {
         void aBridgedObservableOnTheSameLoop(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 List<Integer> got = new ArrayList<>();
-                try (LoopObserver<Integer> items = RxBridge.iterate(RxBridge.<Integer>observable(y -> {
-                    for (int i = 1; i <= 10; i++) {
-                        Async.sleep(Duration.ofMillis(1));
-                        y.yield(i);
-                    }
-                }), 2)) {
+                try (LoopObserver<Integer> items = RxBridge.iterate(
+                        RxBridge.<Integer>observable(y -> {
+                            for (int i = 1; i <= 10; i++) {
+                                Async.sleep(Duration.ofMillis(1));
+                                y.yield(i);
+                            }
+                        }),
+                        2)) {
                     for (int i : items) {
                         got.add(i);
                     }
@@ -267,9 +278,11 @@ class IterateTest {
 
         @AllEngines
         void theBufferSizeMustBePositive(CoroutineEngine engine) {
-            onEngine(engine, () -> assertThatIllegalArgumentException()
-                    .isThrownBy(() -> RxBridge.iterate(Observable.just(1), 0))
-                    .withMessage("bufferSize must be at least 1, got 0"));
+            onEngine(
+                    engine,
+                    () -> assertThatIllegalArgumentException()
+                            .isThrownBy(() -> RxBridge.iterate(Observable.just(1), 0))
+                            .withMessage("bufferSize must be at least 1, got 0"));
         }
 
         @Test

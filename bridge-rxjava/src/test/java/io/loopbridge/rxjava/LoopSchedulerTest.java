@@ -19,10 +19,9 @@ import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.reactivex.rxjava3.schedulers.Timed;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -103,8 +102,15 @@ class LoopSchedulerTest {
             Disposable now = scheduler.createWorker().schedulePeriodically(log(loop, "now"), 0, 3, TimeUnit.SECONDS);
             loop.advanceTime(Duration.ofSeconds(7));
             // at 3s both are due: "now" scheduled its timer first (at 0s), "late" at 1s
-            assertThat(steps).containsExactly("now at 0s", "late at 1s", "now at 3s", "late at 3s", "late at 5s",
-                    "now at 6s", "late at 7s");
+            assertThat(steps)
+                    .containsExactly(
+                            "now at 0s",
+                            "late at 1s",
+                            "now at 3s",
+                            "late at 3s",
+                            "late at 5s",
+                            "now at 6s",
+                            "late at 7s");
             late.dispose();
             now.dispose();
             loop.advanceTime(Duration.ofSeconds(10));
@@ -159,7 +165,8 @@ class LoopSchedulerTest {
             to.assertComplete();
             assertThat(to.values().stream().map(t -> t.time() - start).collect(Collectors.toList()))
                     .containsExactly(1_000L, 2_000L, 3_000L);
-            assertThat(to.values().stream().map(Timed::value).collect(Collectors.toList())).containsExactly(0L, 1L, 2L);
+            assertThat(to.values().stream().map(Timed::value).collect(Collectors.toList()))
+                    .containsExactly(0L, 1L, 2L);
         }
     }
 
@@ -197,8 +204,11 @@ class LoopSchedulerTest {
             scheduler.scheduleDirect(log(loop, "direct"), 1, TimeUnit.SECONDS);
             scheduler.shutdown();
             assertThat(worker.isDisposed()).isTrue();
-            assertThat(scheduler.createWorker().isDisposed()).as("a worker made after shutdown").isTrue();
-            assertThat(scheduler.scheduleDirect(log(loop, "after shutdown")).isDisposed()).isTrue();
+            assertThat(scheduler.createWorker().isDisposed())
+                    .as("a worker made after shutdown")
+                    .isTrue();
+            assertThat(scheduler.scheduleDirect(log(loop, "after shutdown")).isDisposed())
+                    .isTrue();
             loop.advanceTime(Duration.ofSeconds(2));
             assertThat(steps).isEmpty();
             assertThat(loop.isClosed()).isFalse();
@@ -218,15 +228,22 @@ class LoopSchedulerTest {
         try (TestEventLoop loop = new TestEventLoop(engine)) {
             List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
             AtomicInteger runs = new AtomicInteger();
-            Disposable d = RxBridge.scheduler(loop).schedulePeriodicallyDirect(() -> {
-                runs.incrementAndGet();
-                throw new RuntimeException("tick failed");
-            }, 1, 1, TimeUnit.SECONDS);
+            Disposable d = RxBridge.scheduler(loop)
+                    .schedulePeriodicallyDirect(
+                            () -> {
+                                runs.incrementAndGet();
+                                throw new RuntimeException("tick failed");
+                            },
+                            1,
+                            1,
+                            TimeUnit.SECONDS);
             loop.advanceTime(Duration.ofSeconds(5));
             assertThat(runs).hasValue(1);
             assertThat(d.isDisposed()).isTrue();
             assertThat(loopErrors).singleElement().satisfies(ctx -> {
-                assertThat((String) ctx.get("message")).contains("a task scheduled on RxBridge.scheduler").contains("threw");
+                assertThat((String) ctx.get("message"))
+                        .contains("a task scheduled on RxBridge.scheduler")
+                        .contains("threw");
                 assertThat((Throwable) ctx.get("exception")).hasMessage("tick failed");
             });
             assertThat(RxJavaErrors.take()).singleElement().isInstanceOf(UndeliverableException.class);
@@ -240,8 +257,11 @@ class LoopSchedulerTest {
         loop.close();
         Disposable d = scheduler.scheduleDirect(log(loop, "never"));
         assertThat(d.isDisposed()).isTrue();
-        assertThat(RxJavaErrors.take()).singleElement().isInstanceOf(UndeliverableException.class)
-                .extracting(Throwable::getCause).isInstanceOf(RejectedExecutionException.class);
+        assertThat(RxJavaErrors.take())
+                .singleElement()
+                .isInstanceOf(UndeliverableException.class)
+                .extracting(Throwable::getCause)
+                .isInstanceOf(RejectedExecutionException.class);
         assertThat(steps).isEmpty();
     }
 

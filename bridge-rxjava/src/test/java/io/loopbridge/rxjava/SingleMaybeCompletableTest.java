@@ -28,9 +28,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -110,8 +110,9 @@ class SingleMaybeCompletableTest {
         void aFailureIsOnErrorAsItIs(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
                 TestObserver<Object> to = RxBridge.single(loop, () -> {
-                    throw new IOException("disk on fire");
-                }).test();
+                            throw new IOException("disk on fire");
+                        })
+                        .test();
                 loop.runUntilIdle();
                 to.assertError(e -> e instanceof IOException && e.getMessage().equals("disk on fire"));
             }
@@ -131,7 +132,8 @@ class SingleMaybeCompletableTest {
         void disposingCancelsTheTaskSilently(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
                 List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
-                TestObserver<String> to = RxBridge.single(loop, sleepThen(FOREVER, "never")).test();
+                TestObserver<String> to =
+                        RxBridge.single(loop, sleepThen(FOREVER, "never")).test();
                 loop.runUntilIdle();
                 assertThat(steps).containsExactly("sleeping");
                 assertThat(to.isDisposed()).isFalse();
@@ -196,7 +198,9 @@ class SingleMaybeCompletableTest {
 
         @Test
         void withoutALoopOutsideACoroutineItRunsOnTheSharedLoop() {
-            EventLoop ranOn = RxBridge.single(EventLoop::running).timeout(10, TimeUnit.SECONDS).blockingGet();
+            EventLoop ranOn = RxBridge.single(EventLoop::running)
+                    .timeout(10, TimeUnit.SECONDS)
+                    .blockingGet();
             assertThat(ranOn).isSameAs(SharedLoop.get());
         }
 
@@ -204,8 +208,10 @@ class SingleMaybeCompletableTest {
         void onAClosedLoopItFailsAtOnce(CoroutineEngine engine) {
             TestEventLoop loop = new TestEventLoop(engine);
             loop.close();
-            RxBridge.single(loop, () -> 1).test()
-                    .assertError(e -> e instanceof IllegalStateException && e.getMessage().startsWith("Event loop is closed"));
+            RxBridge.single(loop, () -> 1)
+                    .test()
+                    .assertError(e ->
+                            e instanceof IllegalStateException && e.getMessage().startsWith("Event loop is closed"));
         }
 
         @AllEngines
@@ -229,16 +235,21 @@ class SingleMaybeCompletableTest {
                     assertThat((String) ctx.get("message")).contains("threw from onSuccess");
                     assertThat((Throwable) ctx.get("exception")).hasMessage("observer bug");
                 });
-                assertThat(RxJavaErrors.take()).singleElement()
+                assertThat(RxJavaErrors.take())
+                        .singleElement()
                         .isInstanceOf(UndeliverableException.class)
-                        .extracting(Throwable::getCause).hasFieldOrPropertyWithValue("message", "observer bug");
+                        .extracting(Throwable::getCause)
+                        .hasFieldOrPropertyWithValue("message", "observer bug");
             }
         }
 
         @Test
         void nullArgumentsAreNamed() {
-            assertThatNullPointerException().isThrownBy(() -> RxBridge.single(null, () -> 1)).withMessage("loop is null");
-            assertThatNullPointerException().isThrownBy(() -> RxBridge.single(SharedLoop.get(), null))
+            assertThatNullPointerException()
+                    .isThrownBy(() -> RxBridge.single(null, () -> 1))
+                    .withMessage("loop is null");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> RxBridge.single(SharedLoop.get(), null))
                     .withMessage("coroutine is null");
         }
     }
@@ -249,28 +260,39 @@ class SingleMaybeCompletableTest {
         @Test
         void tenThousandSinglesThroughFlatMapSingleOnTheSharedLoop() {
             List<Integer> items = Flowable.range(1, 10_000)
-                    .flatMapSingle(i -> RxBridge.single(() -> {
-                        Async.sleep(Duration.ofMillis(i % 3));
-                        return i;
-                    }), false, 256)
+                    .flatMapSingle(
+                            i -> RxBridge.single(() -> {
+                                Async.sleep(Duration.ofMillis(i % 3));
+                                return i;
+                            }),
+                            false,
+                            256)
                     .toList()
                     .timeout(60, TimeUnit.SECONDS)
                     .blockingGet();
-            assertThat(items).hasSize(10_000).containsExactlyInAnyOrderElementsOf(
-                    IntStream.rangeClosed(1, 10_000).boxed().collect(Collectors.toList()));
-            Single<Integer> liveTasks = RxBridge.single(SharedLoop.get(), () -> Async.allTasks().size());
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(liveTasks.blockingGet())
-                    .as("live tasks on the shared loop besides the one counting them").isEqualTo(1));
+            assertThat(items)
+                    .hasSize(10_000)
+                    .containsExactlyInAnyOrderElementsOf(
+                            IntStream.rangeClosed(1, 10_000).boxed().collect(Collectors.toList()));
+            Single<Integer> liveTasks =
+                    RxBridge.single(SharedLoop.get(), () -> Async.allTasks().size());
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(liveTasks.blockingGet())
+                            .as("live tasks on the shared loop besides the one counting them")
+                            .isEqualTo(1));
         }
 
         @AllEngines
         void tenThousandSinglesThroughFlatMapSingleOnEachEngine(CoroutineEngine engine) throws Exception {
             try (LoopThread lt = new LoopThread(engine)) {
                 Flowable.range(1, 10_000)
-                        .flatMapSingle(i -> RxBridge.single(lt.loop, () -> {
-                            Async.sleep(Duration.ofMillis(i % 2));
-                            return i;
-                        }), false, 256)
+                        .flatMapSingle(
+                                i -> RxBridge.single(lt.loop, () -> {
+                                    Async.sleep(Duration.ofMillis(i % 2));
+                                    return i;
+                                }),
+                                false,
+                                256)
                         .reduce(0L, Long::sum)
                         .test()
                         .awaitDone(60, TimeUnit.SECONDS)
@@ -286,8 +308,10 @@ class SingleMaybeCompletableTest {
         @AllEngines
         void aValueIsOnSuccessAndNullCompletesEmpty(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
-                TestObserver<String> value = RxBridge.maybe(loop, sleepThen(Duration.ofSeconds(1), "v")).test();
-                TestObserver<String> empty = RxBridge.maybe(loop, () -> (String) null).test();
+                TestObserver<String> value = RxBridge.maybe(loop, sleepThen(Duration.ofSeconds(1), "v"))
+                        .test();
+                TestObserver<String> empty =
+                        RxBridge.maybe(loop, () -> (String) null).test();
                 loop.runUntilIdle();
                 empty.assertResult();
                 value.assertEmpty();
@@ -300,10 +324,12 @@ class SingleMaybeCompletableTest {
         void aFailureIsOnError(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
                 TestObserver<Object> to = RxBridge.maybe(loop, () -> {
-                    throw new IllegalArgumentException("bad");
-                }).test();
+                            throw new IllegalArgumentException("bad");
+                        })
+                        .test();
                 loop.runUntilIdle();
-                to.assertError(IllegalArgumentException.class).assertError(e -> e.getMessage().equals("bad"));
+                to.assertError(IllegalArgumentException.class)
+                        .assertError(e -> e.getMessage().equals("bad"));
             }
         }
 
@@ -311,7 +337,8 @@ class SingleMaybeCompletableTest {
         void disposingCancelsTheTaskSilently(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
                 List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
-                TestObserver<String> to = RxBridge.maybe(loop, sleepThen(FOREVER, "never")).test();
+                TestObserver<String> to =
+                        RxBridge.maybe(loop, sleepThen(FOREVER, "never")).test();
                 loop.runUntilIdle();
                 to.dispose();
                 loop.runUntilIdle();
@@ -324,7 +351,10 @@ class SingleMaybeCompletableTest {
 
         @AllEngines
         void withoutALoopInsideACoroutineItRunsOnTheRunningLoop(CoroutineEngine engine) {
-            onEngine(engine, () -> assertThat(RxBridge.await(RxBridge.maybe(EventLoop::running))).isSameAs(Async.loop()));
+            onEngine(
+                    engine,
+                    () -> assertThat(RxBridge.await(RxBridge.maybe(EventLoop::running)))
+                            .isSameAs(Async.loop()));
         }
     }
 
@@ -333,7 +363,8 @@ class SingleMaybeCompletableTest {
         @AllEngines
         void completesWhenTheTaskReturnsIgnoringItsResult(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
-                TestObserver<Void> to = RxBridge.completable(loop, sleepThen(Duration.ofSeconds(2), "ignored")).test();
+                TestObserver<Void> to = RxBridge.completable(loop, sleepThen(Duration.ofSeconds(2), "ignored"))
+                        .test();
                 loop.advanceTime(Duration.ofSeconds(1));
                 to.assertNotComplete();
                 loop.advanceTime(Duration.ofSeconds(1));
@@ -346,8 +377,9 @@ class SingleMaybeCompletableTest {
         void aFailureIsOnError(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
                 TestObserver<Void> to = RxBridge.completable(loop, () -> {
-                    throw new IOException("nope");
-                }).test();
+                            throw new IOException("nope");
+                        })
+                        .test();
                 loop.runUntilIdle();
                 to.assertError(IOException.class);
             }
@@ -357,7 +389,8 @@ class SingleMaybeCompletableTest {
         void disposingCancelsTheTaskSilently(CoroutineEngine engine) {
             try (TestEventLoop loop = new TestEventLoop(engine)) {
                 List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
-                TestObserver<Void> to = RxBridge.completable(loop, sleepThen(FOREVER, "never")).test();
+                TestObserver<Void> to =
+                        RxBridge.completable(loop, sleepThen(FOREVER, "never")).test();
                 loop.runUntilIdle();
                 to.dispose();
                 loop.runUntilIdle();
@@ -442,7 +475,8 @@ class SingleMaybeCompletableTest {
                 LoopFuture<String> ok = loop.createFuture();
                 LoopFuture<String> failed = loop.createFuture();
                 TestObserver<Void> okObserver = RxBridge.toCompletable(ok).test();
-                TestObserver<Void> failedObserver = RxBridge.toCompletable(failed).test();
+                TestObserver<Void> failedObserver =
+                        RxBridge.toCompletable(failed).test();
                 loop.runUntilIdle();
                 ok.setResult("ignored");
                 failed.setException(new IOException("lost"));
@@ -460,7 +494,8 @@ class SingleMaybeCompletableTest {
                 loop.runUntilIdle();
                 f.cancel();
                 loop.runUntilIdle();
-                to.assertError(e -> e instanceof CancellationException && e.getMessage().contains("was cancelled"));
+                to.assertError(e ->
+                        e instanceof CancellationException && e.getMessage().contains("was cancelled"));
             }
         }
 

@@ -13,22 +13,22 @@ import io.loopbridge.rxjava.RxTesting.RxJavaErrors;
 import io.loopbridge.task.CoroutineEngine;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.CompletableObserver;
-import io.reactivex.rxjava3.core.Maybe;
-import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Maybe;
 import io.reactivex.rxjava3.core.MaybeObserver;
 import io.reactivex.rxjava3.core.Observer;
+import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.core.SingleObserver;
 import io.reactivex.rxjava3.disposables.Disposable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +50,12 @@ import org.reactivestreams.Subscription;
 @ExtendWith({NoThreadsLeft.class, RxJavaErrors.class})
 class SubscriberFaultsTest {
     /** {@code ON_NEXT} is {@code onSuccess} for a {@code Single} or {@code Maybe}. */
-    enum Signal { ON_SUBSCRIBE, ON_NEXT, ON_ERROR, ON_COMPLETE }
+    enum Signal {
+        ON_SUBSCRIBE,
+        ON_NEXT,
+        ON_ERROR,
+        ON_COMPLETE
+    }
 
     static final class Boom extends RuntimeException {
         Boom(String where) {
@@ -102,41 +107,49 @@ class SubscriberFaultsTest {
     }
 
     static final Map<String, Adapter> ADAPTERS = new TreeMap<>(Map.of(
-            "flowable", (lt, to, ended) -> RxBridge.flowable(lt.loop, oneTwoThree(to.at == Signal.ON_ERROR, ended))
-                    .subscribe((Subscriber<Integer>) to),
-            "observable", (lt, to, ended) -> RxBridge.observable(lt.loop, oneTwoThree(to.at == Signal.ON_ERROR, ended))
-                    .subscribe((Observer<Integer>) to),
-            "mapAsync", (lt, to, ended) -> Flowable.just(1, 2, 3)
-                    .compose(RxBridge.<Integer, Integer>mapAsync(lt.loop, 2,
-                            i -> sleepThen(i, to.at == Signal.ON_ERROR && i == 2, ended)))
-                    .subscribe((Subscriber<Integer>) to),
-            "single", new Adapter() {
-                @Override
-                public void subscribe(LoopThread lt, Throwing to, AtomicInteger ended) {
-                    RxBridge.single(lt.loop, () -> sleepThen(1, to.at == Signal.ON_ERROR, ended))
-                            .subscribe((SingleObserver<Integer>) to);
-                }
+            "flowable",
+                    (lt, to, ended) -> RxBridge.flowable(lt.loop, oneTwoThree(to.at == Signal.ON_ERROR, ended))
+                            .subscribe((Subscriber<Integer>) to),
+            "observable",
+                    (lt, to, ended) -> RxBridge.observable(lt.loop, oneTwoThree(to.at == Signal.ON_ERROR, ended))
+                            .subscribe((Observer<Integer>) to),
+            "mapAsync",
+                    (lt, to, ended) -> Flowable.just(1, 2, 3)
+                            .compose(RxBridge.<Integer, Integer>mapAsync(
+                                    lt.loop, 2, i -> sleepThen(i, to.at == Signal.ON_ERROR && i == 2, ended)))
+                            .subscribe((Subscriber<Integer>) to),
+            "single",
+                    new Adapter() {
+                        @Override
+                        public void subscribe(LoopThread lt, Throwing to, AtomicInteger ended) {
+                            RxBridge.single(lt.loop, () -> sleepThen(1, to.at == Signal.ON_ERROR, ended))
+                                    .subscribe((SingleObserver<Integer>) to);
+                        }
 
-                @Override
-                public boolean has(Signal s) {
-                    return s != Signal.ON_COMPLETE;
-                }
-            },
-            "maybe", (lt, to, ended) -> RxBridge.maybe(lt.loop,
-                            () -> sleepThen(to.at == Signal.ON_COMPLETE ? null : 1, to.at == Signal.ON_ERROR, ended))
-                    .subscribe((MaybeObserver<Integer>) to),
-            "completable", new Adapter() {
-                @Override
-                public void subscribe(LoopThread lt, Throwing to, AtomicInteger ended) {
-                    RxBridge.completable(lt.loop, () -> sleepThen(1, to.at == Signal.ON_ERROR, ended))
-                            .subscribe((CompletableObserver) to);
-                }
+                        @Override
+                        public boolean has(Signal s) {
+                            return s != Signal.ON_COMPLETE;
+                        }
+                    },
+            "maybe",
+                    (lt, to, ended) -> RxBridge.maybe(
+                                    lt.loop,
+                                    () -> sleepThen(
+                                            to.at == Signal.ON_COMPLETE ? null : 1, to.at == Signal.ON_ERROR, ended))
+                            .subscribe((MaybeObserver<Integer>) to),
+            "completable",
+                    new Adapter() {
+                        @Override
+                        public void subscribe(LoopThread lt, Throwing to, AtomicInteger ended) {
+                            RxBridge.completable(lt.loop, () -> sleepThen(1, to.at == Signal.ON_ERROR, ended))
+                                    .subscribe((CompletableObserver) to);
+                        }
 
-                @Override
-                public boolean has(Signal s) {
-                    return s != Signal.ON_NEXT;
-                }
-            }));
+                        @Override
+                        public boolean has(Signal s) {
+                            return s != Signal.ON_NEXT;
+                        }
+                    }));
 
     /**
      * Sources that call {@code onSubscribe} on the subscribing thread, as RxJava's own {@code Single},
@@ -166,8 +179,12 @@ class SubscriberFaultsTest {
     }
 
     /** Every kind of RxJava consumer at once: requests everything, records every signal, throws from {@code at}. */
-    static final class Throwing implements Subscriber<Integer>, Observer<Integer>, SingleObserver<Integer>,
-            MaybeObserver<Integer>, CompletableObserver {
+    static final class Throwing
+            implements Subscriber<Integer>,
+                    Observer<Integer>,
+                    SingleObserver<Integer>,
+                    MaybeObserver<Integer>,
+                    CompletableObserver {
         final Signal at;
         final Boom boom;
         final List<String> signals = new CopyOnWriteArrayList<>();
@@ -236,13 +253,16 @@ class SubscriberFaultsTest {
 
             if (at == Signal.ON_SUBSCRIBE && CALLERS_THREAD.contains(adapter)) {
                 // RxJava's subscribe() handles it, exactly as for its own sources: an NPE to the caller
-                assertThatNullPointerException().isThrownBy(() -> ADAPTERS.get(adapter).subscribe(lt, to, ended))
+                assertThatNullPointerException()
+                        .isThrownBy(() -> ADAPTERS.get(adapter).subscribe(lt, to, ended))
                         .withCause(to.boom);
                 List<Throwable> ours = RxJavaErrors.take();
                 Throwing twin = new Throwing(at);
                 catchThrowable(() -> NATIVE.get(adapter).accept(twin));
                 List<Throwable> rxJavas = RxJavaErrors.take();
-                assertThat(ours).as("RxJavaPlugins.onError as for RxJava's own source").hasSameSizeAs(rxJavas)
+                assertThat(ours)
+                        .as("RxJavaPlugins.onError as for RxJava's own source")
+                        .hasSameSizeAs(rxJavas)
                         .allSatisfy(e -> assertThat(unwrapped(e)).isSameAs(to.boom));
                 assertThat(rxJavas).allSatisfy(e -> assertThat(unwrapped(e)).isSameAs(twin.boom));
                 Thread.sleep(20); // a task started despite the failed subscription would be running by now
@@ -254,18 +274,22 @@ class SubscriberFaultsTest {
             }
             ADAPTERS.get(adapter).subscribe(lt, to, ended);
 
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(lt.loopErrors).isNotEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(lt.loopErrors).isNotEmpty());
             lt.awaitNoLiveTasks();
             if (at != Signal.ON_SUBSCRIBE) {
                 await().atMost(Duration.ofSeconds(10))
-                        .untilAsserted(() -> assertThat(ended).as("the coroutine code ended").hasPositiveValue());
+                        .untilAsserted(() ->
+                                assertThat(ended).as("the coroutine code ended").hasPositiveValue());
             }
             Thread.sleep(20); // a signal or report after the one that threw would arrive by now
 
-            assertThat(lt.loopErrors).as("reported to the loop's exception handler, once")
+            assertThat(lt.loopErrors)
+                    .as("reported to the loop's exception handler, once")
                     .singleElement()
                     .satisfies(r -> assertThat(r.get("exception")).isSameAs(to.boom));
-            assertThat(RxJavaErrors.take()).as("and to RxJavaPlugins.onError, once")
+            assertThat(RxJavaErrors.take())
+                    .as("and to RxJavaPlugins.onError, once")
                     .singleElement()
                     .satisfies(e -> assertThat(unwrapped(e)).isSameAs(to.boom));
             List<String> signals = List.copyOf(to.signals);
@@ -274,7 +298,10 @@ class SubscriberFaultsTest {
                     assertThat(signals).as("nothing after onSubscribe").containsExactly("onSubscribe");
                     break;
                 case ON_NEXT:
-                    assertThat(signals).as("nothing after the signal that threw").hasSize(2).startsWith("onSubscribe");
+                    assertThat(signals)
+                            .as("nothing after the signal that threw")
+                            .hasSize(2)
+                            .startsWith("onSubscribe");
                     break;
                 case ON_ERROR:
                     assertThat(signals).last().isEqualTo("onError boom in the source");

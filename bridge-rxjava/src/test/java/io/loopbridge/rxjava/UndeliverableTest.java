@@ -21,11 +21,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -47,16 +46,18 @@ class UndeliverableTest {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             int offset = t;
-            Thread thread = new Thread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int i = offset % 2; i < ds.size(); i += 2) {
-                    ds.get(offset < 2 ? i : ds.size() - 1 - i).dispose();
-                }
-            }, "dispose-storm-" + t);
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            go.await();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        for (int i = offset % 2; i < ds.size(); i += 2) {
+                            ds.get(offset < 2 ? i : ds.size() - 1 - i).dispose();
+                        }
+                    },
+                    "dispose-storm-" + t);
             thread.start();
             threads.add(thread);
         }
@@ -109,23 +110,27 @@ class UndeliverableTest {
                 switch (i % 3) {
                     case 0:
                         ds.add(RxBridge.<Integer>flowable(lt.loop, y -> {
-                            for (int k = 0; k < 3; k++) {
-                                Async.sleep(Duration.ofNanos((n % 11) * 100_000L));
-                                y.yield(k);
-                            }
-                        }).subscribe(v -> {}, observed::add));
+                                    for (int k = 0; k < 3; k++) {
+                                        Async.sleep(Duration.ofNanos((n % 11) * 100_000L));
+                                        y.yield(k);
+                                    }
+                                })
+                                .subscribe(v -> {}, observed::add));
                         break;
                     case 1:
                         ds.add(RxBridge.<Integer>observable(lt.loop, y -> {
-                            for (int k = 0; k < 3; k++) {
-                                Async.sleep(Duration.ofNanos((n % 11) * 100_000L));
-                                y.yield(k);
-                            }
-                        }).subscribe(v -> {}, observed::add));
+                                    for (int k = 0; k < 3; k++) {
+                                        Async.sleep(Duration.ofNanos((n % 11) * 100_000L));
+                                        y.yield(k);
+                                    }
+                                })
+                                .subscribe(v -> {}, observed::add));
                         break;
                     default:
                         ds.add(Flowable.range(0, 3)
-                                .compose(RxBridge.mapAsync(lt.loop, 2, (Integer k) -> brief(n + k).call())).subscribe(v -> {}, observed::add));
+                                .compose(RxBridge.mapAsync(
+                                        lt.loop, 2, (Integer k) -> brief(n + k).call()))
+                                .subscribe(v -> {}, observed::add));
                 }
             }
             storm(ds);
@@ -137,11 +142,13 @@ class UndeliverableTest {
 
     @AllEngines
     void cancellingCoroutinesThatAwaitRxJavaReportsNothing(CoroutineEngine engine) throws Exception {
-        try (LoopThread sources = new LoopThread(engine); LoopThread awaiters = new LoopThread(engine)) {
+        try (LoopThread sources = new LoopThread(engine);
+                LoopThread awaiters = new LoopThread(engine)) {
             List<Task<Integer>> tasks = awaiters.call(() -> {
                 List<Task<Integer>> ts = new ArrayList<>();
                 for (int i = 0; i < STORM; i++) {
-                    Single<Integer> other = RxBridge.single(sources.loop, brief(i)); // completes on another loop's thread
+                    Single<Integer> other =
+                            RxBridge.single(sources.loop, brief(i)); // completes on another loop's thread
                     ts.add(awaiters.loop.createTask(() -> RxBridge.await(other)));
                 }
                 return ts;
@@ -169,24 +176,30 @@ class UndeliverableTest {
         try (TestEventLoop loop = new TestEventLoop(engine)) {
             List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
             TestObserver<Integer> to = RxBridge.single(loop, () -> {
-                try {
-                    Async.sleep(FOREVER);
-                } catch (CancellationException e) {
-                    throw new IOException("cleanup failed");
-                }
-                return 1;
-            }).test();
+                        try {
+                            Async.sleep(FOREVER);
+                        } catch (CancellationException e) {
+                            throw new IOException("cleanup failed");
+                        }
+                        return 1;
+                    })
+                    .test();
             loop.runUntilIdle();
             to.dispose();
             loop.runUntilIdle();
             to.assertEmpty();
             assertThat(loopErrors).singleElement().satisfies(ctx -> {
-                assertThat((String) ctx.get("message")).startsWith("RxBridge.single(").endsWith("failed after its observer disposed it");
+                assertThat((String) ctx.get("message"))
+                        .startsWith("RxBridge.single(")
+                        .endsWith("failed after its observer disposed it");
                 assertThat((Throwable) ctx.get("exception")).isInstanceOf(IOException.class);
                 assertThat(ctx.get("source")).isInstanceOf(Task.class);
             });
-            assertThat(RxJavaErrors.take()).singleElement().isInstanceOf(UndeliverableException.class)
-                    .extracting(Throwable::getCause).isInstanceOf(IOException.class);
+            assertThat(RxJavaErrors.take())
+                    .singleElement()
+                    .isInstanceOf(UndeliverableException.class)
+                    .extracting(Throwable::getCause)
+                    .isInstanceOf(IOException.class);
         }
     }
 
@@ -199,18 +212,21 @@ class UndeliverableTest {
         try (TestEventLoop loop = new TestEventLoop(engine)) {
             List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
             Disposable d = RxBridge.completable(loop, () -> {
-                try {
-                    Async.sleep(FOREVER);
-                } catch (CancellationException e) {
-                    throw new IllegalStateException("refused to stop");
-                }
-                return null;
-            }).subscribe();
+                        try {
+                            Async.sleep(FOREVER);
+                        } catch (CancellationException e) {
+                            throw new IllegalStateException("refused to stop");
+                        }
+                        return null;
+                    })
+                    .subscribe();
             loop.runUntilIdle();
             d.dispose();
             loop.runUntilIdle();
-            assertThat(loopErrors).singleElement()
-                    .satisfies(ctx -> assertThat((Throwable) ctx.get("exception")).hasMessage("refused to stop"));
+            assertThat(loopErrors)
+                    .singleElement()
+                    .satisfies(
+                            ctx -> assertThat((Throwable) ctx.get("exception")).hasMessage("refused to stop"));
             assertThat(uncaught).as("RxJava's default handler was not run").isEmpty();
         } finally {
             Thread.setDefaultUncaughtExceptionHandler(previous);

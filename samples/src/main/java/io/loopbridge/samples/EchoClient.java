@@ -55,7 +55,8 @@ public final class EchoClient implements Sample {
         Options options = Options.parse(args, Set.of("--host", "--port"));
         int port = options.port("--port", 0);
         if (port == 0) {
-            throw new IllegalArgumentException("usage: echo-client [--host H] --port P [lines...]: the port of echo-server or echo-protocol");
+            throw new IllegalArgumentException(
+                    "usage: echo-client [--host H] --port P [lines...]: the port of echo-server or echo-protocol");
         }
         String host = options.string("--host", EchoServer.HOST);
         List<String> lines = options.words();
@@ -75,7 +76,9 @@ public final class EchoClient implements Sample {
      * another says nothing and is dropped after {@code idle}.
      */
     static void tour(String host, int port, Duration idle, PrintStream out) throws Exception {
-        List<String> lines = List.of("Hello, World!", "Use your voice - say what you mean",
+        List<String> lines = List.of(
+                "Hello, World!",
+                "Use your voice - say what you mean",
                 "Do not become an echo of someone else's opinion");
         talk(host, port, next(lines.iterator()), "[client 1] ", out);
 
@@ -85,9 +88,10 @@ public final class EchoClient implements Sample {
         try {
             byte[] rest = silent.reader().read(-1);
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
-            out.println("[client 2] the server closed the connection " + (rest.length == 0 && waited.compareTo(idle) >= 0
-                    ? "after the idle timeout"
-                    : "early, after " + waited.toMillis() + " ms"));
+            out.println("[client 2] the server closed the connection "
+                    + (rest.length == 0 && waited.compareTo(idle) >= 0
+                            ? "after the idle timeout"
+                            : "early, after " + waited.toMillis() + " ms"));
         } finally {
             silent.close();
             silent.writer().waitClosed();

@@ -47,10 +47,12 @@ public final class EchoProtocol implements Sample {
         }
         if (options.has("--port")) {
             Duration idle = options.duration("--idle-timeout", EchoServer.DEFAULT_IDLE);
-            Serving.untilInterrupted(() -> start(options.port("--port", 0), idle, out), server -> out.println(
-                    "echo protocol server on " + EchoServer.HOST + ":" + server.port() + ", idle timeout "
-                            + EchoServer.millis(idle) + "; `samples/run echo-client --port " + server.port()
-                            + "` talks to it; Ctrl-C stops it"));
+            Serving.untilInterrupted(
+                    () -> start(options.port("--port", 0), idle, out),
+                    server -> out.println(
+                            "echo protocol server on " + EchoServer.HOST + ":" + server.port() + ", idle timeout "
+                                    + EchoServer.millis(idle) + "; `samples/run echo-client --port " + server.port()
+                                    + "` talks to it; Ctrl-C stops it"));
             out.println("echo protocol server stopped");
             return;
         }

@@ -51,9 +51,11 @@ public final class EchoServer implements Sample {
         }
         if (options.has("--port")) {
             Duration idle = options.duration("--idle-timeout", DEFAULT_IDLE);
-            Serving.untilInterrupted(() -> start(options.port("--port", 0), idle, out), server -> out.println(
-                    "echo server on " + HOST + ":" + server.port() + ", idle timeout " + millis(idle)
-                            + "; `samples/run echo-client --port " + server.port() + "` talks to it; Ctrl-C stops it"));
+            Serving.untilInterrupted(
+                    () -> start(options.port("--port", 0), idle, out),
+                    server -> out.println("echo server on " + HOST + ":" + server.port() + ", idle timeout "
+                            + millis(idle) + "; `samples/run echo-client --port " + server.port()
+                            + "` talks to it; Ctrl-C stops it"));
             out.println("echo server stopped");
             return;
         }

@@ -18,9 +18,33 @@ import reactor.core.publisher.Flux;
  * it too.
  */
 public final class FetchRows implements Sample {
-    static final List<String> WORDS = List.of("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
-            "hotel", "india", "juliett", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo",
-            "sierra", "tango", "uniform", "victor", "whiskey", "xray", "yankee", "zulu");
+    static final List<String> WORDS = List.of(
+            "alpha",
+            "bravo",
+            "charlie",
+            "delta",
+            "echo",
+            "foxtrot",
+            "golf",
+            "hotel",
+            "india",
+            "juliett",
+            "kilo",
+            "lima",
+            "mike",
+            "november",
+            "oscar",
+            "papa",
+            "quebec",
+            "romeo",
+            "sierra",
+            "tango",
+            "uniform",
+            "victor",
+            "whiskey",
+            "xray",
+            "yankee",
+            "zulu");
     static final int PAGE_SIZE = 4;
 
     @Override
@@ -51,17 +75,17 @@ public final class FetchRows implements Sample {
             EventLoop loop = Async.loop();
             FakeDatabase db = new FakeDatabase(pageDelay, out);
             Flux<Row> rows = ReactorBridge.flux(loop, fetchRows(db, 0, WORDS.size(), out));
-            List<String> picked = ReactorBridge.await(rows
-                    .filter(row -> row.id() % 3 == 0)
+            List<String> picked = ReactorBridge.await(rows.filter(row -> row.id() % 3 == 0)
                     .map(row -> row.word().toUpperCase())
                     .take(3)
                     .collectList());
-            out.println(picked + ", after " + db.pagesServed + " of "
-                    + (WORDS.size() + PAGE_SIZE - 1) / PAGE_SIZE + " pages");
+            out.println(picked + ", after " + db.pagesServed + " of " + (WORDS.size() + PAGE_SIZE - 1) / PAGE_SIZE
+                    + " pages");
             return null;
         });
 
-        out.println("-- from plain Reactor code, outside any coroutine (toFlux on the shared loop, blocking at the edge):");
+        out.println(
+                "-- from plain Reactor code, outside any coroutine (toFlux on the shared loop, blocking at the edge):");
         FakeDatabase db = new FakeDatabase(pageDelay, out);
         AsyncGenerator<Row, Void> cursor = AsyncGenerator.of(fetchRows(db, 0, 12, out));
         List<List<String>> batches = new ArrayList<>();

@@ -54,18 +54,30 @@ import tools.jackson.databind.JsonNode;
  * http://127.0.0.1:8080/user/1}). Without {@code --port} (the tour) it starts on a free port, asks
  * itself a few questions with {@link HttpClient} and stops.
  */
-@SuppressWarnings("try") // try (Timeout ...) scopes a deadline, try (Permit ...) a semaphore; neither is used in the block
+@SuppressWarnings(
+        "try") // try (Timeout ...) scopes a deadline, try (Permit ...) a semaphore; neither is used in the block
 public final class Gateway implements Sample {
     static final String HOST = "127.0.0.1";
     static final Duration TIMEOUT = Duration.ofSeconds(1);
     /** How long a client's kept-alive connection may stay quiet between requests. */
     static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
+
     static final int CALLS_PER_BACKEND = 64;
     static final int USERS = 100;
-    static final List<String> NAMES = List.of("Ada Lovelace", "Grace Hopper", "Alan Turing", "Katherine Johnson",
-            "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth", "Margaret Hamilton", "Ken Thompson", "Frances Allen");
+    static final List<String> NAMES = List.of(
+            "Ada Lovelace",
+            "Grace Hopper",
+            "Alan Turing",
+            "Katherine Johnson",
+            "Edsger Dijkstra",
+            "Barbara Liskov",
+            "Donald Knuth",
+            "Margaret Hamilton",
+            "Ken Thompson",
+            "Frances Allen");
     /** The users for whom the orders service misbehaves, every time. */
     static final int SLOW_USER = 7;
+
     static final int FAILING_USER = 13;
     static final int HANGING_UP_USER = 21;
 
@@ -88,30 +100,42 @@ public final class Gateway implements Sample {
         Duration timeout = options.duration("--timeout", TIMEOUT);
         if (options.has("--port")) {
             double flaky = options.fraction("--flaky", 0.1);
-            Serving.untilInterrupted(() -> start(options.port("--port", 0), timeout, flaky, out), gateway -> out.println(
-                    "gateway on http://" + HOST + ":" + gateway.port() + " (" + timeout.toMillis() + " ms for the backends, "
+            Serving.untilInterrupted(
+                    () -> start(options.port("--port", 0), timeout, flaky, out),
+                    gateway -> out.println("gateway on http://" + HOST + ":" + gateway.port() + " ("
+                            + timeout.toMillis() + " ms for the backends, "
                             + Math.round(flaky * 100) + "% of orders flaky); try `curl -i http://" + HOST + ":"
                             + gateway.port() + "/user/1`; Ctrl-C stops it"));
             out.println("gateway stopped");
             return;
         }
         double flaky = options.fraction("--flaky", 0);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Async.run(() -> {
             Running gateway = start(0, timeout, flaky, null);
             try {
                 out.println("-- a gateway on " + HOST + ", a free port; backends profiles and orders (slow and flaky on"
                         + " purpose) on free ports; " + timeout.toMillis() + " ms for both");
                 String base = "http://" + HOST + ":" + gateway.port();
-                List<String> asks = List.of("GET /user/1", "GET /user/2", "GET /user/404", "GET /user/13", "GET /user/21",
-                        "GET /user/7", "GET /user/x", "GET /users", "DELETE /user/1");
+                List<String> asks = List.of(
+                        "GET /user/1",
+                        "GET /user/2",
+                        "GET /user/404",
+                        "GET /user/13",
+                        "GET /user/21",
+                        "GET /user/7",
+                        "GET /user/x",
+                        "GET /users",
+                        "DELETE /user/1");
                 for (String ask : asks) {
                     String[] methodAndPath = ask.split(" ");
                     HttpRequest request = HttpRequest.newBuilder(URI.create(base + methodAndPath[1]))
                             .method(methodAndPath[0], HttpRequest.BodyPublishers.noBody())
                             .build();
                     // the client's own threads do the I/O; the coroutine awaits the CompletableFuture
-                    HttpResponse<String> response = Async.await(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+                    HttpResponse<String> response =
+                            Async.await(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
                     out.println(ask + " -> " + response.statusCode() + " " + response.body());
                 }
                 out.println("-- " + asks.size() + " requests over " + gateway.connections()
@@ -146,7 +170,10 @@ public final class Gateway implements Sample {
                 (reader, writer) -> Http.serve(reader, writer, KEEP_ALIVE, backends::profiles), HOST, 0, Http.MAX_LINE);
         Server orders = Streams.startServer(
                 (reader, writer) -> Http.serve(reader, writer, KEEP_ALIVE, backends::orders), HOST, 0, Http.MAX_LINE);
-        Running running = new Running(timeout, accessLog, List.of(profiles, orders),
+        Running running = new Running(
+                timeout,
+                accessLog,
+                List.of(profiles, orders),
                 new Backend("profiles", profiles.sockets().get(0).getPort()),
                 new Backend("orders", orders.sockets().get(0).getPort()));
         try {
@@ -177,10 +204,14 @@ public final class Gateway implements Sample {
         }
 
         private void listen(int port) throws IOException {
-            Server gateway = Streams.startServer((reader, writer) -> {
-                connections++;
-                Http.serve(reader, writer, KEEP_ALIVE, this::handle);
-            }, HOST, port, Http.MAX_LINE);
+            Server gateway = Streams.startServer(
+                    (reader, writer) -> {
+                        connections++;
+                        Http.serve(reader, writer, KEEP_ALIVE, this::handle);
+                    },
+                    HOST,
+                    port,
+                    Http.MAX_LINE);
             servers.add(0, gateway);
             this.port = gateway.sockets().get(0).getPort();
         }
@@ -237,15 +268,24 @@ public final class Gateway implements Sample {
             List<Task<?>> calls = new ArrayList<>(2);
             try (Timeout deadline = Async.timeout(timeout)) {
                 JsonNode user = Async.taskGroup(group -> {
-                    Task<String> name = group.createTask(() -> profiles.get("/profiles/" + id, Gateway::nameOf), "profiles");
-                    Task<Integer> count = group.createTask(() -> orders.get("/orders/" + id, Gateway::ordersOf), "orders");
+                    Task<String> name =
+                            group.createTask(() -> profiles.get("/profiles/" + id, Gateway::nameOf), "profiles");
+                    Task<Integer> count =
+                            group.createTask(() -> orders.get("/orders/" + id, Gateway::ordersOf), "orders");
                     calls.add(name);
                     calls.add(count);
-                    return Http.JSON.createObjectNode().put("id", id).put("name", Async.await(name)).put("orders", Async.await(count));
+                    return Http.JSON
+                            .createObjectNode()
+                            .put("id", id)
+                            .put("name", Async.await(name))
+                            .put("orders", Async.await(count));
                 });
                 return new Http.Reply(200, "application/json", Http.JSON.writeValueAsBytes(user));
             } catch (AsyncTimeoutException e) {
-                String late = calls.stream().filter(Task::isCancelled).map(Task::getName).collect(Collectors.joining(" and "));
+                String late = calls.stream()
+                        .filter(Task::isCancelled)
+                        .map(Task::getName)
+                        .collect(Collectors.joining(" and "));
                 return Http.problem(504, late + " did not answer within " + timeout.toMillis() + " ms");
             } catch (TaskGroupException e) {
                 Throwable first = e.getExceptions().get(0);
@@ -324,7 +364,9 @@ public final class Gateway implements Sample {
                     Http.writeRequest(connection.writer(), "GET", target, HOST + ":" + port);
                     Http.Response response = Http.readResponse(connection.reader(), false);
                     if (response.status() != 200) {
-                        throw new BackendException(name, response.status(),
+                        throw new BackendException(
+                                name,
+                                response.status(),
                                 name + " answered " + response.status() + " " + response.reason());
                     }
                     T value = field.apply(Http.JSON.readTree(response.body()));
@@ -378,8 +420,11 @@ public final class Gateway implements Sample {
             if (id < 0) {
                 return Http.problem(404, "nothing at " + shorten(request.path()));
             }
-            int mood = id == SLOW_USER ? 1 : id == FAILING_USER ? 2 : id == HANGING_UP_USER ? 3
-                    : random.nextDouble() < flaky ? 1 + random.nextInt(3) : 0;
+            int mood = id == SLOW_USER
+                    ? 1
+                    : id == FAILING_USER
+                            ? 2
+                            : id == HANGING_UP_USER ? 3 : random.nextDouble() < flaky ? 1 + random.nextInt(3) : 0;
             switch (mood) {
                 case 1:
                     Async.sleep(tooLate);

@@ -49,6 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class Http {
     /** The longest line of a head, without its CRLF: the limit of a server's readers. */
     static final int MAX_LINE = 8 * 1024;
+
     static final int MAX_HEAD = 32 * 1024;
     static final int MAX_FIELDS = 100;
     static final int MAX_BODY = 64 * 1024;
@@ -192,7 +193,8 @@ final class Http {
 
     /** A JSON error: {@code {"status":504,"error":"..."}}. */
     static Reply problem(int status, String message) {
-        byte[] body = JSON.writeValueAsBytes(JSON.createObjectNode().put("status", status).put("error", message));
+        byte[] body = JSON.writeValueAsBytes(
+                JSON.createObjectNode().put("status", status).put("error", message));
         return new Reply(status, "application/json", body);
     }
 
@@ -310,12 +312,14 @@ final class Http {
                     throw new Malformed(400, "header field " + count + " has a control character");
                 }
             }
-            fields.computeIfAbsent(line.substring(0, colon).toLowerCase(Locale.ROOT), k -> new ArrayList<>(1)).add(value);
+            fields.computeIfAbsent(line.substring(0, colon).toLowerCase(Locale.ROOT), k -> new ArrayList<>(1))
+                    .add(value);
         }
     }
 
     /** The body as the fields frame it; {@code response}: without a length, it runs to the end of the stream. */
-    private static byte[] readBody(StreamReader in, Map<String, List<String>> fields, boolean response) throws IOException {
+    private static byte[] readBody(StreamReader in, Map<String, List<String>> fields, boolean response)
+            throws IOException {
         if (fields.containsKey("transfer-encoding")) {
             throw new Malformed(501, "Transfer-Encoding is not implemented: send Content-Length");
         }
@@ -377,12 +381,21 @@ final class Http {
      */
     static void writeReply(StreamWriter out, Reply reply, Request request, boolean keepAlive) {
         StringBuilder head = new StringBuilder(256);
-        head.append(HTTP_1_1).append(' ').append(reply.status()).append(' ').append(reason(reply.status())).append("\r\n");
-        head.append("Date: ").append(IMF_FIXDATE.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
+        head.append(HTTP_1_1)
+                .append(' ')
+                .append(reply.status())
+                .append(' ')
+                .append(reason(reply.status()))
+                .append("\r\n");
+        head.append("Date: ")
+                .append(IMF_FIXDATE.format(ZonedDateTime.now(ZoneOffset.UTC)))
+                .append("\r\n");
         head.append("Server: loopbridge-samples\r\n");
         head.append("Content-Type: ").append(reply.contentType()).append("\r\n");
         head.append("Content-Length: ").append(reply.body().length).append("\r\n");
-        reply.fields().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        reply.fields()
+                .forEach((name, value) ->
+                        head.append(name).append(": ").append(value).append("\r\n"));
         if (!keepAlive) {
             head.append("Connection: close\r\n");
         } else if (request != null && request.version().equals(HTTP_1_0)) {

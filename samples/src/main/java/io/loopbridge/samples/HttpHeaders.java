@@ -36,6 +36,7 @@ public final class HttpHeaders implements Sample {
     static final String HOST = "127.0.0.1";
     /** How long a server given by url has to connect and answer. */
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
+
     static final byte[] PAGE = """
             <!doctype html>
             <html><head><title>loopbridge</title></head>
@@ -81,9 +82,12 @@ public final class HttpHeaders implements Sample {
         Async.run(() -> {
             Server web = Streams.startServer(
                     (reader, writer) -> Http.serve(reader, writer, Duration.ofSeconds(5), HttpHeaders::page),
-                    HOST, 0, Http.MAX_LINE);
+                    HOST,
+                    0,
+                    Http.MAX_LINE);
             try {
-                out.println("-- a small web server on " + HOST + ", a free port, on the streams API too; HEAD /index.html:");
+                out.println("-- a small web server on " + HOST
+                        + ", a free port, on the streams API too; HEAD /index.html:");
                 printHttpHeaders(HOST, web.sockets().get(0).getPort(), HOST, "/index.html", out);
             } finally {
                 web.close();
@@ -121,7 +125,8 @@ public final class HttpHeaders implements Sample {
     static Http.Reply page(Http.Request request) {
         String text = "text/plain; charset=utf-8";
         if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-            return new Http.Reply(405, text, "only GET and HEAD\n".getBytes(StandardCharsets.UTF_8), Map.of("Allow", "GET, HEAD"));
+            return new Http.Reply(
+                    405, text, "only GET and HEAD\n".getBytes(StandardCharsets.UTF_8), Map.of("Allow", "GET, HEAD"));
         }
         if (!request.path().equals("/") && !request.path().equals("/index.html")) {
             return new Http.Reply(404, text, ("no page at " + request.path() + "\n").getBytes(StandardCharsets.UTF_8));

@@ -109,16 +109,18 @@ public final class Migrate implements Sample {
      */
     static LoopFuture<Forecast> fetch(EventLoop loop, WeatherClient client, String city) {
         LoopFuture<Forecast> future = loop.createFuture();
-        client.fetch(city, (forecast, error) -> loop.callSoonThreadsafe(() -> {
-            if (future.isDone()) {
-                return; // cancelled meanwhile: nobody wants the answer
-            }
-            if (error != null) {
-                future.setException(error);
-            } else {
-                future.setResult(forecast);
-            }
-        }));
+        client.fetch(
+                city,
+                (forecast, error) -> loop.callSoonThreadsafe(() -> {
+                    if (future.isDone()) {
+                        return; // cancelled meanwhile: nobody wants the answer
+                    }
+                    if (error != null) {
+                        future.setException(error);
+                    } else {
+                        future.setResult(forecast);
+                    }
+                }));
         return future;
     }
 
@@ -127,8 +129,8 @@ public final class Migrate implements Sample {
         EventLoop loop = new EventLoop();
         try {
             try {
-                List<Forecast> both = loop.runUntilComplete(
-                        Async.gather(fetch(loop, client, "Oslo"), fetch(loop, client, "Bergen")));
+                List<Forecast> both =
+                        loop.runUntilComplete(Async.gather(fetch(loop, client, "Oslo"), fetch(loop, client, "Bergen")));
                 out.println(warmer(both.get(0), both.get(1)));
             } catch (IllegalArgumentException e) {
                 out.println("failed: " + e.getMessage());
@@ -199,14 +201,17 @@ public final class Migrate implements Sample {
         }
 
         void fetch(String city, Callback callback) {
-            io.schedule(() -> {
-                Forecast f = FORECASTS.get(city);
-                if (f == null) {
-                    callback.done(null, new IllegalArgumentException("unknown city: " + city));
-                } else {
-                    callback.done(f, null);
-                }
-            }, latency.toNanos(), TimeUnit.NANOSECONDS);
+            io.schedule(
+                    () -> {
+                        Forecast f = FORECASTS.get(city);
+                        if (f == null) {
+                            callback.done(null, new IllegalArgumentException("unknown city: " + city));
+                        } else {
+                            callback.done(f, null);
+                        }
+                    },
+                    latency.toNanos(),
+                    TimeUnit.NANOSECONDS);
         }
 
         @Override

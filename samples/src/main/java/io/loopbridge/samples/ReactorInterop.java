@@ -75,10 +75,8 @@ public final class ReactorInterop implements Sample {
         boolean[] cancelled = {false};
         // hide(): a source that cannot be fused, as most I/O sources; a fusable Flux.range would be
         // polled by the for-each directly, with no request at all
-        Flux<Integer> numbers = Flux.range(1, 1_000_000)
-                .hide()
-                .doOnRequest(requests::add)
-                .doOnCancel(() -> cancelled[0] = true);
+        Flux<Integer> numbers =
+                Flux.range(1, 1_000_000).hide().doOnRequest(requests::add).doOnCancel(() -> cancelled[0] = true);
         List<Integer> read = new ArrayList<>();
         try (LoopSubscriber<Integer> items = ReactorBridge.iterate(numbers, 4)) {
             for (int n : items) {
@@ -101,8 +99,8 @@ public final class ReactorInterop implements Sample {
         out.println(ReactorBridge.await(handler.contextWrite(Context.of("requestId", "r-42"))));
 
         REQUEST_ID.set("r-7");
-        Mono<String> downstream = Mono.deferContextual(view ->
-                Mono.just("the Mono it awaits sees requestId=" + view.getOrDefault("requestId", "none")));
+        Mono<String> downstream = Mono.deferContextual(
+                view -> Mono.just("the Mono it awaits sees requestId=" + view.getOrDefault("requestId", "none")));
         out.println(ReactorBridge.await(downstream));
     }
 
@@ -129,7 +127,7 @@ public final class ReactorInterop implements Sample {
         } finally {
             onLoop.dispose();
         }
-        out.println("produced off the loop: " + producedOffLoop[0] + "; consumed on the loop: "
-                + consumedOnLoop[0] + "; sum " + sum[0]);
+        out.println("produced off the loop: " + producedOffLoop[0] + "; consumed on the loop: " + consumedOnLoop[0]
+                + "; sum " + sum[0]);
     }
 }

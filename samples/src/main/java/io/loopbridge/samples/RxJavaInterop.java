@@ -76,9 +76,8 @@ public final class RxJavaInterop implements Sample {
         out.println("-- coroutine -> Flowable: RxBridge.iterate(flowable, 4), break after 6 items:");
         List<Long> requests = new ArrayList<>();
         boolean[] cancelled = {false};
-        Flowable<Integer> numbers = Flowable.range(1, 1_000_000)
-                .doOnRequest(requests::add)
-                .doOnCancel(() -> cancelled[0] = true);
+        Flowable<Integer> numbers =
+                Flowable.range(1, 1_000_000).doOnRequest(requests::add).doOnCancel(() -> cancelled[0] = true);
         List<Integer> read = new ArrayList<>();
         try (LoopSubscriber<Integer> items = RxBridge.iterate(numbers, 4)) {
             for (int n : items) {
@@ -97,10 +96,10 @@ public final class RxJavaInterop implements Sample {
      */
     static void awaitSources(EventLoop loop, Duration step, PrintStream out) {
         out.println("-- coroutine -> Single/Maybe/Completable: RxBridge.await suspends, resumes on the loop:");
-        boolean offLoop = RxBridge.await(Single.fromCallable(() -> !loop.inLoop())
-                .subscribeOn(Schedulers.computation()));
-        out.println("Single: computed off the loop: " + offLoop + "; the coroutine resumed on the loop: "
-                + loop.inLoop());
+        boolean offLoop =
+                RxBridge.await(Single.fromCallable(() -> !loop.inLoop()).subscribeOn(Schedulers.computation()));
+        out.println(
+                "Single: computed off the loop: " + offLoop + "; the coroutine resumed on the loop: " + loop.inLoop());
 
         Integer found = RxBridge.await(Maybe.just(42).delay(step.toMillis(), TimeUnit.MILLISECONDS));
         Integer missing = RxBridge.await(Maybe.<Integer>empty());
@@ -139,8 +138,8 @@ public final class RxJavaInterop implements Sample {
         } finally {
             onLoop.shutdown();
         }
-        out.println("produced off the loop: " + producedOffLoop[0] + "; consumed on the loop: "
-                + consumedOnLoop[0] + "; sum " + sum[0]);
+        out.println("produced off the loop: " + producedOffLoop[0] + "; consumed on the loop: " + consumedOnLoop[0]
+                + "; sum " + sum[0]);
     }
 
     /**
@@ -150,8 +149,8 @@ public final class RxJavaInterop implements Sample {
     static void observable(Duration step, PrintStream out) {
         out.println("-- coroutine -> Observable: RxBridge.iterate(observable, bufferSize):");
         List<Long> ticks = new ArrayList<>();
-        try (LoopObserver<Long> items = RxBridge.iterate(
-                Observable.intervalRange(1, 5, 0, step.toMillis() / 3, TimeUnit.MILLISECONDS), 4)) {
+        try (LoopObserver<Long> items =
+                RxBridge.iterate(Observable.intervalRange(1, 5, 0, step.toMillis() / 3, TimeUnit.MILLISECONDS), 4)) {
             for (long t : items) {
                 ticks.add(t);
             }

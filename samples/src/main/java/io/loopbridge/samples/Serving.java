@@ -52,14 +52,16 @@ final class Serving {
     static void untilInterrupted(Coroutine<? extends Service> start, Consumer<? super Service> started) {
         CompletableFuture<Void> stop = new CompletableFuture<>();
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.complete(null);
-            try {
-                stopped.await(GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "samples-ctrl-c");
+        Thread hook = new Thread(
+                () -> {
+                    stop.complete(null);
+                    try {
+                        stopped.await(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "samples-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             until(stop, start, started);

@@ -37,14 +37,16 @@ public final class ThreadsVsLoop implements Sample {
         long start = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < REQUESTS; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    Thread.sleep(wait.toMillis()); // a blocking call: the OS runs other threads meanwhile
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                threadCount.incrementAndGet();
-            }, "request-" + i);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            Thread.sleep(wait.toMillis()); // a blocking call: the OS runs other threads meanwhile
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        threadCount.incrementAndGet();
+                    },
+                    "request-" + i);
             threads.add(t);
             t.start();
         }
@@ -70,8 +72,8 @@ public final class ThreadsVsLoop implements Sample {
         });
         out.println("1 loop, " + loopCount[0] + " requests done, " + overlap(start, wait));
 
-        out.println("-- CPU-bound: a ticker task ticks every " + wait.dividedBy(4).toMillis()
-                + " ms while another task computes:");
+        out.println("-- CPU-bound: a ticker task ticks every "
+                + wait.dividedBy(4).toMillis() + " ms while another task computes:");
         Async.run(() -> {
             int[] ticks = {0};
             Task<Void> ticker = Async.createTask(() -> {

@@ -70,8 +70,8 @@ public final class WebFluxApp implements Sample {
             // the client shares the app's Netty resources: closing the context releases them all
             WebClient client = WebClient.builder()
                     .baseUrl("http://127.0.0.1:" + port)
-                    .clientConnector(new ReactorClientHttpConnector(
-                            app.getBean(ReactorResourceFactory.class), http -> http))
+                    .clientConnector(
+                            new ReactorClientHttpConnector(app.getBean(ReactorResourceFactory.class), http -> http))
                     .build();
             Async.run(() -> {
                 for (String name : List.of("ada", "grace", "nobody", "slowpoke")) {
@@ -82,14 +82,17 @@ public final class WebFluxApp implements Sample {
         } finally {
             app.close();
         }
-        out.println("-- context closed: server stopped, app loop closed: " + appLoop.loop().isClosed());
+        out.println("-- context closed: server stopped, app loop closed: "
+                + appLoop.loop().isClosed());
     }
 
     /** From a coroutine: one request, awaited (not blocked on), as {@code "GET path -> status body"}. */
     static String get(WebClient client, String path) {
-        return ReactorBridge.await(client.get().uri(path)
+        return ReactorBridge.await(client.get()
+                .uri(path)
                 .exchangeToMono(response -> response.bodyToMono(String.class)
-                        .map(body -> "GET " + path + " -> " + response.statusCode().value() + " " + body)));
+                        .map(body ->
+                                "GET " + path + " -> " + response.statusCode().value() + " " + body)));
     }
 
     /**
@@ -125,11 +128,12 @@ public final class WebFluxApp implements Sample {
      */
     @SpringBootConfiguration(proxyBeanMethods = false)
     @ImportAutoConfiguration({
-            NettyReactiveWebServerAutoConfiguration.class,
-            HttpHandlerAutoConfiguration.class,
-            WebFluxAutoConfiguration.class,
-            CodecsAutoConfiguration.class,
-            JacksonAutoConfiguration.class})
+        NettyReactiveWebServerAutoConfiguration.class,
+        HttpHandlerAutoConfiguration.class,
+        WebFluxAutoConfiguration.class,
+        CodecsAutoConfiguration.class,
+        JacksonAutoConfiguration.class
+    })
     static class Application {
         /**
          * Netty threads owned by this context rather than reactor-netty's global ones, so closing
@@ -176,13 +180,15 @@ public final class WebFluxApp implements Sample {
         AppLoop() {
             CountDownLatch running = new CountDownLatch(1);
             loop.callSoon(running::countDown);
-            thread = new Thread(() -> {
-                try {
-                    loop.runForever();
-                } finally {
-                    loop.close();
-                }
-            }, "webflux-app-loop");
+            thread = new Thread(
+                    () -> {
+                        try {
+                            loop.runForever();
+                        } finally {
+                            loop.close();
+                        }
+                    },
+                    "webflux-app-loop");
             thread.setDaemon(true);
             thread.start();
             try {
@@ -257,21 +263,27 @@ public final class WebFluxApp implements Sample {
         Mono<ServerResponse> hello(ServerRequest request) {
             String user = request.pathVariable("name");
             return ReactorBridge.mono(loop, () -> greet(user))
-                    .flatMap(g -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(g))
+                    .flatMap(g -> ServerResponse.ok()
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(g))
                     .onErrorResume(NoSuchElementException.class, e -> problem(HttpStatus.NOT_FOUND, e.getMessage()))
-                    .onErrorResume(AsyncTimeoutException.class, e -> problem(HttpStatus.GATEWAY_TIMEOUT,
-                            "the backends took longer than " + timeout.toMillis() + " ms"));
+                    .onErrorResume(
+                            AsyncTimeoutException.class,
+                            e -> problem(
+                                    HttpStatus.GATEWAY_TIMEOUT,
+                                    "the backends took longer than " + timeout.toMillis() + " ms"));
         }
 
         /** On the loop: both backends at once; past the timeout both are cancelled. */
         Greeting greet(String user) {
-            List<String> both = Async.waitFor(
-                    Async.gather(() -> backends.fullName(user), () -> backends.quote(user)), timeout);
+            List<String> both =
+                    Async.waitFor(Async.gather(() -> backends.fullName(user), () -> backends.quote(user)), timeout);
             return new Greeting("Hello, " + both.get(0) + "!", both.get(1), loop.inLoop());
         }
 
         private static Mono<ServerResponse> problem(HttpStatus status, String message) {
-            return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON)
+            return ServerResponse.status(status)
+                    .contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(new Problem(status.value(), message));
         }
     }

@@ -28,12 +28,23 @@ class AsyncioTableTest {
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern CALL = Pattern.compile("(?:\\b(new\\s+)?(\\w+)\\.)?\\b(\\w+)\\(");
     private static final Map<String, String> RECEIVERS = Map.ofEntries(
-            Map.entry("loop", "EventLoop"), Map.entry("fut", "LoopFuture"), Map.entry("task", "Task"),
-            Map.entry("g", "Generator"), Map.entry("ag", "AsyncGenerator"), Map.entry("y", "Yielder"),
-            Map.entry("var", "ContextVar"), Map.entry("ctx", "Context"), Map.entry("tg", "TaskGroup"),
-            Map.entry("cm", "Timeout"), Map.entry("lock", "AsyncLock"), Map.entry("cond", "AsyncCondition"),
-            Map.entry("reader", "StreamReader"), Map.entry("writer", "StreamWriter"), Map.entry("proc", "Subprocess"),
-            Map.entry("server", "Server"), Map.entry("transport", "Transport"));
+            Map.entry("loop", "EventLoop"),
+            Map.entry("fut", "LoopFuture"),
+            Map.entry("task", "Task"),
+            Map.entry("g", "Generator"),
+            Map.entry("ag", "AsyncGenerator"),
+            Map.entry("y", "Yielder"),
+            Map.entry("var", "ContextVar"),
+            Map.entry("ctx", "Context"),
+            Map.entry("tg", "TaskGroup"),
+            Map.entry("cm", "Timeout"),
+            Map.entry("lock", "AsyncLock"),
+            Map.entry("cond", "AsyncCondition"),
+            Map.entry("reader", "StreamReader"),
+            Map.entry("writer", "StreamWriter"),
+            Map.entry("proc", "Subprocess"),
+            Map.entry("server", "Server"),
+            Map.entry("transport", "Transport"));
     private static final Set<String> FOREIGN = Set.of("InetAddress", "Runtime", "Iterable", "Iterator", "Duration");
     /** The user's own coroutines in the examples ({@code Async.run(() -> main())}). */
     private static final Set<String> USER_CODE = Set.of("f", "main", "c");
@@ -73,7 +84,8 @@ class AsyncioTableTest {
                         Class<?> c = api.get(RECEIVERS.getOrDefault(qualifier, qualifier));
                         if (c == null) {
                             problems.add(row + " -> unknown receiver " + qualifier);
-                        } else if (Stream.of(c.getMethods()).noneMatch(m -> m.getName().equals(method))) {
+                        } else if (Stream.of(c.getMethods())
+                                .noneMatch(m -> m.getName().equals(method))) {
                             problems.add(row + " -> no method " + c.getSimpleName() + "." + method + "()");
                         }
                     }
@@ -92,11 +104,15 @@ class AsyncioTableTest {
             Path root = Path.of("..", module, "src", "main", "java");
             List<Path> sources;
             try (Stream<Path> s = Files.walk(root)) {
-                sources = s.filter(p -> p.toString().endsWith(".java") && !p.toString().contains("internal")
-                        && !p.getFileName().toString().equals("package-info.java")).toList();
+                sources = s.filter(p -> p.toString().endsWith(".java")
+                                && !p.toString().contains("internal")
+                                && !p.getFileName().toString().equals("package-info.java"))
+                        .toList();
             }
             for (Path source : sources) {
-                String name = root.relativize(source).toString().replace(java.io.File.separatorChar, '.')
+                String name = root.relativize(source)
+                        .toString()
+                        .replace(java.io.File.separatorChar, '.')
                         .replaceAll("\\.java$", "");
                 Class<?> c = Class.forName(name);
                 if (Modifier.isPublic(c.getModifiers())) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class CoroutinesSnippets extends SnippetTest {
     // tag::say[]
     static String say(String what, Duration delay) {
-        Async.sleep(delay);                              // suspends this task, not the thread
+        Async.sleep(delay); // suspends this task, not the thread
         System.out.println(what);
         return what;
     }
@@ -35,10 +35,11 @@ class CoroutinesSnippets extends SnippetTest {
     @Test
     void run() {
         // tag::run[]
-        String result = Async.run(() -> {                // asyncio.run(main())
-            say("hello", Duration.ofMillis(10));         // await say(...): runs in this same task
-            return say("world", Duration.ofMillis(10));
-        });
+        String result = Async.run(
+                () -> { // asyncio.run(main())
+                    say("hello", Duration.ofMillis(10)); // await say(...): runs in this same task
+                    return say("world", Duration.ofMillis(10));
+                });
         System.out.println("returned " + result);
         // end::run[]
         assertThat(printed()).containsExactly("hello", "world", "returned world");
@@ -47,13 +48,16 @@ class CoroutinesSnippets extends SnippetTest {
     @Test
     void tasks() {
         // tag::tasks[]
-        Async.run(TestEventLoop::new, () -> {           // on virtual time: the sleeps take no time
-            Task<String> slow = Async.createTask(() -> say("slow", Duration.ofSeconds(2)), "slow");
-            Task<String> fast = Async.createTask(() -> say("fast", Duration.ofSeconds(1)), "fast");
-            List<String> both = Async.await(Async.gather(slow, fast));   // results in argument order
-            System.out.println(both + " after " + Duration.ofNanos(Async.loop().time()));
-            return null;
-        });
+        Async.run(
+                TestEventLoop::new,
+                () -> { // on virtual time: the sleeps take no time
+                    Task<String> slow = Async.createTask(() -> say("slow", Duration.ofSeconds(2)), "slow");
+                    Task<String> fast = Async.createTask(() -> say("fast", Duration.ofSeconds(1)), "fast");
+                    List<String> both = Async.await(Async.gather(slow, fast)); // results in argument order
+                    System.out.println(
+                            both + " after " + Duration.ofNanos(Async.loop().time()));
+                    return null;
+                });
         // end::tasks[]
         assertThat(printed()).containsExactly("fast", "slow", "[slow, fast] after PT2S");
     }
@@ -66,7 +70,7 @@ class CoroutinesSnippets extends SnippetTest {
                 try {
                     Async.sleep(Duration.ofHours(1));
                 } finally {
-                    System.out.println("worker cleans up");  // finally blocks run on cancellation
+                    System.out.println("worker cleans up"); // finally blocks run on cancellation
                 }
                 return null;
             });
@@ -74,7 +78,7 @@ class CoroutinesSnippets extends SnippetTest {
             worker.cancel("no longer needed");
             try {
                 Async.await(worker);
-            } catch (CancellationException e) {          // asyncio's CancelledError
+            } catch (CancellationException e) { // asyncio's CancelledError
                 System.out.println("cancelled: " + worker.isCancelled());
             }
             return null;
@@ -87,10 +91,11 @@ class CoroutinesSnippets extends SnippetTest {
     void timeout() {
         // tag::timeout[]
         Async.run(TestEventLoop::new, () -> {
-            try (Timeout t = Async.timeout(Duration.ofSeconds(1))) {    // async with asyncio.timeout(1)
+            try (Timeout t = Async.timeout(Duration.ofSeconds(1))) { // async with asyncio.timeout(1)
                 say("never printed", Duration.ofSeconds(5));
             } catch (AsyncTimeoutException e) {
-                System.out.println("timed out at " + Duration.ofNanos(Async.loop().time()));
+                System.out.println(
+                        "timed out at " + Duration.ofNanos(Async.loop().time()));
             }
             String fast = Async.waitFor(() -> say("in time", Duration.ofSeconds(1)), Duration.ofSeconds(2));
             System.out.println("waitFor returned " + fast);
@@ -104,14 +109,15 @@ class CoroutinesSnippets extends SnippetTest {
     void taskGroup() {
         // tag::taskGroup[]
         Async.run(TestEventLoop::new, () -> {
-            try (TaskGroup tg = new TaskGroup()) {      // async with asyncio.TaskGroup() as tg
+            try (TaskGroup tg = new TaskGroup()) { // async with asyncio.TaskGroup() as tg
                 tg.createTask(() -> say("never printed", Duration.ofSeconds(5)));
                 tg.createTask(() -> {
                     Async.sleep(Duration.ofSeconds(1));
                     throw new IllegalArgumentException("bad input");
                 });
-            } catch (TaskGroupException e) {            // the first failure cancelled the sibling
-                System.out.println(e.getExceptions().size() + " failed: " + e.getExceptions().get(0).getMessage());
+            } catch (TaskGroupException e) { // the first failure cancelled the sibling
+                System.out.println(e.getExceptions().size() + " failed: "
+                        + e.getExceptions().get(0).getMessage());
             }
             return null;
         });
@@ -125,7 +131,7 @@ class CoroutinesSnippets extends SnippetTest {
         Async.run(TestEventLoop::new, () -> {
             Task<String> save = Async.createTask(() -> say("saved", Duration.ofSeconds(2)));
             try {
-                Async.waitFor(Async.shield(save), Duration.ofSeconds(1));   // the wait ends, the save goes on
+                Async.waitFor(Async.shield(save), Duration.ofSeconds(1)); // the wait ends, the save goes on
             } catch (AsyncTimeoutException e) {
                 System.out.println("gave up waiting");
             }
@@ -142,7 +148,7 @@ class CoroutinesSnippets extends SnippetTest {
         Async.run(() -> {
             EventLoop loop = Async.loop();
             boolean onLoop = Async.toThread(() -> {
-                Thread.sleep(10);                        // blocking is fine here: not on the loop
+                Thread.sleep(10); // blocking is fine here: not on the loop
                 return loop.inLoop();
             });
             System.out.println("ran on the loop's thread: " + onLoop);
@@ -155,7 +161,7 @@ class CoroutinesSnippets extends SnippetTest {
     @Test
     void engines() {
         // tag::engines[]
-        for (CoroutineEngine engine : CoroutineEngine.available()) {   // THREADS always; VIRTUAL, CONTINUATION on 21+
+        for (CoroutineEngine engine : CoroutineEngine.available()) { // THREADS always; VIRTUAL, CONTINUATION on 21+
             int sum = Async.run(engine, () -> {
                 LoopFuture<List<Integer>> parts = Async.gather(() -> 1, () -> 2);
                 return Async.await(parts).stream().mapToInt(Integer::intValue).sum();
@@ -163,17 +169,19 @@ class CoroutinesSnippets extends SnippetTest {
             System.out.println(engine + ": " + sum);
         }
         // end::engines[]
-        assertThat(printed()).hasSize(CoroutineEngine.available().size()).allSatisfy(l -> assertThat(l).endsWith(": 3"));
+        assertThat(printed())
+                .hasSize(CoroutineEngine.available().size())
+                .allSatisfy(l -> assertThat(l).endsWith(": 3"));
     }
 
     @Test
     void queue() {
         // tag::queue[]
         Async.run(TestEventLoop::new, () -> {
-            AsyncQueue<Integer> queue = new AsyncQueue<>(2);    // put() waits while 2 items are queued
+            AsyncQueue<Integer> queue = new AsyncQueue<>(2); // put() waits while 2 items are queued
             Task<Void> consumer = Async.createTask(() -> {
                 while (true) {
-                    int job = queue.get();                       // waits for an item
+                    int job = queue.get(); // waits for an item
                     Async.sleep(Duration.ofSeconds(1));
                     System.out.println("done " + job);
                     queue.taskDone();
@@ -182,7 +190,7 @@ class CoroutinesSnippets extends SnippetTest {
             for (int job = 1; job <= 3; job++) {
                 queue.put(job);
             }
-            queue.join();                                        // until every item is taskDone()
+            queue.join(); // until every item is taskDone()
             consumer.cancel();
             return null;
         });
@@ -196,15 +204,16 @@ class CoroutinesSnippets extends SnippetTest {
         Async.run(TestEventLoop::new, () -> {
             AsyncLock lock = new AsyncLock();
             AsyncEvent go = new AsyncEvent();
-            LoopFuture<List<Object>> all = Async.gather(List.of("a", "b").stream().map(name ->
-                    Async.createTask(() -> {
-                        go.await();                                   // both wait for the start signal
-                        try (Permit p = lock.acquire()) {             // async with lock
+            LoopFuture<List<Object>> all = Async.gather(List.of("a", "b").stream()
+                    .map(name -> Async.createTask(() -> {
+                        go.await(); // both wait for the start signal
+                        try (Permit p = lock.acquire()) { // async with lock
                             System.out.println(name + " has the lock");
                             Async.sleep(Duration.ofSeconds(1));
                         }
                         return null;
-                    })).toList());
+                    }))
+                    .toList());
             go.set();
             Async.await(all);
             return null;
@@ -223,8 +232,8 @@ class CoroutinesSnippets extends SnippetTest {
         Async.run(() -> {
             REQUEST_ID.set("r-1");
             Task<String> child = Async.createTask(() -> {
-                String seen = REQUEST_ID.get();              // a task starts with a copy of its creator's context
-                REQUEST_ID.set("changed in the child");     // and its changes stay its own
+                String seen = REQUEST_ID.get(); // a task starts with a copy of its creator's context
+                REQUEST_ID.set("changed in the child"); // and its changes stay its own
                 return seen;
             });
             System.out.println("child saw " + Async.await(child) + ", parent has " + REQUEST_ID.get());

@@ -95,12 +95,15 @@ class DocsSnippetsTest {
             }
         }
         if (start < 0 || end < 0) {
-            throw new IllegalArgumentException("no region '" + tag + "' (// tag::" + tag + "[] ... // end::" + tag
-                    + "[]) in " + source);
+            throw new IllegalArgumentException(
+                    "no region '" + tag + "' (// tag::" + tag + "[] ... // end::" + tag + "[]) in " + source);
         }
         List<String> region = lines.subList(start, end);
-        int indent = region.stream().filter(l -> !l.isBlank())
-                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+        int indent = region.stream()
+                .filter(l -> !l.isBlank())
+                .mapToInt(l -> l.length() - l.stripLeading().length())
+                .min()
+                .orElse(0);
         return region.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).toList();
     }
 }

@@ -17,9 +17,9 @@ class GeneratorsSnippets extends SnippetTest {
         // tag::countdown[]
         Generator<Integer, Void, String> countdown = Generator.of(y -> {
             for (int n = 3; n > 0; n--) {
-                y.yield(n);                              // pauses here until the next next()
+                y.yield(n); // pauses here until the next next()
             }
-            return "liftoff";                            // StopIteration.value
+            return "liftoff"; // StopIteration.value
         });
         for (int n : countdown) {
             System.out.println(n);
@@ -37,13 +37,13 @@ class GeneratorsSnippets extends SnippetTest {
             int count = 0;
             Double average = null;
             while (true) {
-                double value = y.yield(average);         // yield returns what send() passed in
+                double value = y.yield(average); // yield returns what send() passed in
                 total += value;
                 count++;
                 average = total / count;
             }
         });
-        averager.next();                                 // runs up to the first yield (primes it)
+        averager.next(); // runs up to the first yield (primes it)
         System.out.println(averager.send(10.0));
         System.out.println(averager.send(30.0));
         System.out.println(averager.send(5.0));
@@ -60,12 +60,12 @@ class GeneratorsSnippets extends SnippetTest {
                 while (true) {
                     try {
                         y.yield("working");
-                    } catch (IllegalArgumentException e) {   // thrown in at the paused yield
+                    } catch (IllegalArgumentException e) { // thrown in at the paused yield
                         y.yield("recovered from " + e.getMessage());
                     }
                 }
             } finally {
-                System.out.println("cleanup");            // close() runs it (GeneratorExit)
+                System.out.println("cleanup"); // close() runs it (GeneratorExit)
             }
         });
         System.out.println(worker.next());
@@ -82,10 +82,10 @@ class GeneratorsSnippets extends SnippetTest {
         Generator<String, Void, Integer> inner = Generator.of(y -> {
             y.yield("a");
             y.yield("b");
-            return 2;                                    // becomes the value of yieldFrom
+            return 2; // becomes the value of yieldFrom
         });
         Generator<String, Void, Void> outer = Generator.of(y -> {
-            int n = y.yieldFrom(inner);                  // yield from inner
+            int n = y.yieldFrom(inner); // yield from inner
             y.yield("inner yielded " + n);
             return null;
         });
@@ -100,11 +100,11 @@ class GeneratorsSnippets extends SnippetTest {
         Async.run(TestEventLoop::new, () -> {
             AsyncGenerator<String, Void> ticks = AsyncGenerator.of(y -> {
                 for (int i = 1; i <= 3; i++) {
-                    Async.sleep(Duration.ofSeconds(1));  // may await between yields
+                    Async.sleep(Duration.ofSeconds(1)); // may await between yields
                     y.yield("tick " + i);
                 }
             });
-            for (String tick : ticks) {                  // async for: each step suspends the task
+            for (String tick : ticks) { // async for: each step suspends the task
                 System.out.println(tick + " at " + Duration.ofNanos(Async.loop().time()));
             }
             return null;
@@ -125,11 +125,11 @@ class GeneratorsSnippets extends SnippetTest {
                     System.out.println("closed");
                 }
             });
-            System.out.println(Async.await(numbers.anext()));   // await anext(numbers)
-            Async.await(numbers.aclose());                        // await numbers.aclose()
+            System.out.println(Async.await(numbers.anext())); // await anext(numbers)
+            Async.await(numbers.aclose()); // await numbers.aclose()
             try {
                 Async.await(numbers.anext());
-            } catch (NoSuchElementException e) {                  // StopAsyncIteration
+            } catch (NoSuchElementException e) { // StopAsyncIteration
                 System.out.println("exhausted");
             }
             return null;

@@ -35,9 +35,9 @@ class IoSnippets extends SnippetTest {
     static void echo(StreamReader reader, StreamWriter writer) throws IOException {
         try (writer) {
             byte[] line;
-            while ((line = reader.readline()).length > 0) {   // empty at end of stream
+            while ((line = reader.readline()).length > 0) { // empty at end of stream
                 writer.write(line);
-                writer.drain();                                // waits while the peer is not reading
+                writer.drain(); // waits while the peer is not reading
             }
         }
     }
@@ -47,7 +47,7 @@ class IoSnippets extends SnippetTest {
     void streams() {
         // tag::streams[]
         Async.run(() -> {
-            try (Server server = Streams.startServer(IoSnippets::echo, "127.0.0.1", 0)) {   // a task per client
+            try (Server server = Streams.startServer(IoSnippets::echo, "127.0.0.1", 0)) { // a task per client
                 int port = server.sockets().get(0).getPort();
                 try (StreamPair conn = Streams.openConnection("127.0.0.1", port)) {
                     conn.writer().write("hello\n".getBytes(StandardCharsets.UTF_8));
@@ -67,9 +67,10 @@ class IoSnippets extends SnippetTest {
         Async.run(() -> {
             StreamHandler silent = (reader, writer) -> Async.sleep(Duration.ofMinutes(1));
             try (Server server = Streams.startServer(silent, "127.0.0.1", 0);
-                    StreamPair conn = Streams.openConnection("127.0.0.1", server.sockets().get(0).getPort())) {
+                    StreamPair conn = Streams.openConnection(
+                            "127.0.0.1", server.sockets().get(0).getPort())) {
                 try (Timeout t = Async.timeout(Duration.ofMillis(50))) {
-                    conn.reader().readline();              // IOException stays an IOException
+                    conn.reader().readline(); // IOException stays an IOException
                 } catch (AsyncTimeoutException e) {
                     System.out.println("no line within 50 ms");
                 }
@@ -85,13 +86,13 @@ class IoSnippets extends SnippetTest {
         private Transport transport;
 
         @Override
-        public void connectionMade(Transport transport) {   // callbacks, on the loop's thread
+        public void connectionMade(Transport transport) { // callbacks, on the loop's thread
             this.transport = transport;
         }
 
         @Override
         public void dataReceived(byte[] data) {
-            transport.write(data);                          // buffered: never blocks, never suspends
+            transport.write(data); // buffered: never blocks, never suspends
         }
     }
 
@@ -115,8 +116,8 @@ class IoSnippets extends SnippetTest {
         Async.run(() -> {
             EventLoop loop = Async.loop();
             try (Server server = loop.createServer(EchoProtocol::new, "127.0.0.1", 0)) {
-                TransportPair<Collect> client = loop.createConnection(Collect::new, "127.0.0.1",
-                        server.sockets().get(0).getPort());
+                TransportPair<Collect> client = loop.createConnection(
+                        Collect::new, "127.0.0.1", server.sockets().get(0).getPort());
                 client.transport().write("ping".getBytes(StandardCharsets.UTF_8));
                 System.out.println("got " + Async.await(client.protocol().firstData));
                 client.transport().close();
@@ -133,27 +134,34 @@ class IoSnippets extends SnippetTest {
         Async.run(() -> {
             EventLoop loop = Async.loop();
             LoopFuture<String> reply = loop.createFuture();
-            DatagramPair<DatagramProtocol> server = loop.createDatagramEndpoint(() -> new DatagramProtocol() {
-                DatagramTransport transport;
+            DatagramPair<DatagramProtocol> server = loop.createDatagramEndpoint(
+                    () -> new DatagramProtocol() {
+                        DatagramTransport transport;
 
-                @Override
-                public void connectionMade(DatagramTransport t) {
-                    transport = t;
-                }
+                        @Override
+                        public void connectionMade(DatagramTransport t) {
+                            transport = t;
+                        }
 
-                @Override
-                public void datagramReceived(byte[] data, InetSocketAddress from) {
-                    transport.sendto(data, from);                 // echo to the sender
-                }
-            }, new InetSocketAddress("127.0.0.1", 0), null);
-            InetSocketAddress serverAddress = (InetSocketAddress) server.transport().getExtraInfo("sockname");
-            DatagramPair<DatagramProtocol> client = loop.createDatagramEndpoint(() -> new DatagramProtocol() {
-                @Override
-                public void datagramReceived(byte[] data, InetSocketAddress from) {
-                    reply.setResult(new String(data, StandardCharsets.UTF_8));
-                }
-            }, null, serverAddress);
-            client.transport().sendto("ping".getBytes(StandardCharsets.UTF_8));   // to the connected address
+                        @Override
+                        public void datagramReceived(byte[] data, InetSocketAddress from) {
+                            transport.sendto(data, from); // echo to the sender
+                        }
+                    },
+                    new InetSocketAddress("127.0.0.1", 0),
+                    null);
+            InetSocketAddress serverAddress =
+                    (InetSocketAddress) server.transport().getExtraInfo("sockname");
+            DatagramPair<DatagramProtocol> client = loop.createDatagramEndpoint(
+                    () -> new DatagramProtocol() {
+                        @Override
+                        public void datagramReceived(byte[] data, InetSocketAddress from) {
+                            reply.setResult(new String(data, StandardCharsets.UTF_8));
+                        }
+                    },
+                    null,
+                    serverAddress);
+            client.transport().sendto("ping".getBytes(StandardCharsets.UTF_8)); // to the connected address
             System.out.println("reply: " + Async.waitFor(reply, Duration.ofSeconds(5)));
             client.transport().close();
             server.transport().close();
@@ -168,7 +176,7 @@ class IoSnippets extends SnippetTest {
     void subprocess() {
         // tag::subprocess[]
         Async.run(() -> {
-            Subprocess sort = Subprocess.exec("sort");                // stdin, stdout and stderr piped
+            Subprocess sort = Subprocess.exec("sort"); // stdin, stdout and stderr piped
             Subprocess.Output out = sort.communicate("pear\napple\n".getBytes(StandardCharsets.UTF_8));
             System.out.print(new String(out.stdout(), StandardCharsets.UTF_8));
             System.out.println("exit code " + out.exitCode());

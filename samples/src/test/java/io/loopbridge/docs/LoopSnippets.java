@@ -26,7 +26,7 @@ class LoopSnippets extends SnippetTest {
             });
             loop.callSoon(() -> System.out.println("first"));
             loop.callSoon(() -> System.out.println("second"));
-            loop.runForever();                       // returns once stop() has run
+            loop.runForever(); // returns once stop() has run
         }
         // end::callSoon[]
         assertThat(printed()).containsExactly("first", "second", "third, 20 ms later");
@@ -39,13 +39,18 @@ class LoopSnippets extends SnippetTest {
             LoopFuture<String> answer = loop.createFuture();
             Thread worker = new Thread(() ->
                     // another thread may only hand work to the loop, never touch its futures
-                    loop.callSoonThreadsafe(() -> answer.setResult("computed on " + Thread.currentThread().getName())));
+                    loop.callSoonThreadsafe(() -> answer.setResult(
+                            "computed on " + Thread.currentThread().getName())));
             worker.setName("worker");
             worker.start();
             System.out.println(loop.runUntilComplete(answer));
         }
         // end::threadsafe[]
-        assertThat(printed()).singleElement().asString().startsWith("computed on ").doesNotContain("worker");
+        assertThat(printed())
+                .singleElement()
+                .asString()
+                .startsWith("computed on ")
+                .doesNotContain("worker");
     }
 
     @Test
@@ -58,9 +63,9 @@ class LoopSnippets extends SnippetTest {
         // from this thread, which is not the loop's: the coroutine runs there as a task
         CompletableFuture<String> reply = loop.runCoroutineThreadsafe(() -> {
             Async.sleep(Duration.ofMillis(10));
-            return "done by " + Async.currentTask().getName();    // e.g. "done by Task-1"
+            return "done by " + Async.currentTask().getName(); // e.g. "done by Task-1"
         });
-        System.out.println(reply.get(5, TimeUnit.SECONDS));  // wait here, never on the loop's thread
+        System.out.println(reply.get(5, TimeUnit.SECONDS)); // wait here, never on the loop's thread
 
         loop.callSoonThreadsafe(loop::stop);
         loopThread.join();
@@ -76,9 +81,9 @@ class LoopSnippets extends SnippetTest {
             Thread t = new Thread(() -> {
                 // tag::wrongThread[]
                 try {
-                    loop.callSoon(() -> {});             // from a thread that is not the loop's
+                    loop.callSoon(() -> {}); // from a thread that is not the loop's
                 } catch (IllegalStateException e) {
-                    System.out.println(e.getMessage());  // names callSoonThreadsafe
+                    System.out.println(e.getMessage()); // names callSoonThreadsafe
                 }
                 // end::wrongThread[]
             });
@@ -93,10 +98,11 @@ class LoopSnippets extends SnippetTest {
     @Test
     void virtualTime() {
         // tag::virtualTime[]
-        TestEventLoop loop = new TestEventLoop();         // a clock that moves only when told
+        TestEventLoop loop = new TestEventLoop(); // a clock that moves only when told
         loop.callLater(Duration.ofHours(2), () -> System.out.println("two hours in"));
-        loop.callLater(Duration.ofHours(1), () -> System.out.println("one hour in, at " + Duration.ofNanos(loop.time())));
-        loop.advanceTime(Duration.ofHours(3));           // runs both, in deadline order, at once
+        loop.callLater(
+                Duration.ofHours(1), () -> System.out.println("one hour in, at " + Duration.ofNanos(loop.time())));
+        loop.advanceTime(Duration.ofHours(3)); // runs both, in deadline order, at once
         loop.close();
         // end::virtualTime[]
         assertThat(printed()).containsExactly("one hour in, at PT1H", "two hours in");
@@ -110,7 +116,7 @@ class LoopSnippets extends SnippetTest {
             loop.callSoon(() -> {
                 throw new IllegalStateException("boom");
             });
-            loop.callSoon(loop::stop);                 // the loop goes on after a failing callback
+            loop.callSoon(loop::stop); // the loop goes on after a failing callback
             loop.runForever();
         }
         // end::exceptionHandler[]
@@ -124,11 +130,10 @@ class LoopSnippets extends SnippetTest {
             loop.callLater(Duration.ofMinutes(1), () -> {});
             loop.callSoon(loop::stop);
             loop.runForever();
-            LoopStats stats = loop.stats();            // readable from any thread
+            LoopStats stats = loop.stats(); // readable from any thread
             System.out.println("timers: " + stats.scheduledTimers() + ", ready: " + stats.readyCallbacks());
         }
         // end::stats[]
         assertThat(printed()).containsExactly("timers: 1, ready: 0");
     }
-
 }

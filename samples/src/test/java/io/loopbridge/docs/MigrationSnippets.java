@@ -6,8 +6,8 @@ import io.loopbridge.Async;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactor.ReactorBridge;
-import io.loopbridge.task.TaskGroup;
 import io.loopbridge.task.Task;
+import io.loopbridge.task.TaskGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +49,11 @@ class MigrationSnippets extends SnippetTest {
     void callbacks() throws InterruptedException {
         // tag::callbacks[]
         CountDownLatch done = new CountDownLatch(1);
-        weather.forecast("Oslo", (oslo, e1) ->                    // each step nests one level deeper
+        weather.forecast(
+                "Oslo",
+                (oslo, e1) -> // each step nests one level deeper
                 weather.forecast("Lima", (lima, e2) -> {
-                    System.out.println(oslo + ", " + lima);        // and errors need handling at every level
+                    System.out.println(oslo + ", " + lima); // and errors need handling at every level
                     done.countDown();
                 }));
         done.await();
@@ -64,13 +66,16 @@ class MigrationSnippets extends SnippetTest {
     static LoopFuture<String> forecast(Weather weather, String city) {
         EventLoop loop = Async.loop();
         LoopFuture<String> result = loop.createFuture();
-        weather.forecast(city, (value, error) -> loop.callSoonThreadsafe(() -> {   // hop onto the loop
-            if (error != null) {
-                result.setException(error);
-            } else {
-                result.setResult(value);
-            }
-        }));
+        weather.forecast(
+                city,
+                (value, error) -> loop.callSoonThreadsafe(
+                        () -> { // hop onto the loop
+                            if (error != null) {
+                                result.setException(error);
+                            } else {
+                                result.setResult(value);
+                            }
+                        }));
         return result;
     }
     // end::wrap[]
@@ -79,11 +84,11 @@ class MigrationSnippets extends SnippetTest {
     void coroutine() {
         // tag::coroutine[]
         String both = Async.run(() -> {
-            String oslo = Async.await(forecast(weather, "Oslo"));      // straight-line code
+            String oslo = Async.await(forecast(weather, "Oslo")); // straight-line code
             String lima = Async.await(forecast(weather, "Lima"));
             try {
                 Async.await(forecast(weather, ""));
-            } catch (IllegalArgumentException e) {                     // errors are plain exceptions
+            } catch (IllegalArgumentException e) { // errors are plain exceptions
                 System.out.println("failed: " + e.getMessage());
             }
             return oslo + ", " + lima;
@@ -98,7 +103,7 @@ class MigrationSnippets extends SnippetTest {
         // tag::flux[]
         Flux<String> forecasts = ReactorBridge.flux(y -> {
             for (String city : List.of("Oslo", "Lima", "Pune")) {
-                y.yield(Async.await(forecast(weather, city)));          // one request per demanded item
+                y.yield(Async.await(forecast(weather, city))); // one request per demanded item
             }
         });
         System.out.println(forecasts.collectList().block());
@@ -118,8 +123,7 @@ class MigrationSnippets extends SnippetTest {
     void completableFutureChain() {
         // tag::cfChain[]
         String summary = findUser(7)
-                .thenCompose(user -> ordersOf(user)
-                        .thenApply(orders -> user + " has " + orders.size() + " orders"))
+                .thenCompose(user -> ordersOf(user).thenApply(orders -> user + " has " + orders.size() + " orders"))
                 .exceptionally(e -> "lookup failed: " + e.getMessage())
                 .join();
         System.out.println(summary);
@@ -132,7 +136,7 @@ class MigrationSnippets extends SnippetTest {
         // tag::cfCoroutine[]
         String summary = Async.run(() -> {
             try {
-                String user = Async.await(findUser(7));                 // any CompletionStage
+                String user = Async.await(findUser(7)); // any CompletionStage
                 List<String> orders = Async.await(ordersOf(user));
                 return user + " has " + orders.size() + " orders";
             } catch (RuntimeException e) {
@@ -150,10 +154,10 @@ class MigrationSnippets extends SnippetTest {
         List<String> users = Async.run(() -> {
             Task<String> a;
             Task<String> b;
-            try (TaskGroup tg = new TaskGroup()) {                       // allOf, but a failure cancels the rest
+            try (TaskGroup tg = new TaskGroup()) { // allOf, but a failure cancels the rest
                 a = tg.createTask(() -> Async.await(findUser(1)));
                 b = tg.createTask(() -> Async.await(findUser(2)));
-            }                                                           // waits for both
+            } // waits for both
             return List.of(a.result(), b.result());
         });
         System.out.println(users);
@@ -165,9 +169,10 @@ class MigrationSnippets extends SnippetTest {
     void cfBack() {
         // tag::cfBack[]
         CompletableFuture<String> forCallers = ReactorBridge.mono(() -> {
-            Async.sleep(Duration.ofMillis(5));
-            return "computed by a coroutine";
-        }).toFuture();                                                   // for APIs that want a CompletableFuture
+                    Async.sleep(Duration.ofMillis(5));
+                    return "computed by a coroutine";
+                })
+                .toFuture(); // for APIs that want a CompletableFuture
         System.out.println(forCallers.join());
         // end::cfBack[]
         assertThat(printed()).containsExactly("computed by a coroutine");
@@ -182,11 +187,12 @@ class MigrationSnippets extends SnippetTest {
     @Test
     void kotlinxMono() {
         // tag::kotlinxMono[]
-        Mono<String> user = ReactorBridge.mono(() -> {                  // mono { ... }
-            Profile p = ReactorBridge.await(findProfile(42));           // findProfile(42).awaitSingle()
-            Async.sleep(Duration.ofMillis(10));                         // delay(10)
-            return p.name().toUpperCase();
-        });
+        Mono<String> user = ReactorBridge.mono(
+                () -> { // mono { ... }
+                    Profile p = ReactorBridge.await(findProfile(42)); // findProfile(42).awaitSingle()
+                    Async.sleep(Duration.ofMillis(10)); // delay(10)
+                    return p.name().toUpperCase();
+                });
         System.out.println(user.block());
         // end::kotlinxMono[]
         assertThat(printed()).containsExactly("PROFILE 42");
@@ -195,14 +201,15 @@ class MigrationSnippets extends SnippetTest {
     @Test
     void kotlinxFlux() {
         // tag::kotlinxFlux[]
-        Flux<Profile> profiles = ReactorBridge.flux(y -> {              // flux { ... }
-            for (long id = 1; id <= 3; id++) {
-                y.yield(ReactorBridge.await(findProfile(id)));          // send(...): waits for demand
-            }
-        });
+        Flux<Profile> profiles = ReactorBridge.flux(
+                y -> { // flux { ... }
+                    for (long id = 1; id <= 3; id++) {
+                        y.yield(ReactorBridge.await(findProfile(id))); // send(...): waits for demand
+                    }
+                });
         Mono<List<String>> names = ReactorBridge.mono(() -> {
             List<String> seen = new ArrayList<>();
-            for (Profile p : ReactorBridge.iterate(profiles, 8)) {      // profiles.asFlow().collect { ... }
+            for (Profile p : ReactorBridge.iterate(profiles, 8)) { // profiles.asFlow().collect { ... }
                 seen.add(p.name());
             }
             return seen;
@@ -211,5 +218,4 @@ class MigrationSnippets extends SnippetTest {
         // end::kotlinxFlux[]
         assertThat(printed()).containsExactly("[profile 1, profile 2, profile 3]");
     }
-
 }

@@ -22,11 +22,11 @@ class ReactiveSnippets extends SnippetTest {
             EventLoop loop = Async.loop();
             Publisher<Integer> squares = Reactive.publisher(loop, y -> {
                 for (int i = 1; i <= 4; i++) {
-                    Async.sleep(Duration.ofMillis(1));   // any await between items
-                    y.yield(i * i);                      // an onNext; waits while there is no demand
+                    Async.sleep(Duration.ofMillis(1)); // any await between items
+                    y.yield(i * i); // an onNext; waits while there is no demand
                 }
             });
-            List<Integer> all = Reactive.toList(squares);   // subscribes and suspends until onComplete
+            List<Integer> all = Reactive.toList(squares); // subscribes and suspends until onComplete
             System.out.println(all);
             return null;
         });
@@ -40,13 +40,13 @@ class ReactiveSnippets extends SnippetTest {
         Async.run(() -> {
             Publisher<Integer> numbers = Reactive.publisher(Async.loop(), y -> {
                 for (int i = 1; ; i++) {
-                    y.yield(i);                          // endless: the consumer decides when to stop
+                    y.yield(i); // endless: the consumer decides when to stop
                 }
             });
-            try (LoopSubscriber<Integer> items = Reactive.iterate(numbers, 16)) {  // requests 16 at a time
+            try (LoopSubscriber<Integer> items = Reactive.iterate(numbers, 16)) { // requests 16 at a time
                 for (int n : items) {
                     if (n > 3) {
-                        break;                           // closing the subscriber cancels
+                        break; // closing the subscriber cancels
                     }
                     System.out.println(n);
                 }
@@ -66,11 +66,15 @@ class ReactiveSnippets extends SnippetTest {
                     y.yield(id);
                 }
             });
-            Publisher<String> users = Reactive.mapAsync(ids, Async.loop(), 3, id -> {   // 3 coroutines at a time
-                Async.sleep(Duration.ofMillis(10 - 2 * id));  // later ids finish first ...
-                return "user " + id;
-            });
-            System.out.println(Reactive.toList(users));       // ... yet come out in upstream order
+            Publisher<String> users = Reactive.mapAsync(
+                    ids,
+                    Async.loop(),
+                    3,
+                    id -> { // 3 coroutines at a time
+                        Async.sleep(Duration.ofMillis(10 - 2 * id)); // later ids finish first ...
+                        return "user " + id;
+                    });
+            System.out.println(Reactive.toList(users)); // ... yet come out in upstream order
             return null;
         });
         // end::mapAsync[]
@@ -85,7 +89,7 @@ class ReactiveSnippets extends SnippetTest {
                 Async.sleep(Duration.ofMillis(5));
                 return "answer";
             });
-            System.out.println(Reactive.awaitSingle(one));   // like kotlinx awaitSingle(), without a thread
+            System.out.println(Reactive.awaitSingle(one)); // like kotlinx awaitSingle(), without a thread
             return null;
         });
         // end::awaitFirst[]

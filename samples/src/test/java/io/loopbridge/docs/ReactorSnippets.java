@@ -21,12 +21,13 @@ class ReactorSnippets extends SnippetTest {
     @Test
     void mono() {
         // tag::mono[]
-        Mono<String> greeting = ReactorBridge.mono(() -> {      // cold: runs once per subscription
-            Async.sleep(Duration.ofMillis(10));                  // suspends the coroutine, not a thread
-            String name = ReactorBridge.await(Mono.just("Ada").delayElement(Duration.ofMillis(5)));
-            return "hello " + name;
-        });
-        System.out.println(greeting.block());                    // any Reactor code can use it
+        Mono<String> greeting = ReactorBridge.mono(
+                () -> { // cold: runs once per subscription
+                    Async.sleep(Duration.ofMillis(10)); // suspends the coroutine, not a thread
+                    String name = ReactorBridge.await(Mono.just("Ada").delayElement(Duration.ofMillis(5)));
+                    return "hello " + name;
+                });
+        System.out.println(greeting.block()); // any Reactor code can use it
         // end::mono[]
         assertThat(printed()).containsExactly("hello Ada");
     }
@@ -34,13 +35,14 @@ class ReactorSnippets extends SnippetTest {
     @Test
     void flux() {
         // tag::flux[]
-        Flux<Integer> pages = ReactorBridge.flux(y -> {          // an async generator as a Flux
-            for (int page = 1; page <= 3; page++) {
-                Async.sleep(Duration.ofMillis(5));
-                y.yield(page);                                   // waits for demand: no overflow strategy
-            }
-        });
-        List<Integer> firstTwo = pages.take(2).collectList().block();  // take(2) cancels the generator
+        Flux<Integer> pages = ReactorBridge.flux(
+                y -> { // an async generator as a Flux
+                    for (int page = 1; page <= 3; page++) {
+                        Async.sleep(Duration.ofMillis(5));
+                        y.yield(page); // waits for demand: no overflow strategy
+                    }
+                });
+        List<Integer> firstTwo = pages.take(2).collectList().block(); // take(2) cancels the generator
         System.out.println(firstTwo);
         // end::flux[]
         assertThat(printed()).containsExactly("[1, 2]");
@@ -50,11 +52,12 @@ class ReactorSnippets extends SnippetTest {
     void awaitAndIterate() {
         // tag::awaitAndIterate[]
         Async.run(() -> {
-            Integer one = ReactorBridge.await(Mono.just(1));                 // awaitSingle
-            Integer first = ReactorBridge.awaitFirst(Flux.just(2, 3));       // awaitFirst
+            Integer one = ReactorBridge.await(Mono.just(1)); // awaitSingle
+            Integer first = ReactorBridge.awaitFirst(Flux.just(2, 3)); // awaitFirst
             System.out.println(one + " " + first);
-            try (LoopSubscriber<Long> ticks = ReactorBridge.iterate(Flux.interval(Duration.ofMillis(1)).take(3), 8)) {
-                for (long tick : ticks) {                                    // suspends between items
+            try (LoopSubscriber<Long> ticks =
+                    ReactorBridge.iterate(Flux.interval(Duration.ofMillis(1)).take(3), 8)) {
+                for (long tick : ticks) { // suspends between items
                     System.out.println("tick " + tick);
                 }
             }
@@ -68,10 +71,12 @@ class ReactorSnippets extends SnippetTest {
     void mapAsync() {
         // tag::mapAsync[]
         List<String> users = Flux.range(1, 4)
-                .transform(ReactorBridge.mapAsync(2, id -> {    // a coroutine per item, 2 at a time, in order
-                    Async.sleep(Duration.ofMillis(5));
-                    return "user " + id;
-                }))
+                .transform(ReactorBridge.mapAsync(
+                        2,
+                        id -> { // a coroutine per item, 2 at a time, in order
+                            Async.sleep(Duration.ofMillis(5));
+                            return "user " + id;
+                        }))
                 .collectList()
                 .block();
         System.out.println(users);
@@ -83,7 +88,7 @@ class ReactorSnippets extends SnippetTest {
     static final ContextVar<String> TRACE_ID = ContextVar.withDefault("traceId", "none");
 
     static {
-        ReactorBridge.bind(TRACE_ID, "traceId");               // once, at start-up
+        ReactorBridge.bind(TRACE_ID, "traceId"); // once, at start-up
     }
     // end::bind[]
 
@@ -104,7 +109,7 @@ class ReactorSnippets extends SnippetTest {
             Scheduler onLoop = ReactorBridge.scheduler(loop);
             boolean onLoopThread = ReactorBridge.await(Mono.just(1)
                     .subscribeOn(Schedulers.parallel())
-                    .publishOn(onLoop)                           // what follows runs on the loop's thread
+                    .publishOn(onLoop) // what follows runs on the loop's thread
                     .map(ignored -> loop.inLoop()));
             System.out.println("on the loop: " + onLoopThread);
             return null;

@@ -21,10 +21,11 @@ class RxJavaSnippets extends SnippetTest {
     @Test
     void single() {
         // tag::single[]
-        Single<String> greeting = RxBridge.single(() -> {      // cold: runs once per subscription
-            Async.sleep(Duration.ofMillis(10));
-            return "hello " + RxBridge.await(Single.just("Grace").delay(5, TimeUnit.MILLISECONDS));
-        });
+        Single<String> greeting = RxBridge.single(
+                () -> { // cold: runs once per subscription
+                    Async.sleep(Duration.ofMillis(10));
+                    return "hello " + RxBridge.await(Single.just("Grace").delay(5, TimeUnit.MILLISECONDS));
+                });
         System.out.println(greeting.blockingGet());
         // end::single[]
         assertThat(printed()).containsExactly("hello Grace");
@@ -33,12 +34,13 @@ class RxJavaSnippets extends SnippetTest {
     @Test
     void flowable() {
         // tag::flowable[]
-        Flowable<Integer> pages = RxBridge.flowable(y -> {      // an async generator as a Flowable
-            for (int page = 1; page <= 3; page++) {
-                Async.sleep(Duration.ofMillis(5));
-                y.yield(page);                                  // waits for demand
-            }
-        });
+        Flowable<Integer> pages = RxBridge.flowable(
+                y -> { // an async generator as a Flowable
+                    for (int page = 1; page <= 3; page++) {
+                        Async.sleep(Duration.ofMillis(5));
+                        y.yield(page); // waits for demand
+                    }
+                });
         System.out.println(pages.toList().blockingGet());
         // end::flowable[]
         assertThat(printed()).containsExactly("[1, 2, 3]");
@@ -49,8 +51,8 @@ class RxJavaSnippets extends SnippetTest {
         // tag::await[]
         Async.run(() -> {
             String s = RxBridge.await(Single.just("single"));
-            String m = RxBridge.await(Maybe.<String>empty());              // null when empty
-            RxBridge.await(Completable.timer(5, TimeUnit.MILLISECONDS));   // waits, returns nothing
+            String m = RxBridge.await(Maybe.<String>empty()); // null when empty
+            RxBridge.await(Completable.timer(5, TimeUnit.MILLISECONDS)); // waits, returns nothing
             System.out.println(s + " " + m);
             try (LoopSubscriber<Integer> items = RxBridge.iterate(Flowable.range(1, 3), 2)) {
                 for (int i : items) {
@@ -67,10 +69,12 @@ class RxJavaSnippets extends SnippetTest {
     void mapAsync() {
         // tag::mapAsync[]
         List<String> users = Flowable.range(1, 4)
-                .compose(RxBridge.mapAsync(2, id -> {           // a coroutine per item, 2 at a time, in order
-                    Async.sleep(Duration.ofMillis(5));
-                    return "user " + id;
-                }))
+                .compose(RxBridge.mapAsync(
+                        2,
+                        id -> { // a coroutine per item, 2 at a time, in order
+                            Async.sleep(Duration.ofMillis(5));
+                            return "user " + id;
+                        }))
                 .toList()
                 .blockingGet();
         System.out.println(users);
@@ -85,7 +89,7 @@ class RxJavaSnippets extends SnippetTest {
             EventLoop loop = Async.loop();
             boolean onLoopThread = RxBridge.await(Single.just(1)
                     .subscribeOn(Schedulers.computation())
-                    .observeOn(RxBridge.scheduler(loop))          // what follows runs on the loop's thread
+                    .observeOn(RxBridge.scheduler(loop)) // what follows runs on the loop's thread
                     .map(ignored -> loop.inLoop()));
             System.out.println("on the loop: " + onLoopThread);
             return null;

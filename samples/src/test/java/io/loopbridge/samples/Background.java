@@ -20,14 +20,16 @@ final class Background implements AutoCloseable {
 
     private Background(Coroutine<? extends Serving.Service> start) throws Exception {
         CompletableFuture<Serving.Service> started = new CompletableFuture<>();
-        thread = new Thread(() -> {
-            try {
-                Serving.until(stop, start, started::complete);
-            } catch (Throwable t) {
-                failure.set(t);
-                started.completeExceptionally(t);
-            }
-        }, "sample-server");
+        thread = new Thread(
+                () -> {
+                    try {
+                        Serving.until(stop, start, started::complete);
+                    } catch (Throwable t) {
+                        failure.set(t);
+                        started.completeExceptionally(t);
+                    }
+                },
+                "sample-server");
         thread.setDaemon(true);
         thread.start();
         service = started.get(10, TimeUnit.SECONDS);

@@ -25,7 +25,8 @@ class DelaysTest {
 
     @Test
     void rejectsWhatIsNotADuration() {
-        assertThatThrownBy(() -> Delays.parse("soon")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Delays.parse("soon"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'soon'");
         assertThatThrownBy(() -> Delays.fromArgs(new String[] {"--delay"}, Duration.ZERO))
                 .hasMessageContaining("--delay needs a duration");

@@ -39,17 +39,21 @@ class EchoClientTest {
         try (Background server = Background.serve(() -> EchoProtocol.start(0, Duration.ofSeconds(10), NO_LOG));
                 PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
             String typed = "typed line\nBYE\nnever sent\n";
-            new EchoClient().run(new String[] {"--host", "127.0.0.1", "--port", String.valueOf(server.port())},
-                    new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)), out);
+            new EchoClient()
+                    .run(
+                            new String[] {"--host", "127.0.0.1", "--port", String.valueOf(server.port())},
+                            new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)),
+                            out);
         }
-        assertThat(bytes.toString(StandardCharsets.UTF_8).lines()).containsExactly(
-                "> typed line", "< typed line", "> BYE", "the server closed the connection");
+        assertThat(bytes.toString(StandardCharsets.UTF_8).lines())
+                .containsExactly("> typed line", "< typed line", "> BYE", "the server closed the connection");
     }
 
     @Test
     void itIsNotInTheTourAndNeedsAPort() {
         assertThat(new EchoClient().inTour()).isFalse();
-        assertThatIllegalArgumentException().isThrownBy(() -> new EchoClient().run(new String[] {"hello"}, System.out))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new EchoClient().run(new String[] {"hello"}, System.out))
                 .withMessageContaining("usage: echo-client");
     }
 }

@@ -40,12 +40,19 @@ class EchoProtocolTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream logStream = new PrintStream(log, true, StandardCharsets.UTF_8);
         try (Background server = Background.serve(() -> EchoProtocol.start(0, Duration.ofSeconds(1), logStream))) {
-            assertThat(External.run(Duration.ofSeconds(30), "python3", "-c", EchoServerTest.PYTHON_CLIENT,
-                    String.valueOf(server.port()), "1.0")).containsExactlyElementsOf(expected(EchoServerTest.PYTHON_CLIENT_PRINTS));
+            assertThat(External.run(
+                            Duration.ofSeconds(30),
+                            "python3",
+                            "-c",
+                            EchoServerTest.PYTHON_CLIENT,
+                            String.valueOf(server.port()),
+                            "1.0"))
+                    .containsExactlyElementsOf(expected(EchoServerTest.PYTHON_CLIENT_PRINTS));
         }
-        assertThat(log.toString(StandardCharsets.UTF_8).lines()).containsExactly(
-                "[server] client 1 said BYE after 3 lines: disconnecting",
-                "[server] client 2 was silent for 1000 ms: disconnecting");
+        assertThat(log.toString(StandardCharsets.UTF_8).lines())
+                .containsExactly(
+                        "[server] client 1 said BYE after 3 lines: disconnecting",
+                        "[server] client 2 was silent for 1000 ms: disconnecting");
     }
 
     @Test
@@ -62,9 +69,11 @@ class EchoProtocolTest {
                 out.flush();
                 Thread.sleep(300);
             }
-            assertThat(client.getInputStream().readAllBytes()).asString(StandardCharsets.UTF_8).isEqualTo("Hello\nWorld\n");
+            assertThat(client.getInputStream().readAllBytes())
+                    .asString(StandardCharsets.UTF_8)
+                    .isEqualTo("Hello\nWorld\n");
         }
-        assertThat(log.toString(StandardCharsets.UTF_8).lines()).containsExactly(
-                "[server] client 1 said BYE after 2 lines: disconnecting");
+        assertThat(log.toString(StandardCharsets.UTF_8).lines())
+                .containsExactly("[server] client 1 said BYE after 2 lines: disconnecting");
     }
 }

@@ -80,7 +80,8 @@ class EchoServerTest {
     @Test
     void theIdleTimeoutIsAnOption() throws Exception {
         assertThat(lines(new EchoServer(), "--idle-timeout", "50ms"))
-                .contains("[server] client 2 was silent for 50 ms: disconnecting",
+                .contains(
+                        "[server] client 2 was silent for 50 ms: disconnecting",
                         "[client 2] the server closed the connection after the idle timeout");
     }
 
@@ -90,12 +91,19 @@ class EchoServerTest {
         PrintStream logStream = new PrintStream(log, true, StandardCharsets.UTF_8);
         Duration idle = Duration.ofSeconds(1);
         try (Background server = Background.serve(() -> EchoServer.start(0, idle, logStream))) {
-            assertThat(External.run(Duration.ofSeconds(30), "python3", "-c", PYTHON_CLIENT,
-                    String.valueOf(server.port()), "1.0")).containsExactlyElementsOf(expected(PYTHON_CLIENT_PRINTS));
+            assertThat(External.run(
+                            Duration.ofSeconds(30),
+                            "python3",
+                            "-c",
+                            PYTHON_CLIENT,
+                            String.valueOf(server.port()),
+                            "1.0"))
+                    .containsExactlyElementsOf(expected(PYTHON_CLIENT_PRINTS));
         }
-        assertThat(log.toString(StandardCharsets.UTF_8).lines()).containsExactly(
-                "[server] client 1 said BYE after 3 lines: disconnecting",
-                "[server] client 2 was silent for 1000 ms: disconnecting");
+        assertThat(log.toString(StandardCharsets.UTF_8).lines())
+                .containsExactly(
+                        "[server] client 1 said BYE after 3 lines: disconnecting",
+                        "[server] client 2 was silent for 1000 ms: disconnecting");
     }
 
     @Test
@@ -105,7 +113,9 @@ class EchoServerTest {
         try (Background server = Background.serve(() -> EchoServer.start(0, Duration.ofSeconds(10), logStream))) {
             try (Socket leaving = new Socket(EchoServer.HOST, server.port())) {
                 leaving.getOutputStream().write("one line\n".getBytes(StandardCharsets.UTF_8));
-                assertThat(leaving.getInputStream().readNBytes(9)).asString(StandardCharsets.UTF_8).isEqualTo("one line\n");
+                assertThat(leaving.getInputStream().readNBytes(9))
+                        .asString(StandardCharsets.UTF_8)
+                        .isEqualTo("one line\n");
                 leaving.shutdownOutput();
                 assertThat(leaving.getInputStream().read()).as("end of stream").isEqualTo(-1);
             }
@@ -114,18 +124,22 @@ class EchoServerTest {
                 assertThat(Sockets.disconnected(endless)).isTrue();
             }
         }
-        assertThat(log.toString(StandardCharsets.UTF_8).lines()).containsExactly(
-                "[server] client 1 left after 1 lines",
-                "[server] client 2 sent a line over 65536 bytes: disconnecting");
+        assertThat(log.toString(StandardCharsets.UTF_8).lines())
+                .containsExactly(
+                        "[server] client 1 left after 1 lines",
+                        "[server] client 2 sent a line over 65536 bytes: disconnecting");
     }
 
     @Test
     void unknownOptionsAndStrayWordsAreRefused() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new EchoServer().run(new String[] {"--prot", "1"}, System.out))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new EchoServer().run(new String[] {"--prot", "1"}, System.out))
                 .withMessageContaining("unknown option --prot");
-        assertThatIllegalArgumentException().isThrownBy(() -> new EchoServer().run(new String[] {"8888"}, System.out))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new EchoServer().run(new String[] {"8888"}, System.out))
                 .withMessageContaining("usage: echo-server");
-        assertThatIllegalArgumentException().isThrownBy(() -> new EchoServer().run(new String[] {"--port", "99999"}, System.out))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new EchoServer().run(new String[] {"--port", "99999"}, System.out))
                 .withMessageContaining("--port must be a port number");
     }
 }

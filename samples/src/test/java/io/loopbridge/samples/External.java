@@ -38,13 +38,17 @@ final class External {
             process.destroyForcibly().waitFor();
             fail(program + " ran longer than " + timeout + "; its stderr: " + err.get());
         }
-        assertThat(process.exitValue()).as(program + " exited with 0; its stderr: %s", err.get()).isZero();
+        assertThat(process.exitValue())
+                .as(program + " exited with 0; its stderr: %s", err.get())
+                .isZero();
         return out.get().lines().toList();
     }
 
     private static boolean installed(String program) {
         try {
-            Process p = new ProcessBuilder(program, "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(program, "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {

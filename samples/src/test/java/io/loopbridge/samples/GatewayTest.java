@@ -31,6 +31,7 @@ class GatewayTest {
      * thread): only the slow user should ever reach it.
      */
     static final Duration TIMEOUT = Duration.ofSeconds(4);
+
     static Background gateway;
 
     @BeforeAll
@@ -45,10 +46,9 @@ class GatewayTest {
 
     /** The answer to {@code GET /user/{id}}: the backends misbehave for 7, 13 and 21; users are 1 to 100. */
     static int expectedStatus(int id) {
-        return id == Gateway.SLOW_USER ? 504
-                : id == Gateway.FAILING_USER || id == Gateway.HANGING_UP_USER ? 502
-                : id > Gateway.USERS ? 404
-                : 200;
+        return id == Gateway.SLOW_USER
+                ? 504
+                : id == Gateway.FAILING_USER || id == Gateway.HANGING_UP_USER ? 502 : id > Gateway.USERS ? 404 : 200;
     }
 
     static String url(String path) {
@@ -76,21 +76,27 @@ class GatewayTest {
 
     @Test
     void twoHundredConcurrentRequestsEachGetTheirAnswer() throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int id = 1; id <= 200; id++) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url("/user/" + id))).timeout(Duration.ofSeconds(60)).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url("/user/" + id)))
+                    .timeout(Duration.ofSeconds(60))
+                    .build();
             responses.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
         }
         CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
 
         for (int id = 1; id <= 200; id++) {
             HttpResponse<String> response = responses.get(id - 1).get();
-            assertThat(response.statusCode()).as("GET /user/%d -> %s", id, response.body()).isEqualTo(expectedStatus(id));
+            assertThat(response.statusCode())
+                    .as("GET /user/%d -> %s", id, response.body())
+                    .isEqualTo(expectedStatus(id));
             assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
             if (response.statusCode() == 200) {
-                assertThat(response.body()).isEqualTo("{\"id\":" + id + ",\"name\":\"" + Gateway.NAMES.get((id - 1) % 10)
-                        + "\",\"orders\":" + id * 7 % 10 + "}");
+                assertThat(response.body())
+                        .isEqualTo("{\"id\":" + id + ",\"name\":\"" + Gateway.NAMES.get((id - 1) % 10)
+                                + "\",\"orders\":" + id * 7 % 10 + "}");
             }
         }
     }
@@ -122,7 +128,8 @@ class GatewayTest {
                 print('200 at once: %d answered, wrong: %s' % (len(statuses), [i for i, s in enumerate(statuses, 1) if s != expected(i)]))
                 """;
 
-        assertThat(External.run(Duration.ofSeconds(90), "python3", "-c", script, url(""))).containsExactlyElementsOf(expected("""
+        assertThat(External.run(Duration.ofSeconds(90), "python3", "-c", script, url("")))
+                .containsExactlyElementsOf(expected("""
                 /user/1 200 Ada Lovelace
                 /user/7 504 orders did not answer within 4000 ms
                 /user/13 502 orders answered 500 Internal Server Error
@@ -148,8 +155,14 @@ class GatewayTest {
 
     @Test
     void curlGetsTheRightStatusesTwoHundredAtOnce() throws Exception {
-        List<String> args = new ArrayList<>(List.of("-s", "--parallel", "--parallel-immediate", "--parallel-max", "200",
-                "-w", "%{http_code} %{url_effective}\\n"));
+        List<String> args = new ArrayList<>(List.of(
+                "-s",
+                "--parallel",
+                "--parallel-immediate",
+                "--parallel-max",
+                "200",
+                "-w",
+                "%{http_code} %{url_effective}\\n"));
         for (int id = 1; id <= 200; id++) {
             args.addAll(List.of("-o", "/dev/null", url("/user/" + id)));
         }
@@ -161,7 +174,8 @@ class GatewayTest {
             statuses.put(Integer.valueOf(parts[1].substring(parts[1].lastIndexOf('/') + 1)), Integer.valueOf(parts[0]));
         }
         assertThat(statuses).hasSize(200);
-        statuses.forEach((id, status) -> assertThat(status).as("GET /user/" + id).isEqualTo(expectedStatus(id)));
+        statuses.forEach(
+                (id, status) -> assertThat(status).as("GET /user/" + id).isEqualTo(expectedStatus(id)));
     }
 
     @Test
@@ -170,8 +184,9 @@ class GatewayTest {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             out.write(("GET /user/1 HTTP/1.1\r\nHost: gw\r\n\r\n"
-                    + "HEAD /user/2 HTTP/1.1\r\nHost: gw\r\n\r\n"
-                    + "GET /user/3 HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "HEAD /user/2 HTTP/1.1\r\nHost: gw\r\n\r\n"
+                            + "GET /user/3 HTTP/1.0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
 
             RawResponse first = RawResponse.read(in, false);
             RawResponse head = RawResponse.read(in, true);
@@ -182,7 +197,9 @@ class GatewayTest {
             assertThat(head.statusLine()).isEqualTo("HTTP/1.1 200 OK");
             assertThat(head.field("content-length")).isEqualTo("41");
             assertThat(last.body()).isEqualTo("{\"id\":3,\"name\":\"Alan Turing\",\"orders\":1}");
-            assertThat(last.field("connection")).as("HTTP/1.0 without keep-alive").isEqualTo("close");
+            assertThat(last.field("connection"))
+                    .as("HTTP/1.0 without keep-alive")
+                    .isEqualTo("close");
             assertThat(in.read()).as("the gateway closed the connection").isEqualTo(-1);
         }
     }
@@ -190,9 +207,10 @@ class GatewayTest {
     @Test
     void aMalformedRequestIsAnsweredAndTheConnectionClosed() throws Exception {
         for (String raw : new String[] {
-                "GET /user/1 HTTP/1.1\r\nHost: gw\r\nX-Huge: " + "x".repeat(Http.MAX_LINE) + "\r\n\r\n",
-                "GET /user/1 HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
-                "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003\r\n\r\n"}) {
+            "GET /user/1 HTTP/1.1\r\nHost: gw\r\nX-Huge: " + "x".repeat(Http.MAX_LINE) + "\r\n\r\n",
+            "GET /user/1 HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003\r\n\r\n"
+        }) {
             try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
                 socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
                 RawResponse response = RawResponse.read(socket.getInputStream(), false);
@@ -209,7 +227,8 @@ class GatewayTest {
         try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
             long start = System.nanoTime();
             assertThat(socket.getInputStream().read()).isEqualTo(-1);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Gateway.KEEP_ALIVE.minusMillis(100));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isGreaterThanOrEqualTo(Gateway.KEEP_ALIVE.minusMillis(100));
         }
     }
 }

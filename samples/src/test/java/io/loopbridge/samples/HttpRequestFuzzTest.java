@@ -10,8 +10,6 @@ import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.task.Task;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 
@@ -26,8 +24,19 @@ import java.util.concurrent.CancellationException;
 class HttpRequestFuzzTest {
     @FuzzTest(maxDuration = "20s")
     // libFuzzer's dictionary syntax: CR LF is written \x0d\x0a
-    @DictionaryEntries({"GET ", "POST ", " HTTP/1.1", " HTTP/1.0", "/users/7", "Host: a", "\\x0d\\x0a",
-        "Content-Length: ", "Transfer-Encoding: chunked", "Connection: close", ", "})
+    @DictionaryEntries({
+        "GET ",
+        "POST ",
+        " HTTP/1.1",
+        " HTTP/1.0",
+        "/users/7",
+        "Host: a",
+        "\\x0d\\x0a",
+        "Content-Length: ",
+        "Transfer-Encoding: chunked",
+        "Connection: close",
+        ", "
+    })
     void everyRequestIsParsedOrRejectedAsMalformed(FuzzedDataProvider data) {
         long chunking = data.consumeLong();
         byte[] stream = data.consumeRemainingAsBytes();
@@ -62,8 +71,8 @@ class HttpRequestFuzzTest {
             feed(loop, reader, stream, chunking, parse);
             loop.runUntilComplete(parse);
         } catch (CancellationException hang) {
-            throw new AssertionError("the parser hung after the end of the stream: " + new String(stream,
-                    java.nio.charset.StandardCharsets.ISO_8859_1));
+            throw new AssertionError("the parser hung after the end of the stream: "
+                    + new String(stream, java.nio.charset.StandardCharsets.ISO_8859_1));
         } finally {
             loop.close();
         }

@@ -62,9 +62,12 @@ class HttpTest {
     @Test
     void keepAliveIsTheDefaultOfHttp11AndTheExceptionOfHttp10() throws Exception {
         assertThat(request("GET / HTTP/1.1\r\nHost: h\r\n\r\n").keepAlive()).isTrue();
-        assertThat(request("GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, close\r\n\r\n").keepAlive()).isFalse();
+        assertThat(request("GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, close\r\n\r\n")
+                        .keepAlive())
+                .isFalse();
         assertThat(request("GET / HTTP/1.0\r\n\r\n").keepAlive()).isFalse();
-        assertThat(request("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keepAlive()).isTrue();
+        assertThat(request("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keepAlive())
+                .isTrue();
     }
 
     static Stream<Arguments> malformedRequests() {
@@ -83,14 +86,25 @@ class HttpTest {
                 Arguments.of("a space before the colon", line + "Host : h\r\n\r\n", 400),
                 Arguments.of("a control character in a value", line + "Host: h\u0000\r\n\r\n", 400),
                 Arguments.of("Transfer-Encoding", line + "Host: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501),
-                Arguments.of("a Content-Length that is not a number", line + "Host: h\r\nContent-Length: -1\r\n\r\n", 400),
+                Arguments.of(
+                        "a Content-Length that is not a number", line + "Host: h\r\nContent-Length: -1\r\n\r\n", 400),
                 Arguments.of("Content-Lengths that differ", line + "Host: h\r\nContent-Length: 1, 2\r\n\r\nab", 400),
-                Arguments.of("a body over the limit", line + "Host: h\r\nContent-Length: " + (Http.MAX_BODY + 1) + "\r\n\r\n", 413),
+                Arguments.of(
+                        "a body over the limit",
+                        line + "Host: h\r\nContent-Length: " + (Http.MAX_BODY + 1) + "\r\n\r\n",
+                        413),
                 Arguments.of("a body shorter than its length", line + "Host: h\r\nContent-Length: 10\r\n\r\nabc", 400),
-                Arguments.of("a request line over the limit", "GET /" + "a".repeat(Http.MAX_LINE) + " HTTP/1.1\r\n\r\n", 414),
+                Arguments.of(
+                        "a request line over the limit",
+                        "GET /" + "a".repeat(Http.MAX_LINE) + " HTTP/1.1\r\n\r\n",
+                        414),
                 Arguments.of("a field over the limit", line + "Host: " + "h".repeat(Http.MAX_LINE) + "\r\n\r\n", 431),
-                Arguments.of("a head over the limit", line + "Host: h\r\n" + ("X: " + "x".repeat(7000) + "\r\n").repeat(5) + "\r\n", 431),
-                Arguments.of("too many fields", line + "Host: h\r\n" + "X: x\r\n".repeat(Http.MAX_FIELDS) + "\r\n", 431),
+                Arguments.of(
+                        "a head over the limit",
+                        line + "Host: h\r\n" + ("X: " + "x".repeat(7000) + "\r\n").repeat(5) + "\r\n",
+                        431),
+                Arguments.of(
+                        "too many fields", line + "Host: h\r\n" + "X: x\r\n".repeat(Http.MAX_FIELDS) + "\r\n", 431),
                 Arguments.of("the stream ending in the head", line + "Host: h\r\n", 400),
                 Arguments.of("the stream ending in a line", line + "Host: h", 400));
     }
@@ -121,8 +135,13 @@ class HttpTest {
 
     @Test
     void aMalformedResponseIsRefused() {
-        for (String raw : new String[] {"", "HTTP/1.1 20 OK\r\n\r\n", "HTTP/1.1 200OK\r\n\r\n", "ICY 200 OK\r\n\r\n",
-                "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort"}) {
+        for (String raw : new String[] {
+            "",
+            "HTTP/1.1 20 OK\r\n\r\n",
+            "HTTP/1.1 200OK\r\n\r\n",
+            "ICY 200 OK\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort"
+        }) {
             assertThat(catchThrowable(() -> response(raw, false))).as(raw).isInstanceOf(Http.Malformed.class);
         }
     }
@@ -133,6 +152,8 @@ class HttpTest {
 
         assertThat(problem.status()).isEqualTo(504);
         assertThat(problem.contentType()).isEqualTo("application/json");
-        assertThat(problem.body()).asString(StandardCharsets.UTF_8).isEqualTo("{\"status\":504,\"error\":\"a \\\"quoted\\\" word\"}");
+        assertThat(problem.body())
+                .asString(StandardCharsets.UTF_8)
+                .isEqualTo("{\"status\":504,\"error\":\"a \\\"quoted\\\" word\"}");
     }
 }

@@ -22,7 +22,9 @@ record RawResponse(String statusLine, Map<String, String> fields, String body) {
         String line;
         while (!(line = line(in)).isEmpty()) {
             int colon = line.indexOf(':');
-            fields.put(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+            fields.put(
+                    line.substring(0, colon).toLowerCase(Locale.ROOT),
+                    line.substring(colon + 1).strip());
         }
         int length = toHead ? 0 : Integer.parseInt(fields.getOrDefault("content-length", "0"));
         byte[] body = in.readNBytes(length);

@@ -31,6 +31,8 @@ class RxJavaInteropTest {
     @Test
     void runsWithAShorterStep() throws Exception {
         assertThat(lines(new RxJavaInterop(), "--delay", "5ms"))
-                .contains("squares [1, 4, 9, 16, 25, 36] (in upstream order)", "ticks [1, 2, 3, 4, 5] through a buffer of 4");
+                .contains(
+                        "squares [1, 4, 9, 16, 25, 36] (in upstream order)",
+                        "ticks [1, 2, 3, 4, 5] through a buffer of 4");
     }
 }

@@ -22,9 +22,20 @@ class SamplesTest {
     @Test
     void theSamplesWithoutNetworkComeInTourOrder() {
         List<String> names = Samples.ALL.stream().map(Sample::name).toList();
-        assertThat(names).containsSubsequence("print-sum", "future-callback", "factorial", "iterators",
-                "generators", "awaitables", "cooperative", "threads-vs-loop", "fetch-rows", "migrate",
-                "reactor-interop", "rxjava-interop");
+        assertThat(names)
+                .containsSubsequence(
+                        "print-sum",
+                        "future-callback",
+                        "factorial",
+                        "iterators",
+                        "generators",
+                        "awaitables",
+                        "cooperative",
+                        "threads-vs-loop",
+                        "fetch-rows",
+                        "migrate",
+                        "reactor-interop",
+                        "rxjava-interop");
     }
 
     @Test
@@ -36,8 +47,13 @@ class SamplesTest {
     @Test
     void theNetworkSamplesComeLastAndOnlyTheEchoClientNeedsArguments() {
         List<String> names = Samples.ALL.stream().map(Sample::name).toList();
-        assertThat(names).containsSubsequence("webflux", "http-headers", "echo-server", "echo-client", "echo-protocol", "gateway");
-        assertThat(Samples.ALL).filteredOn(s -> !s.inTour()).extracting(Sample::name).containsExactly("echo-client");
+        assertThat(names)
+                .containsSubsequence(
+                        "webflux", "http-headers", "echo-server", "echo-client", "echo-protocol", "gateway");
+        assertThat(Samples.ALL)
+                .filteredOn(s -> !s.inTour())
+                .extracting(Sample::name)
+                .containsExactly("echo-client");
     }
 
     @Test
@@ -50,8 +66,11 @@ class SamplesTest {
         boolean ok = Samples.tour(List.of(broken, fine), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String output = bytes.toString(StandardCharsets.UTF_8);
         assertThat(ok).isFalse();
-        assertThat(output).contains("!! broken failed: java.lang.NoClassDefFoundError: org/example/Missing",
-                "== fine: the fine sample").endsWith("tour: 1/2 samples ok" + System.lineSeparator());
+        assertThat(output)
+                .contains(
+                        "!! broken failed: java.lang.NoClassDefFoundError: org/example/Missing",
+                        "== fine: the fine sample")
+                .endsWith("tour: 1/2 samples ok" + System.lineSeparator());
     }
 
     private static Sample sample(String name, Runnable body) {

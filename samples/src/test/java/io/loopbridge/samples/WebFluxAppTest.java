@@ -32,7 +32,9 @@ class WebFluxAppTest {
     static void closeTheApplication() {
         AppLoop loop = app.getBean(AppLoop.class);
         app.close();
-        assertThat(loop.loop().isClosed()).as("the app's loop is closed with the context").isTrue();
+        assertThat(loop.loop().isClosed())
+                .as("the app's loop is closed with the context")
+                .isTrue();
     }
 
     @Test
@@ -56,25 +58,38 @@ class WebFluxAppTest {
 
     @Test
     void aKnownUserIsGreetedWithBothBackendsAnswers() {
-        client.get().uri("/hello/{name}", "ada").exchange()
-                .expectStatus().isOk()
-                .expectHeader().contentType(MediaType.APPLICATION_JSON)
-                .expectBody(Greeting.class).isEqualTo(new Greeting(
+        client.get()
+                .uri("/hello/{name}", "ada")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_JSON)
+                .expectBody(Greeting.class)
+                .isEqualTo(new Greeting(
                         "Hello, Ada Lovelace!", "The Analytical Engine weaves algebraical patterns.", true));
     }
 
     @Test
     void anUnknownUserIs404() {
-        client.get().uri("/hello/{name}", "nobody").exchange()
-                .expectStatus().isNotFound()
-                .expectBody(Problem.class).isEqualTo(new Problem(404, "no user named 'nobody'"));
+        client.get()
+                .uri("/hello/{name}", "nobody")
+                .exchange()
+                .expectStatus()
+                .isNotFound()
+                .expectBody(Problem.class)
+                .isEqualTo(new Problem(404, "no user named 'nobody'"));
     }
 
     @Test
     void aBackendPastTheTimeoutIs504() {
-        client.get().uri("/hello/{name}", "slowpoke").exchange()
-                .expectStatus().isEqualTo(504)
-                .expectBody(Problem.class).isEqualTo(new Problem(504, "the backends took longer than 1000 ms"));
+        client.get()
+                .uri("/hello/{name}", "slowpoke")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(504)
+                .expectBody(Problem.class)
+                .isEqualTo(new Problem(504, "the backends took longer than 1000 ms"));
     }
 
     @Test

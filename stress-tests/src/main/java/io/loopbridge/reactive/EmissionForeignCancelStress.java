@@ -20,9 +20,14 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  */
 @JCStressTest
 @Description("Reactive.publisher: emission on the loop vs cancel() from a foreign thread")
-@Outcome(id = "[012], 0, 0, 2", expect = ACCEPTABLE, desc = "at most the requested items; the body ended through finally")
+@Outcome(
+        id = "[012], 0, 0, 2",
+        expect = ACCEPTABLE,
+        desc = "at most the requested items; the body ended through finally")
 @Outcome(id = "0, 0, 0, 0", expect = ACCEPTABLE, desc = "cancelled before the body started")
-@Outcome(expect = FORBIDDEN, desc = "more items than requested, a terminal signal after cancel, a body left running, or an error")
+@Outcome(
+        expect = FORBIDDEN,
+        desc = "more items than requested, a terminal signal after cancel, a body left running, or an error")
 @State
 public class EmissionForeignCancelStress extends EmissionState {
     @Override

@@ -21,18 +21,22 @@ public abstract class EmissionState {
     final Counting subscriber = new Counting(initialRequest());
     /** {@link #NOT_STARTED}, {@link #RUNNING} (suspended at a yield or in finally), or {@link #ENDED} through finally. */
     int body;
+
     int errors;
-    final PublisherFromAsyncGenerator.Emission<Integer> emission = new PublisherFromAsyncGenerator.Emission<>(loop, y -> {
-        body = RUNNING;
-        try {
-            for (int i = 1; i <= 3; i++) {
-                y.yield(i);
-            }
-        } finally {
-            Async.sleep(Duration.ZERO); // a finally may await: a cancel must not cut it short
-            body = ENDED;
-        }
-    }, subscriber);
+    final PublisherFromAsyncGenerator.Emission<Integer> emission = new PublisherFromAsyncGenerator.Emission<>(
+            loop,
+            y -> {
+                body = RUNNING;
+                try {
+                    for (int i = 1; i <= 3; i++) {
+                        y.yield(i);
+                    }
+                } finally {
+                    Async.sleep(Duration.ZERO); // a finally may await: a cancel must not cut it short
+                    body = ENDED;
+                }
+            },
+            subscriber);
 
     {
         loop.setExceptionHandler((l, context) -> errors++);

@@ -24,7 +24,9 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Description("callSoonThreadsafe vs the loop's last lap and close()")
 @Outcome(id = "1, 1, 0", expect = ACCEPTABLE, desc = "accepted and run in the last lap")
 @Outcome(id = "2, 0, 0", expect = ACCEPTABLE, desc = "the loop was closed: rejected, never run")
-@Outcome(id = "1, 0, 0", expect = ACCEPTABLE_INTERESTING,
+@Outcome(
+        id = "1, 0, 0",
+        expect = ACCEPTABLE_INTERESTING,
         desc = "queued while the loop closed: dropped by close() with the other pending callbacks, as documented")
 @Outcome(id = "1, 0, 1", expect = FORBIDDEN, desc = "accepted after close() emptied the queues: lingers, never runs")
 @Outcome(expect = FORBIDDEN, desc = "a rejected callback ran, or another impossible state")

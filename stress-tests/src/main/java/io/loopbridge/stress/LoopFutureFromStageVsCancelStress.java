@@ -24,9 +24,15 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  */
 @JCStressTest
 @Description("LoopFuture.from(CompletableFuture): foreign completion vs cancel on the loop")
-@Outcome(id = "1, 1, 1, 0", expect = ACCEPTABLE, desc = "completion hopped onto the loop first; the cancel came too late")
+@Outcome(
+        id = "1, 1, 1, 0",
+        expect = ACCEPTABLE,
+        desc = "completion hopped onto the loop first; the cancel came too late")
 @Outcome(id = "2, 1, 1, 0", expect = ACCEPTABLE, desc = "cancelled on the loop first; the stage had completed already")
-@Outcome(id = "2, 2, 0, 0", expect = ACCEPTABLE_INTERESTING, desc = "cancelled on the loop, which cancelled the stage before complete()")
+@Outcome(
+        id = "2, 2, 0, 0",
+        expect = ACCEPTABLE_INTERESTING,
+        desc = "cancelled on the loop, which cancelled the stage before complete()")
 @Outcome(expect = FORBIDDEN, desc = "lost completion, disagreement with the stage, or an error")
 @State
 public class LoopFutureFromStageVsCancelStress {

@@ -24,7 +24,10 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 @Outcome(id = "0, 1, 0, 1", expect = ACCEPTABLE, desc = "second poll got 1; the ring was full at offer(3)")
 @Outcome(id = "0, 1, 1, 2", expect = ACCEPTABLE, desc = "second poll got 1, which freed a slot for 3")
 @Outcome(id = "1, 0, 0, 1", expect = ACCEPTABLE, desc = "2 not yet visible at the second poll; ring full at offer(3)")
-@Outcome(id = "1, 0, 1, 2", expect = ACCEPTABLE, desc = "2 not yet visible at the second poll; 3 fit after the first poll")
+@Outcome(
+        id = "1, 0, 1, 2",
+        expect = ACCEPTABLE,
+        desc = "2 not yet visible at the second poll; 3 fit after the first poll")
 @Outcome(id = "1, 2, 0, 0", expect = ACCEPTABLE, desc = "polled 1 and 2; offer(3) found the ring full")
 @Outcome(id = "1, 2, 1, 1", expect = ACCEPTABLE, desc = "polled 1 and 2; 3 fit")
 @Outcome(expect = FORBIDDEN, desc = "lost, duplicated or reordered item, or an offer into a full ring")

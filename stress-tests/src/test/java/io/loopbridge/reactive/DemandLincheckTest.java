@@ -90,8 +90,8 @@ class DemandLincheckTest {
     }
 
     /** Two operations on two threads at once, then {@code requested()}. */
-    private static Function1<DSLScenarioBuilder, Unit> concurrently(Class<?> test, String first, Long firstArg,
-            String second, Long secondArg) {
+    private static Function1<DSLScenarioBuilder, Unit> concurrently(
+            Class<?> test, String first, Long firstArg, String second, Long secondArg) {
         KFunction<?> a = operation(test, first, firstArg != null);
         KFunction<?> b = operation(test, second, secondArg != null);
         KFunction<?> read = operation(test, "requested", false);
@@ -140,7 +140,8 @@ class DemandLincheckTest {
 
         static {
             try {
-                REQUESTED = MethodHandles.privateLookupIn(PublisherFromAsyncGenerator.Emission.class, MethodHandles.lookup())
+                REQUESTED = MethodHandles.privateLookupIn(
+                                PublisherFromAsyncGenerator.Emission.class, MethodHandles.lookup())
                         .findVarHandle(PublisherFromAsyncGenerator.Emission.class, "requested", long.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
@@ -148,8 +149,8 @@ class DemandLincheckTest {
         }
 
         // never started: no task, no loop run; request() only counts (and wakes nobody)
-        private final PublisherFromAsyncGenerator.Emission<Object> subscription = new PublisherFromAsyncGenerator.Emission<>(
-                new EventLoop(CoroutineEngine.THREADS), y -> {}, IGNORING);
+        private final PublisherFromAsyncGenerator.Emission<Object> subscription =
+                new PublisherFromAsyncGenerator.Emission<>(new EventLoop(CoroutineEngine.THREADS), y -> {}, IGNORING);
 
         @Operation
         public void request(@Param(name = "n") long n) {

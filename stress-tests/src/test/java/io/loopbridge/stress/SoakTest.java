@@ -3,7 +3,6 @@ package io.loopbridge.stress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loopbridge.Async;
-import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.io.Server;
 import io.loopbridge.io.StreamPair;
 import io.loopbridge.io.StreamReader;
@@ -59,6 +58,7 @@ class SoakTest {
     static final long SECONDS = Long.getLong("loopbridge.soak.seconds", 10);
     /** Subscriptions open at once per adapter: enough to queue cancels behind each other. */
     static final int BATCH = 220;
+
     static final int CONNECTIONS_PER_ROUND = 300;
     static final String HOST = "127.0.0.1";
 
@@ -120,13 +120,26 @@ class SoakTest {
             return null;
         });
 
-        String summary = String.format(Locale.ROOT,
+        String summary = String.format(
+                Locale.ROOT,
                 "soak: %d s, %d rounds, %,d subscribe/cancel cycles through %d adapters, %,d connections opened"
                         + " and closed, items lost 0 of %,d, errors %d; heap after GC %.1f -> %.1f MiB, threads %d -> %d,"
                         + " live tasks %d -> %d (JDK %s, %s engine)",
-                SECONDS, rounds, cycles, adapters.size(), connections, itemsSent.get(), errors.size(),
-                before.heapMiB, after.heapMiB, before.threads, after.threads, before.tasks, after.tasks,
-                Runtime.version().feature(), loop.engine());
+                SECONDS,
+                rounds,
+                cycles,
+                adapters.size(),
+                connections,
+                itemsSent.get(),
+                errors.size(),
+                before.heapMiB,
+                after.heapMiB,
+                before.threads,
+                after.threads,
+                before.tasks,
+                after.tasks,
+                Runtime.version().feature(),
+                loop.engine());
         System.out.println(summary);
         Files.writeString(Path.of("target", "soak-summary.txt"), summary + System.lineSeparator());
 
@@ -143,25 +156,38 @@ class SoakTest {
         List<Named> all = new ArrayList<>();
         all.add(new Named("Reactive.publisher", () -> rs(Reactive.publisher(loop, this::oneThenForever))));
         all.add(new Named("Reactive.fromCoroutine", () -> rs(Reactive.fromCoroutine(loop, this::forever))));
-        all.add(new Named("ReactiveFlow.publisher",
+        all.add(new Named(
+                "ReactiveFlow.publisher",
                 () -> rs(FlowAdapters.toPublisher(ReactiveFlow.publisher(loop, this::oneThenForever)))));
-        all.add(new Named("ReactiveFlow.fromCoroutine",
-                () -> flow(ReactiveFlow.fromCoroutine(loop, this::forever))));
-        all.add(new Named("ReactorBridge.mono", () -> ReactorBridge.mono(loop, this::forever).subscribe()::dispose));
-        all.add(new Named("ReactorBridge.flux",
+        all.add(new Named("ReactiveFlow.fromCoroutine", () -> flow(ReactiveFlow.fromCoroutine(loop, this::forever))));
+        all.add(new Named(
+                "ReactorBridge.mono",
+                () -> ReactorBridge.mono(loop, this::forever).subscribe()::dispose));
+        all.add(new Named(
+                "ReactorBridge.flux",
                 () -> ReactorBridge.flux(loop, this::oneThenForever).subscribe(this::seen)::dispose));
-        all.add(new Named("RxBridge.single", () -> RxBridge.single(loop, this::forever).subscribe()::dispose));
-        all.add(new Named("RxBridge.maybe", () -> RxBridge.maybe(loop, this::forever).subscribe()::dispose));
-        all.add(new Named("RxBridge.completable", () -> RxBridge.completable(loop, this::forever).subscribe()::dispose));
-        all.add(new Named("RxBridge.flowable",
+        all.add(new Named(
+                "RxBridge.single", () -> RxBridge.single(loop, this::forever).subscribe()::dispose));
+        all.add(new Named(
+                "RxBridge.maybe", () -> RxBridge.maybe(loop, this::forever).subscribe()::dispose));
+        all.add(new Named(
+                "RxBridge.completable",
+                () -> RxBridge.completable(loop, this::forever).subscribe()::dispose));
+        all.add(new Named(
+                "RxBridge.flowable",
                 () -> RxBridge.flowable(loop, this::oneThenForever).subscribe(this::seen)::dispose));
-        all.add(new Named("RxBridge.observable",
+        all.add(new Named(
+                "RxBridge.observable",
                 () -> RxBridge.observable(loop, this::oneThenForever).subscribe(this::seen)::dispose));
         // the other direction: a coroutine iterating an upstream, cancelled while it waits for the next item
-        all.add(new Named("ReactorBridge.iterate", () -> iterating(() -> ReactorBridge.iterate(
-                Flux.<Integer>never().startWith(1).doOnCancel(ended::incrementAndGet), 16))));
-        all.add(new Named("RxBridge.iterate", () -> iterating(() -> RxBridge.iterate(
-                Flowable.<Integer>never().startWithItem(1).doOnCancel(ended::incrementAndGet), 16))));
+        all.add(new Named(
+                "ReactorBridge.iterate",
+                () -> iterating(() -> ReactorBridge.iterate(
+                        Flux.<Integer>never().startWith(1).doOnCancel(ended::incrementAndGet), 16))));
+        all.add(new Named(
+                "RxBridge.iterate",
+                () -> iterating(() -> RxBridge.iterate(
+                        Flowable.<Integer>never().startWithItem(1).doOnCancel(ended::incrementAndGet), 16))));
         return all;
     }
 
@@ -296,7 +322,9 @@ class SoakTest {
         for (int i = 0; i < 10; i++) {
             System.gc();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-            heap = Math.min(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            heap = Math.min(
+                    heap,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
             threads = Math.min(threads, ManagementFactory.getThreadMXBean().getThreadCount());
         }
         CompletableFuture<Integer> tasks = new CompletableFuture<>();
@@ -307,13 +335,15 @@ class SoakTest {
     /** Runs {@code coroutine} as a task on the soak loop and waits for its result. */
     <T> T onLoop(Coroutine<T> coroutine) throws Exception {
         CompletableFuture<T> result = new CompletableFuture<>();
-        loop.callSoonThreadsafe(() -> loop.createTask(coroutine).toCompletableFuture().whenComplete((v, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
-            } else {
-                result.complete(v);
-            }
-        }));
+        loop.callSoonThreadsafe(() -> loop.createTask(coroutine)
+                .toCompletableFuture()
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(v);
+                    }
+                }));
         try {
             return result.get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -328,8 +358,8 @@ class SoakTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " did not happen within 60 s (started " + started + ", ended "
-                        + ended + ", items sent " + itemsSent + ", seen " + itemsSeen + ", errors " + errors + ")");
+                throw new AssertionError(what + " did not happen within 60 s (started " + started + ", ended " + ended
+                        + ", items sent " + itemsSent + ", seen " + itemsSeen + ", errors " + errors + ")");
             }
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
         }

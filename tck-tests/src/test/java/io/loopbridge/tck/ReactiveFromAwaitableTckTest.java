@@ -15,7 +15,8 @@ import org.reactivestreams.tck.PublisherVerification;
  */
 public class ReactiveFromAwaitableTckTest extends PublisherVerification<Long> implements TckAudited {
     static final int PASSED = 12;
-    static final Map<String, String> SKIPPED = TckSkips.union(TckSkips.PUBLISHER_UNTESTED, TckSkips.AT_MOST_ONE_ELEMENT);
+    static final Map<String, String> SKIPPED =
+            TckSkips.union(TckSkips.PUBLISHER_UNTESTED, TckSkips.AT_MOST_ONE_ELEMENT);
 
     public ReactiveFromAwaitableTckTest() {
         super(Tck.env(), Tck.GC_TIMEOUT_MILLIS);

@@ -16,7 +16,8 @@ import org.reactivestreams.tck.PublisherVerification;
  */
 public class ReactiveFromCoroutineTckTest extends PublisherVerification<Long> implements TckAudited {
     static final int PASSED = 12;
-    static final Map<String, String> SKIPPED = TckSkips.union(TckSkips.PUBLISHER_UNTESTED, TckSkips.AT_MOST_ONE_ELEMENT);
+    static final Map<String, String> SKIPPED =
+            TckSkips.union(TckSkips.PUBLISHER_UNTESTED, TckSkips.AT_MOST_ONE_ELEMENT);
 
     public ReactiveFromCoroutineTckTest() {
         super(Tck.env(), Tck.GC_TIMEOUT_MILLIS);

@@ -14,14 +14,20 @@ public class ReactiveMapAsyncFlowTckTest extends FlowPublisherVerification<Long>
 
     @Override
     public Flow.Publisher<Long> createFlowPublisher(long elements) {
-        return Tck.opaque(ReactiveFlow.mapAsync(FlowAdapters.toFlowPublisher(ReactiveMapAsyncTckTest.upstream(elements)),
-                Tck.loop(), ReactiveMapAsyncTckTest.CONCURRENCY, ReactiveMapAsyncTckTest.fn()));
+        return Tck.opaque(ReactiveFlow.mapAsync(
+                FlowAdapters.toFlowPublisher(ReactiveMapAsyncTckTest.upstream(elements)),
+                Tck.loop(),
+                ReactiveMapAsyncTckTest.CONCURRENCY,
+                ReactiveMapAsyncTckTest.fn()));
     }
 
     @Override
     public Flow.Publisher<Long> createFailedFlowPublisher() {
-        return Tck.opaque(ReactiveFlow.mapAsync(FlowAdapters.toFlowPublisher(ReactiveMapAsyncTckTest.upstream(1)),
-                Tck.loop(), ReactiveMapAsyncTckTest.CONCURRENCY, ReactiveMapAsyncTckTest.failingFn()));
+        return Tck.opaque(ReactiveFlow.mapAsync(
+                FlowAdapters.toFlowPublisher(ReactiveMapAsyncTckTest.upstream(1)),
+                Tck.loop(),
+                ReactiveMapAsyncTckTest.CONCURRENCY,
+                ReactiveMapAsyncTckTest.failingFn()));
     }
 
     @Override

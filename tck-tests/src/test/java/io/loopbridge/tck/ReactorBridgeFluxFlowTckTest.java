@@ -18,14 +18,14 @@ public class ReactorBridgeFluxFlowTckTest extends FlowPublisherVerification<Long
 
     @Override
     public Flow.Publisher<Long> createFlowPublisher(long elements) {
-        return Tck.opaque(FlowAdapters.toFlowPublisher(
-                ReactorBridge.flux(Tck.loop(), ReactivePublisherTckTest.body(elements))));
+        return Tck.opaque(
+                FlowAdapters.toFlowPublisher(ReactorBridge.flux(Tck.loop(), ReactivePublisherTckTest.body(elements))));
     }
 
     @Override
     public Flow.Publisher<Long> createFailedFlowPublisher() {
-        return Tck.opaque(FlowAdapters.toFlowPublisher(
-                ReactorBridge.flux(Tck.loop(), ReactivePublisherTckTest.failingBody())));
+        return Tck.opaque(
+                FlowAdapters.toFlowPublisher(ReactorBridge.flux(Tck.loop(), ReactivePublisherTckTest.failingBody())));
     }
 
     @Override

@@ -25,23 +25,26 @@ public class ReactorBridgeMapAsyncTckTest extends PublisherVerification<Long> im
     /** {@code 0, 1, ..., elements - 1}, emitted on Reactor's single thread. */
     static Flux<Long> upstream(long elements) {
         return Flux.<Long, Long>generate(() -> 0L, (next, sink) -> {
-            if (next < elements) {
-                sink.next(next);
-            } else {
-                sink.complete();
-            }
-            return next + 1;
-        }).subscribeOn(Schedulers.single());
+                    if (next < elements) {
+                        sink.next(next);
+                    } else {
+                        sink.complete();
+                    }
+                    return next + 1;
+                })
+                .subscribeOn(Schedulers.single());
     }
 
     static Flux<Long> mapped(long elements) {
-        return upstream(elements).transform(ReactorBridge.mapAsync(Tck.loop(), ReactiveMapAsyncTckTest.CONCURRENCY,
-                ReactiveMapAsyncTckTest.fn()));
+        return upstream(elements)
+                .transform(ReactorBridge.mapAsync(
+                        Tck.loop(), ReactiveMapAsyncTckTest.CONCURRENCY, ReactiveMapAsyncTckTest.fn()));
     }
 
     static Flux<Long> failing() {
-        return upstream(1).transform(ReactorBridge.mapAsync(Tck.loop(), ReactiveMapAsyncTckTest.CONCURRENCY,
-                ReactiveMapAsyncTckTest.failingFn()));
+        return upstream(1)
+                .transform(ReactorBridge.mapAsync(
+                        Tck.loop(), ReactiveMapAsyncTckTest.CONCURRENCY, ReactiveMapAsyncTckTest.failingFn()));
     }
 
     @Override

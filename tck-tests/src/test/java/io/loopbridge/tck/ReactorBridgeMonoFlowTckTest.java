@@ -24,8 +24,8 @@ public class ReactorBridgeMonoFlowTckTest extends FlowPublisherVerification<Long
 
     @Override
     public Flow.Publisher<Long> createFailedFlowPublisher() {
-        return Tck.opaque(FlowAdapters.toFlowPublisher(
-                ReactorBridge.mono(Tck.loop(), ReactiveFromCoroutineTckTest.failing())));
+        return Tck.opaque(
+                FlowAdapters.toFlowPublisher(ReactorBridge.mono(Tck.loop(), ReactiveFromCoroutineTckTest.failing())));
     }
 
     @Override

@@ -13,7 +13,8 @@ import org.reactivestreams.tck.PublisherVerification;
  */
 public class ReactorBridgeMonoTckTest extends PublisherVerification<Long> implements TckAudited {
     static final int PASSED = 12;
-    static final Map<String, String> SKIPPED = TckSkips.union(TckSkips.PUBLISHER_UNTESTED, TckSkips.AT_MOST_ONE_ELEMENT);
+    static final Map<String, String> SKIPPED =
+            TckSkips.union(TckSkips.PUBLISHER_UNTESTED, TckSkips.AT_MOST_ONE_ELEMENT);
 
     public ReactorBridgeMonoTckTest() {
         super(Tck.env(), Tck.GC_TIMEOUT_MILLIS);

@@ -17,14 +17,14 @@ public class RxBridgeFlowableFlowTckTest extends FlowPublisherVerification<Long>
 
     @Override
     public Flow.Publisher<Long> createFlowPublisher(long elements) {
-        return Tck.opaque(FlowAdapters.toFlowPublisher(
-                RxBridge.flowable(Tck.loop(), ReactivePublisherTckTest.body(elements))));
+        return Tck.opaque(
+                FlowAdapters.toFlowPublisher(RxBridge.flowable(Tck.loop(), ReactivePublisherTckTest.body(elements))));
     }
 
     @Override
     public Flow.Publisher<Long> createFailedFlowPublisher() {
-        return Tck.opaque(FlowAdapters.toFlowPublisher(
-                RxBridge.flowable(Tck.loop(), ReactivePublisherTckTest.failingBody())));
+        return Tck.opaque(
+                FlowAdapters.toFlowPublisher(RxBridge.flowable(Tck.loop(), ReactivePublisherTckTest.failingBody())));
     }
 
     @Override

@@ -18,13 +18,15 @@ public class RxBridgeMaybeFlowTckTest extends FlowPublisherVerification<Long> im
     @Override
     public Flow.Publisher<Long> createFlowPublisher(long elements) {
         return Tck.opaque(FlowAdapters.toFlowPublisher(
-                RxBridge.maybe(Tck.loop(), ReactiveFromCoroutineTckTest.coroutine(elements)).toFlowable()));
+                RxBridge.maybe(Tck.loop(), ReactiveFromCoroutineTckTest.coroutine(elements))
+                        .toFlowable()));
     }
 
     @Override
     public Flow.Publisher<Long> createFailedFlowPublisher() {
-        return Tck.opaque(FlowAdapters.toFlowPublisher(
-                RxBridge.maybe(Tck.loop(), ReactiveFromCoroutineTckTest.failing()).toFlowable()));
+        return Tck.opaque(
+                FlowAdapters.toFlowPublisher(RxBridge.maybe(Tck.loop(), ReactiveFromCoroutineTckTest.failing())
+                        .toFlowable()));
     }
 
     @Override

@@ -12,7 +12,8 @@ import org.reactivestreams.tck.PublisherVerification;
  */
 public class RxBridgeMaybeTckTest extends PublisherVerification<Long> implements TckAudited {
     static final int PASSED = 12;
-    static final Map<String, String> SKIPPED = TckSkips.union(TckSkips.PUBLISHER_UNTESTED, TckSkips.AT_MOST_ONE_ELEMENT);
+    static final Map<String, String> SKIPPED =
+            TckSkips.union(TckSkips.PUBLISHER_UNTESTED, TckSkips.AT_MOST_ONE_ELEMENT);
 
     public RxBridgeMaybeTckTest() {
         super(Tck.env(), Tck.GC_TIMEOUT_MILLIS);
@@ -20,12 +21,14 @@ public class RxBridgeMaybeTckTest extends PublisherVerification<Long> implements
 
     @Override
     public Publisher<Long> createPublisher(long elements) {
-        return RxBridge.maybe(Tck.loop(), ReactiveFromCoroutineTckTest.coroutine(elements)).toFlowable();
+        return RxBridge.maybe(Tck.loop(), ReactiveFromCoroutineTckTest.coroutine(elements))
+                .toFlowable();
     }
 
     @Override
     public Publisher<Long> createFailedPublisher() {
-        return RxBridge.maybe(Tck.loop(), ReactiveFromCoroutineTckTest.failing()).toFlowable();
+        return RxBridge.maybe(Tck.loop(), ReactiveFromCoroutineTckTest.failing())
+                .toFlowable();
     }
 
     @Override

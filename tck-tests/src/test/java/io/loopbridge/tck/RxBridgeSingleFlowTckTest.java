@@ -18,14 +18,16 @@ public class RxBridgeSingleFlowTckTest extends FlowPublisherVerification<Long> i
 
     @Override
     public Flow.Publisher<Long> createFlowPublisher(long elements) {
-        return Tck.opaque(FlowAdapters.toFlowPublisher(
-                RxBridge.single(Tck.loop(), ReactiveFromCoroutineTckTest.coroutine(1)).toFlowable()));
+        return Tck.opaque(
+                FlowAdapters.toFlowPublisher(RxBridge.single(Tck.loop(), ReactiveFromCoroutineTckTest.coroutine(1))
+                        .toFlowable()));
     }
 
     @Override
     public Flow.Publisher<Long> createFailedFlowPublisher() {
-        return Tck.opaque(FlowAdapters.toFlowPublisher(
-                RxBridge.single(Tck.loop(), ReactiveFromCoroutineTckTest.failing()).toFlowable()));
+        return Tck.opaque(
+                FlowAdapters.toFlowPublisher(RxBridge.single(Tck.loop(), ReactiveFromCoroutineTckTest.failing())
+                        .toFlowable()));
     }
 
     /** Skipped: a {@code Single} is never empty (see {@link RxBridgeSingleTckTest#neverEmpty()}). */

@@ -17,7 +17,9 @@ import org.testng.annotations.Test;
 public class RxBridgeSingleTckTest extends PublisherVerification<Long> implements TckAudited {
     static final String EMPTY_STREAM_TEST = "optional_spec105_emptyStreamMustTerminateBySignallingOnComplete";
     static final int PASSED = 11;
-    static final Map<String, String> SKIPPED = TckSkips.union(TckSkips.PUBLISHER_UNTESTED, TckSkips.AT_MOST_ONE_ELEMENT,
+    static final Map<String, String> SKIPPED = TckSkips.union(
+            TckSkips.PUBLISHER_UNTESTED,
+            TckSkips.AT_MOST_ONE_ELEMENT,
             TckSkips.of(EMPTY_STREAM_TEST, "§1.5 a Single is never empty: createPublisher(0) cannot be honoured"));
 
     public RxBridgeSingleTckTest() {
@@ -26,12 +28,14 @@ public class RxBridgeSingleTckTest extends PublisherVerification<Long> implement
 
     @Override
     public Publisher<Long> createPublisher(long elements) {
-        return RxBridge.single(Tck.loop(), ReactiveFromCoroutineTckTest.coroutine(1)).toFlowable();
+        return RxBridge.single(Tck.loop(), ReactiveFromCoroutineTckTest.coroutine(1))
+                .toFlowable();
     }
 
     @Override
     public Publisher<Long> createFailedPublisher() {
-        return RxBridge.single(Tck.loop(), ReactiveFromCoroutineTckTest.failing()).toFlowable();
+        return RxBridge.single(Tck.loop(), ReactiveFromCoroutineTckTest.failing())
+                .toFlowable();
     }
 
     /**

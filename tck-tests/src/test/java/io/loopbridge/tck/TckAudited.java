@@ -69,7 +69,8 @@ public interface TckAudited {
         for (Map.Entry<String, String> s : expectedSkips().entrySet()) {
             if (!skipped.containsKey(s.getKey())) {
                 problems.add("expected a skip of " + s.getKey() + " (" + s.getValue() + "), but it "
-                        + (passed.contains(s.getKey()) ? "passed: update the expectation"
+                        + (passed.contains(s.getKey())
+                                ? "passed: update the expectation"
                                 : failed.contains(s.getKey()) ? "failed" : "did not run"));
             }
         }

@@ -43,6 +43,7 @@ public final class LoopEvents {
     private static void refresh() {
         boolean running = FlightRecorder.getFlightRecorder().getRecordings().stream()
                 .anyMatch(r -> r.getState() == RecordingState.RUNNING);
-        enabled = running && ALL.stream().anyMatch(c -> EventType.getEventType(c).isEnabled());
+        enabled =
+                running && ALL.stream().anyMatch(c -> EventType.getEventType(c).isEnabled());
     }
 }

@@ -38,6 +38,7 @@ final class DatagramSocketTransport implements DatagramTransport, IoCallback {
     private final WriteBuffer<Queued> buffer;
     /** The cause handed to the {@code connectionLost} that is scheduled, for {@link #loopClosing}. */
     private Throwable lostCause;
+
     private boolean started;
     private boolean closing;
     private boolean lost;
@@ -45,8 +46,13 @@ final class DatagramSocketTransport implements DatagramTransport, IoCallback {
 
     private record Queued(ByteBuffer data, InetSocketAddress address) {}
 
-    DatagramSocketTransport(EventLoop loop, DatagramChannel channel, DatagramProtocol protocol, InetSocketAddress remote,
-            LoopFuture<Void> made) throws IOException {
+    DatagramSocketTransport(
+            EventLoop loop,
+            DatagramChannel channel,
+            DatagramProtocol protocol,
+            InetSocketAddress remote,
+            LoopFuture<Void> made)
+            throws IOException {
         this.loop = loop;
         this.channel = channel;
         this.protocol = protocol;

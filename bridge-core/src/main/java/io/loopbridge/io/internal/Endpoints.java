@@ -45,8 +45,8 @@ public final class Endpoints {
     private Endpoints() {}
 
     /** See {@code EventLoop.createServer}. */
-    public static Server createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory, String host, int port)
-            throws IOException {
+    public static Server createServer(
+            EventLoop loop, Supplier<? extends Protocol> protocolFactory, String host, int port) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         return createServer(loop, null, l -> protocolFactory.get(), host, port);
     }
@@ -55,8 +55,13 @@ public final class Endpoints {
      * A server on {@code loop} that hands each accepted connection to the next loop of {@code group}
      * (null: keeps it on {@code loop}); {@code protocolFactory} is called on that loop, with it.
      */
-    public static Server createServer(EventLoop loop, LoopGroup group, Function<EventLoop, ? extends Protocol> protocolFactory,
-            String host, int port) throws IOException {
+    public static Server createServer(
+            EventLoop loop,
+            LoopGroup group,
+            Function<EventLoop, ? extends Protocol> protocolFactory,
+            String host,
+            int port)
+            throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         checkPort(port);
         enter(loop, "createServer");
@@ -64,7 +69,8 @@ public final class Endpoints {
         List<ServerSocketChannel> channels = new ArrayList<>();
         try {
             for (InetAddress address : addresses) {
-                InetSocketAddress where = address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port);
+                InetSocketAddress where =
+                        address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port);
                 ServerSocketChannel ch = ServerSocketChannel.open();
                 channels.add(ch);
                 ch.configureBlocking(false);
@@ -72,7 +78,8 @@ public final class Endpoints {
                 try {
                     ch.bind(where, DEFAULT_BACKLOG);
                 } catch (BindException e) {
-                    BindException clear = new BindException("error while attempting to bind on address " + where + ": " + e.getMessage());
+                    BindException clear = new BindException(
+                            "error while attempting to bind on address " + where + ": " + e.getMessage());
                     clear.initCause(e);
                     throw clear;
                 }
@@ -89,8 +96,8 @@ public final class Endpoints {
     }
 
     /** See {@code EventLoop.createConnection}. */
-    public static <P extends Protocol> TransportPair<P> createConnection(EventLoop loop, Supplier<P> protocolFactory,
-            String host, int port) throws IOException {
+    public static <P extends Protocol> TransportPair<P> createConnection(
+            EventLoop loop, Supplier<P> protocolFactory, String host, int port) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(host, "host");
         checkPort(port);
@@ -116,8 +123,9 @@ public final class Endpoints {
     }
 
     /** See {@code EventLoop.createServer} with an {@link SSLContext}; {@code ssl} null is plain TCP. */
-    public static Server createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory, String host, int port,
-            SSLContext ssl) throws IOException {
+    public static Server createServer(
+            EventLoop loop, Supplier<? extends Protocol> protocolFactory, String host, int port, SSLContext ssl)
+            throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (ssl == null) {
             return createServer(loop, protocolFactory, host, port);
@@ -130,8 +138,8 @@ public final class Endpoints {
      * TLS handshake (checking that the server's certificate is for {@code host}) before returning;
      * {@code ssl} null is plain TCP.
      */
-    public static <P extends Protocol> TransportPair<P> createConnection(EventLoop loop, Supplier<P> protocolFactory,
-            String host, int port, SSLContext ssl) throws IOException {
+    public static <P extends Protocol> TransportPair<P> createConnection(
+            EventLoop loop, Supplier<P> protocolFactory, String host, int port, SSLContext ssl) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (ssl == null) {
             return createConnection(loop, protocolFactory, host, port);
@@ -139,7 +147,8 @@ public final class Endpoints {
         Objects.requireNonNull(host, "host");
         enter(loop, "createConnection");
         P app = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
-        TransportPair<SslProtocol> raw = createConnection(loop, () -> new SslProtocol(loop, ssl, true, host, port, app), host, port);
+        TransportPair<SslProtocol> raw =
+                createConnection(loop, () -> new SslProtocol(loop, ssl, true, host, port, app), host, port);
         try {
             awaitIo(raw.protocol().handshake);
         } catch (CancellationException e) {
@@ -150,8 +159,12 @@ public final class Endpoints {
     }
 
     /** See {@code EventLoop.createDatagramEndpoint}. */
-    public static <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(EventLoop loop, Supplier<P> protocolFactory,
-            InetSocketAddress localAddress, InetSocketAddress remoteAddress) throws IOException {
+    public static <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(
+            EventLoop loop,
+            Supplier<P> protocolFactory,
+            InetSocketAddress localAddress,
+            InetSocketAddress remoteAddress)
+            throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (localAddress == null && remoteAddress == null) {
             throw new IllegalArgumentException("localAddress or remoteAddress must be given");
@@ -290,7 +303,8 @@ public final class Endpoints {
         Objects.requireNonNull(loop, "loop");
         Driver d = Driver.current(method + "()");
         if (d.loop() != loop) {
-            throw new IllegalStateException(method + "() must be called from a coroutine of the loop it is called on: " + loop);
+            throw new IllegalStateException(
+                    method + "() must be called from a coroutine of the loop it is called on: " + loop);
         }
     }
 

@@ -54,6 +54,7 @@ final class SocketServer implements Server {
     private final Set<SocketTransport> clients = new LinkedHashSet<>();
     /** Accepted connections handed to another loop whose transport has not reported yet. */
     private int handoffs;
+
     private List<LoopFuture<Void>> waiters = new ArrayList<>();
     private LoopFuture<Void> servingForever;
     private boolean serving;
@@ -62,8 +63,13 @@ final class SocketServer implements Server {
      * {@code protocolFactory} is called on the loop of each new connection, with that loop; {@code
      * group} null keeps every connection on {@code loop}.
      */
-    SocketServer(EventLoop loop, List<ServerSocketChannel> channels, Function<EventLoop, ? extends Protocol> protocolFactory,
-            LoopGroup group, int backlog) throws IOException {
+    SocketServer(
+            EventLoop loop,
+            List<ServerSocketChannel> channels,
+            Function<EventLoop, ? extends Protocol> protocolFactory,
+            LoopGroup group,
+            int backlog)
+            throws IOException {
         this.loop = loop;
         this.channels = channels;
         this.protocolFactory = protocolFactory;
@@ -352,7 +358,7 @@ final class SocketServer implements Server {
 
     @Override
     public String toString() {
-        return "Server[" + (channels == null ? "closed" : addresses.toString()) + " clients=" + (clients.size() + handoffs)
-                + (serving ? " serving" : "") + "]";
+        return "Server[" + (channels == null ? "closed" : addresses.toString()) + " clients="
+                + (clients.size() + handoffs) + (serving ? " serving" : "") + "]";
     }
 }

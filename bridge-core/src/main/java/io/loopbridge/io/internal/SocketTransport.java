@@ -51,7 +51,8 @@ final class SocketTransport implements Transport, IoCallback {
      * One read buffer per loop thread: reads happen only in {@link #ready}, a loop callback that
      * never suspends, so no two transports use it at once.
      */
-    private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(MAX_READ));
+    private static final ThreadLocal<ByteBuffer> READ_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(MAX_READ));
 
     private final EventLoop loop;
     private final SocketChannel channel;
@@ -82,7 +83,8 @@ final class SocketTransport implements Transport, IoCallback {
      * Takes over {@code channel} (connected, non-blocking) and schedules {@code connectionMade};
      * {@code made}, if not null, completes after it (or fails with what it threw).
      */
-    SocketTransport(EventLoop loop, SocketChannel channel, Protocol protocol, SocketServer server, LoopFuture<Void> made)
+    SocketTransport(
+            EventLoop loop, SocketChannel channel, Protocol protocol, SocketServer server, LoopFuture<Void> made)
             throws IOException {
         this.loop = loop;
         this.channel = channel;
@@ -254,7 +256,10 @@ final class SocketTransport implements Transport, IoCallback {
         }
         if (closing) {
             if (++droppedWrites >= DROPPED_WRITES_LOG_THRESHOLD) {
-                LOG.log(System.Logger.Level.WARNING, "write() on a closed or closing transport: data dropped ({0})", this);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "write() on a closed or closing transport: data dropped ({0})",
+                        this);
             }
             return;
         }

@@ -118,7 +118,8 @@ final class SslProtocol implements Protocol {
         raw = transport;
         handshakeTimer = loop.callLater(HANDSHAKE_TIMEOUT, () -> {
             if (!handshakeDone) {
-                fail(new SSLHandshakeException("TLS handshake is taking longer than " + HANDSHAKE_TIMEOUT.toSeconds() + " seconds: aborting the connection"));
+                fail(new SSLHandshakeException("TLS handshake is taking longer than " + HANDSHAKE_TIMEOUT.toSeconds()
+                        + " seconds: aborting the connection"));
             }
         });
         try {
@@ -136,7 +137,8 @@ final class SslProtocol implements Protocol {
             return;
         }
         if (netIn.remaining() < data.length) {
-            ByteBuffer bigger = ByteBuffer.allocate(netIn.position() + data.length + engine.getSession().getPacketBufferSize());
+            ByteBuffer bigger = ByteBuffer.allocate(
+                    netIn.position() + data.length + engine.getSession().getPacketBufferSize());
             netIn.flip();
             bigger.put(netIn);
             netIn = bigger;
@@ -166,7 +168,8 @@ final class SslProtocol implements Protocol {
         }
         Throwable why = cause != null ? cause : failure;
         if (!handshake.isDone()) {
-            handshake.setException(why != null ? why : new SSLHandshakeException("Connection lost during the TLS handshake"));
+            handshake.setException(
+                    why != null ? why : new SSLHandshakeException("Connection lost during the TLS handshake"));
             handshake.exception(); // read: the creator reports it, or nobody waits (a server)
         }
         if (appConnected) {
@@ -296,7 +299,8 @@ final class SslProtocol implements Protocol {
             netOut.clear();
             SSLEngineResult r = engine.wrap(src, netOut);
             if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2, engine.getSession().getPacketBufferSize()));
+                netOut = ByteBuffer.allocate(
+                        Math.max(netOut.capacity() * 2, engine.getSession().getPacketBufferSize()));
                 continue;
             }
             netOut.flip();
@@ -581,7 +585,8 @@ final class SslProtocol implements Protocol {
 
         @Override
         public String toString() {
-            return "SslTransport[" + raw + (handshakeDone ? " " + engine.getSession().getProtocol() : " handshaking") + "]";
+            return "SslTransport[" + raw
+                    + (handshakeDone ? " " + engine.getSession().getProtocol() : " handshaking") + "]";
         }
     }
 }

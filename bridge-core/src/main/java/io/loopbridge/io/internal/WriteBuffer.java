@@ -23,6 +23,7 @@ final class WriteBuffer<E> implements Iterable<E> {
     private final Runnable resumeWriting;
     /** Receives a failure of the protocol's pause or resume with a message saying which. */
     private final BiConsumer<String, Throwable> report;
+
     private long size;
     private long high = DEFAULT_HIGH_WATER;
     private long low = DEFAULT_HIGH_WATER / 4;

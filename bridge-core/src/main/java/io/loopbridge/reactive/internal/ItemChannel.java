@@ -64,11 +64,13 @@ public final class ItemChannel<T> {
      * schedules the callback, which takes it: none is lost, and the consumer awaits one waiter at a time.
      */
     private volatile LoopFuture<Void> woken;
+
     private final Runnable resume = this::resume;
 
     // consumer side, loop thread only
     /** The reader of the fused source, once {@link #fuse} was called. */
     private FusedItems<T> fused;
+
     private boolean hasPeeked;
     private T peeked;
     private boolean closed;

@@ -53,10 +53,10 @@ public interface SubscriberFactory {
 
     /** Not API. */
     final class Installed {
-        static final List<SubscriberFactory> FACTORIES = ServiceLoader.load(SubscriberFactory.class,
-                        SubscriberFactory.class.getClassLoader()).stream()
-                .map(ServiceLoader.Provider::get)
-                .collect(Collectors.toUnmodifiableList());
+        static final List<SubscriberFactory> FACTORIES =
+                ServiceLoader.load(SubscriberFactory.class, SubscriberFactory.class.getClassLoader()).stream()
+                        .map(ServiceLoader.Provider::get)
+                        .collect(Collectors.toUnmodifiableList());
 
         private Installed() {}
     }

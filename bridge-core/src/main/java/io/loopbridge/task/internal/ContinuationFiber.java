@@ -19,6 +19,7 @@ final class ContinuationFiber extends Fiber implements Runnable {
     private final String name;
     /** The body: a driver's (no extra object per task) or any runnable's. */
     private final Driver driver;
+
     private final Runnable body;
     private Throwable failure;
     private boolean killed;
@@ -103,8 +104,8 @@ final class ContinuationFiber extends Fiber implements Runnable {
                 : reason.contains("NATIVE")
                         ? "a native frame is on its stack (e.g. a callback from native code or a reflective call)"
                         : "see the reason";
-        return new IllegalStateException("Cannot suspend this coroutine on the continuation engine (pinned: " + reason
-                + "): " + hint, cause);
+        return new IllegalStateException(
+                "Cannot suspend this coroutine on the continuation engine (pinned: " + reason + "): " + hint, cause);
     }
 
     @Override

@@ -40,6 +40,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     private boolean abandoned;
     /** The context the body runs in; null until a context variable is first set in it. */
     private Object context;
+
     private final boolean ownsContext;
 
     /**
@@ -312,8 +313,11 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     }
 
     private static boolean isMachinery(String cls) {
-        return cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.")
-                || cls.startsWith("io.loopbridge.task.internal.") || cls.equals("io.loopbridge.Async")
+        return cls.startsWith("java.")
+                || cls.startsWith("jdk.")
+                || cls.startsWith("sun.")
+                || cls.startsWith("io.loopbridge.task.internal.")
+                || cls.equals("io.loopbridge.Async")
                 || cls.startsWith("io.loopbridge.Async$");
     }
 

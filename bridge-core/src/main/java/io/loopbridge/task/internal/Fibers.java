@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Fibers {
     private static final AtomicLong PLATFORM_THREADS = new AtomicLong();
-    private static final ThreadFactory PLATFORM = r -> new Thread(r, "loopbridge-coroutine-" + PLATFORM_THREADS.incrementAndGet());
+    private static final ThreadFactory PLATFORM =
+            r -> new Thread(r, "loopbridge-coroutine-" + PLATFORM_THREADS.incrementAndGet());
     private static final ThreadFactory VIRTUAL = virtualThreadFactory();
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
@@ -33,7 +34,8 @@ public final class Fibers {
             Class<?> scopeClass = Class.forName("jdk.internal.vm.ContinuationScope");
             Class<?> contClass = Class.forName("jdk.internal.vm.Continuation");
             MethodHandles.Lookup l = MethodHandles.lookup();
-            scope = l.findConstructor(scopeClass, MethodType.methodType(void.class, String.class)).invoke("loopbridge");
+            scope = l.findConstructor(scopeClass, MethodType.methodType(void.class, String.class))
+                    .invoke("loopbridge");
             mNew = l.findConstructor(contClass, MethodType.methodType(void.class, scopeClass, Runnable.class))
                     .asType(MethodType.methodType(Object.class, Object.class, Runnable.class));
             mRun = l.findVirtual(contClass, "run", MethodType.methodType(void.class))
@@ -110,7 +112,8 @@ public final class Fibers {
         if (engine == CoroutineEngine.CONTINUATION) {
             return new ContinuationFiber(null, driver, null);
         }
-        return new ThreadFiber(engine == CoroutineEngine.VIRTUAL ? VIRTUAL : PLATFORM, loop, driver.fiberName(), driver, null);
+        return new ThreadFiber(
+                engine == CoroutineEngine.VIRTUAL ? VIRTUAL : PLATFORM, loop, driver.fiberName(), driver, null);
     }
 
     private static ThreadFactory virtualThreadFactory() {
@@ -118,8 +121,10 @@ public final class Fibers {
             Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
             Class<?> builder = Class.forName("java.lang.Thread$Builder");
             MethodHandles.Lookup l = MethodHandles.publicLookup();
-            Object b = l.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtual)).invoke();
-            return (ThreadFactory) l.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class)).invoke(b);
+            Object b = l.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtual))
+                    .invoke();
+            return (ThreadFactory) l.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class))
+                    .invoke(b);
         } catch (Throwable unavailable) {
             return null;
         }
@@ -127,7 +132,8 @@ public final class Fibers {
 
     private static MethodHandle isVirtualHandle() {
         try {
-            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+            return MethodHandles.publicLookup()
+                    .findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
         } catch (ReflectiveOperationException unavailable) {
             return null;
         }

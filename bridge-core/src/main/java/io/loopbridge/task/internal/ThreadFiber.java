@@ -17,12 +17,14 @@ final class ThreadFiber extends Fiber implements Runnable, LoopBinding {
     private final EventLoop loop;
     /** The body: a driver's (no extra object per task) or any runnable's. */
     private final Driver driver;
+
     private final Runnable body;
     private boolean started;
     private Throwable failure;
     private volatile Thread resumer;
     /** True while the fiber has control; the hand-off flag both sides spin-park on. */
     private volatile boolean fiberTurn;
+
     private volatile boolean done;
     private volatile boolean killed;
 

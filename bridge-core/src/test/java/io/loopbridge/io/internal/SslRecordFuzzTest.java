@@ -154,7 +154,8 @@ class SslRecordFuzzTest {
             if (tls.handshake.exception() != null) {
                 seen.add(tls.handshake.exception());
             }
-            assertThat(seen).as("failures seen by the creator, the handler and the application")
+            assertThat(seen)
+                    .as("failures seen by the creator, the handler and the application")
                     .allSatisfy(e -> assertThat(e).isInstanceOf(SSLException.class));
         } finally {
             loop.close();

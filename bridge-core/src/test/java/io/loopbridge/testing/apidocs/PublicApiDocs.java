@@ -36,7 +36,11 @@ public final class PublicApiDocs {
         List<Path> sources;
         try (Stream<Path> files = Files.walk(sourceRoot)) {
             sources = files.filter(p -> p.toString().endsWith(".java"))
-                    .filter(p -> !sourceRoot.relativize(p).toString().replace('\\', '/').matches("(.*/)?internal/.*"))
+                    .filter(p -> !sourceRoot
+                            .relativize(p)
+                            .toString()
+                            .replace('\\', '/')
+                            .matches("(.*/)?internal/.*"))
                     .sorted()
                     .toList();
         }
@@ -49,14 +53,20 @@ public final class PublicApiDocs {
         try (StandardJavaFileManager files = javadoc.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
             List<String> options = List.of(
                     "-Xdoclint:missing",
-                    "-Xmaxwarns", "100000",
-                    "-Xmaxerrs", "100000",
+                    "-Xmaxwarns",
+                    "100000",
+                    "-Xmaxerrs",
+                    "100000",
                     "-protected",
                     "-quiet",
-                    "--release", "17",
-                    "-classpath", System.getProperty("java.class.path"),
-                    "-sourcepath", sourceRoot.toString(),
-                    "-d", out.toString());
+                    "--release",
+                    "17",
+                    "-classpath",
+                    System.getProperty("java.class.path"),
+                    "-sourcepath",
+                    sourceRoot.toString(),
+                    "-d",
+                    out.toString());
             StringWriter log = new StringWriter();
             boolean ok = javadoc.getTask(
                             log, files, diagnostics, null, options, files.getJavaFileObjectsFromPaths(sources))
@@ -65,8 +75,12 @@ public final class PublicApiDocs {
             List<String> errors = new ArrayList<>();
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
                 String message = d.getMessage(Locale.ROOT);
-                String where = (d.getSource() == null ? "" : sourceRoot.toAbsolutePath().relativize(
-                                        Path.of(d.getSource().toUri()).toAbsolutePath())
+                String where = (d.getSource() == null
+                        ? ""
+                        : sourceRoot
+                                        .toAbsolutePath()
+                                        .relativize(
+                                                Path.of(d.getSource().toUri()).toAbsolutePath())
                                 + ":" + d.getLineNumber() + ": ");
                 if (d.getKind() == Diagnostic.Kind.ERROR) {
                     errors.add(where + message);
@@ -75,13 +89,14 @@ public final class PublicApiDocs {
                 }
             }
             if (!ok && !errors.isEmpty()) {
-                throw new IllegalStateException("javadoc failed on " + sourceRoot + ":\n" + String.join("\n", errors)
-                        + "\n" + log);
+                throw new IllegalStateException(
+                        "javadoc failed on " + sourceRoot + ":\n" + String.join("\n", errors) + "\n" + log);
             }
             return missing;
         } finally {
             try (Stream<Path> tree = Files.walk(out)) {
-                tree.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                tree.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }

@@ -21,7 +21,10 @@ public final class BlockingCalls {
     public record Caught(String thread, BlockingOperationError error) {
         @Override
         public String toString() {
-            StringBuilder sb = new StringBuilder(error.getMessage()).append(" on thread '").append(thread).append("'");
+            StringBuilder sb = new StringBuilder(error.getMessage())
+                    .append(" on thread '")
+                    .append(thread)
+                    .append("'");
             StackTraceElement[] trace = error.getStackTrace();
             for (int i = 0; i < Math.min(trace.length, 25); i++) {
                 sb.append("\n        at ").append(trace[i]);

@@ -68,8 +68,8 @@ public final class LoopbridgeBlockHoundIntegration implements BlockHoundIntegrat
         // - a slow callback and a slow step, busy for 50 ms, for the JFR events of slow work
         builder.allowBlockingCallsInside("io.loopbridge.loop.LoopStatsTest", "busyFor50ms");
         // - Mono.block() inside a coroutine outside debug mode: the test shows it is not prevented
-        builder.allowBlockingCallsInside("io.loopbridge.reactor.ReactorBridgeTest$Blocking",
-                "lambda$outsideDebugModeBlockIsNotPrevented$0");
+        builder.allowBlockingCallsInside(
+                "io.loopbridge.reactor.ReactorBridgeTest$Blocking", "lambda$outsideDebugModeBlockIsNotPrevented$0");
 
         if (Runtime.version().feature() >= 21) {
             builder.markAsBlocking("java.lang.VirtualThread", "park", "()V");
@@ -88,6 +88,7 @@ public final class LoopbridgeBlockHoundIntegration implements BlockHoundIntegrat
     }
 
     private static boolean inStaticInitializer() {
-        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getMethodName().equals("<clinit>")));
+        return StackWalker.getInstance()
+                .walk(frames -> frames.anyMatch(f -> f.getMethodName().equals("<clinit>")));
     }
 }

@@ -21,8 +21,9 @@ public final class NoBlockingCalls implements BeforeEachCallback, AfterEachCallb
     public void afterEach(ExtensionContext context) {
         List<BlockingCalls.Caught> caught = BlockingCalls.take();
         if (!caught.isEmpty()) {
-            throw new AssertionError(caught.size() + " blocking call(s) on a loop thread during " + context.getDisplayName()
-                    + ":\n    " + caught.stream().map(Object::toString).collect(Collectors.joining("\n    ")));
+            throw new AssertionError(
+                    caught.size() + " blocking call(s) on a loop thread during " + context.getDisplayName() + ":\n    "
+                            + caught.stream().map(Object::toString).collect(Collectors.joining("\n    ")));
         }
     }
 }

@@ -37,13 +37,15 @@ public final class BackgroundLoop implements AutoCloseable {
         loop.setExceptionHandler((l, context) -> reported.add(context));
         CountDownLatch running = new CountDownLatch(1);
         loop.callSoon(running::countDown);
-        thread = new Thread(() -> {
-            try {
-                loop.runForever();
-            } finally {
-                loop.close();
-            }
-        }, "loopbridge-test-" + engine.name().toLowerCase());
+        thread = new Thread(
+                () -> {
+                    try {
+                        loop.runForever();
+                    } finally {
+                        loop.close();
+                    }
+                },
+                "loopbridge-test-" + engine.name().toLowerCase());
         thread.setDaemon(true);
         thread.start();
         try {

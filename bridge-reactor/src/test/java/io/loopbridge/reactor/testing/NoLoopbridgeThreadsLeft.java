@@ -27,7 +27,9 @@ public final class NoLoopbridgeThreadsLeft implements AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
-        await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+        await().atMost(Duration.ofSeconds(5))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
                 .untilAsserted(() -> assertThat(liveLoopbridgeThreads())
                         .as("loopbridge threads left by %s", context.getDisplayName())
                         .isEmpty());
