@@ -12,19 +12,14 @@ import org.reactivestreams.Subscription;
  * undeliverable-error policy says (the loop's handler, and {@code RxJavaPlugins.onError} when RxJava
  * has a handler), rather than passed up to the publisher, which could tell only the loop.
  */
-final class FlowableRelay<T> implements FlowableSubscriber<T>, Subscription {
+final class FlowableRelay<T> extends GuardedRelay<T> implements FlowableSubscriber<T>, Subscription {
     private final Subscriber<? super T> downstream;
-    private final EventLoop loop;
-    private final Object source;
     private Subscription upstream;
     private volatile boolean cancelled;
-    /** Set once the subscriber threw: no signal follows (signals come from the loop, one at a time). */
-    private boolean broken;
 
     FlowableRelay(Subscriber<? super T> downstream, EventLoop loop, Object source) {
+        super(loop, source, "subscriber", "its subscription is cancelled", "Reactive Streams §2.13");
         this.downstream = downstream;
-        this.loop = loop;
-        this.source = source;
     }
 
     boolean cancelled() {
@@ -34,62 +29,32 @@ final class FlowableRelay<T> implements FlowableSubscriber<T>, Subscription {
     @Override
     public void onSubscribe(Subscription s) {
         upstream = s;
-        try {
-            downstream.onSubscribe(this);
-        } catch (Throwable t) {
-            threw("onSubscribe", t, true);
-        }
+        subscribed();
     }
 
     @Override
-    public void onNext(T item) {
-        if (broken) {
-            return;
-        }
-        try {
-            downstream.onNext(item);
-        } catch (Throwable t) {
-            threw("onNext", t, true);
-        }
+    void deliverSubscribe() {
+        downstream.onSubscribe(this);
     }
 
     @Override
-    public void onError(Throwable e) {
-        if (broken) {
-            return;
-        }
-        broken = true;
-        try {
-            downstream.onError(e);
-        } catch (Throwable t) {
-            threw("onError", t, false);
-        }
+    void deliverNext(T item) {
+        downstream.onNext(item);
     }
 
     @Override
-    public void onComplete() {
-        if (broken) {
-            return;
-        }
-        broken = true;
-        try {
-            downstream.onComplete();
-        } catch (Throwable t) {
-            threw("onComplete", t, false);
-        }
+    void deliverError(Throwable e) {
+        downstream.onError(e);
     }
 
-    private void threw(String signal, Throwable t, boolean cancel) {
-        broken = true;
-        if (cancel) {
-            cancel();
-        }
-        Undeliverable.report(
-                loop,
-                "the subscriber of " + source + " threw from " + signal
-                        + (cancel ? "; its subscription is cancelled" : "") + " (Reactive Streams §2.13)",
-                t,
-                source);
+    @Override
+    void deliverComplete() {
+        downstream.onComplete();
+    }
+
+    @Override
+    void stop() {
+        cancel();
     }
 
     @Override

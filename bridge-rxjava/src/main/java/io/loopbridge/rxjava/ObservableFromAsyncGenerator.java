@@ -6,7 +6,6 @@ import io.loopbridge.reactive.Reactive;
 import io.reactivex.rxjava3.core.Observable;
 import io.reactivex.rxjava3.core.Observer;
 import io.reactivex.rxjava3.disposables.Disposable;
-import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
 /**
@@ -40,20 +39,15 @@ final class ObservableFromAsyncGenerator<T> extends Observable<T> {
      * The subscriber to the publisher and the disposable of the observer. An observer that throws
      * from a signal method is disposed and the exception reported as {@link Undeliverable}.
      */
-    static final class Relay<T> implements Subscriber<T>, Disposable {
+    static final class Relay<T> extends GuardedRelay<T> implements Disposable {
         private final Observer<? super T> downstream;
-        private final EventLoop loop;
-        private final Object source;
         private volatile Subscription upstream;
         private volatile boolean disposed;
         private volatile boolean terminated;
-        /** Set once the observer threw: no signal follows (signals come from the loop, one at a time). */
-        private boolean broken;
 
         Relay(Observer<? super T> downstream, EventLoop loop, Object source) {
+            super(loop, source, "observer", "it is disposed", "an observer must not throw");
             this.downstream = downstream;
-            this.loop = loop;
-            this.source = source;
         }
 
         boolean disposedByObserver() {
@@ -63,68 +57,39 @@ final class ObservableFromAsyncGenerator<T> extends Observable<T> {
         @Override
         public void onSubscribe(Subscription s) {
             upstream = s;
-            try {
-                downstream.onSubscribe(this);
-            } catch (Throwable t) {
-                threw("onSubscribe", t, true);
-                return;
-            }
-            if (!disposed) {
+            if (subscribed() && !disposed) {
                 s.request(Long.MAX_VALUE);
             }
         }
 
         @Override
-        public void onNext(T item) {
-            if (broken) {
-                return;
-            }
-            try {
-                downstream.onNext(item);
-            } catch (Throwable t) {
-                threw("onNext", t, true);
-            }
+        void deliverSubscribe() {
+            downstream.onSubscribe(this);
         }
 
         @Override
-        public void onError(Throwable e) {
-            if (broken) {
-                return;
-            }
-            terminated = true;
-            broken = true;
-            try {
-                downstream.onError(e);
-            } catch (Throwable t) {
-                threw("onError", t, false);
-            }
+        void deliverNext(T item) {
+            downstream.onNext(item);
         }
 
         @Override
-        public void onComplete() {
-            if (broken) {
-                return;
-            }
-            terminated = true;
-            broken = true;
-            try {
-                downstream.onComplete();
-            } catch (Throwable t) {
-                threw("onComplete", t, false);
-            }
+        void deliverError(Throwable e) {
+            downstream.onError(e);
         }
 
-        private void threw(String signal, Throwable t, boolean dispose) {
-            broken = true;
-            if (dispose) {
-                dispose();
-            }
-            Undeliverable.report(
-                    loop,
-                    "the observer of " + source + " threw from " + signal + (dispose ? "; it is disposed" : "")
-                            + " (an observer must not throw)",
-                    t,
-                    source);
+        @Override
+        void deliverComplete() {
+            downstream.onComplete();
+        }
+
+        @Override
+        void terminating() {
+            terminated = true;
+        }
+
+        @Override
+        void stop() {
+            dispose();
         }
 
         @Override
