@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -73,6 +74,9 @@ public class EventLoop implements AutoCloseable {
     private final ArrayDeque<Handle> ready = new ArrayDeque<>();
     private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
     private final ConcurrentLinkedQueue<Handle> inbound = new ConcurrentLinkedQueue<>();
+    /** The futures of {@link #runCoroutineThreadsafe} not done yet; any thread. */
+    private final Set<CompletableFutureFromTask<?>> threadsafeFutures = ConcurrentHashMap.newKeySet();
+
     private long timerSeq;
     /** {@link #CLOCK_SLACK_NANOS}, or 0 on virtual time, where a timer must never run before its time. */
     long clockSlackNanos = CLOCK_SLACK_NANOS;
@@ -306,8 +310,9 @@ public class EventLoop implements AutoCloseable {
      * from any thread) cancels it at once and cancels the task on the loop, whose body may still run
      * its {@code finally} blocks; cancelled before the loop created the task, the coroutine never
      * runs. Completing it by other means ({@code complete}, {@code orTimeout}) does not touch the
-     * task. If the loop closes before the task is done, the future stays pending, as in asyncio:
-     * wait with a timeout.
+     * task. If the loop closes before the task is done (asyncio would leave the future pending
+     * forever), the future fails with an {@link IllegalStateException} saying so, after the
+     * suspended body's {@code finally} blocks ran.
      *
      * <p>Thread-safe: may be called from any thread, also the loop's own, and before the loop runs.
      *
@@ -320,7 +325,16 @@ public class EventLoop implements AutoCloseable {
     public <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coroutine) {
         Objects.requireNonNull(coroutine, "coroutine");
         CompletableFutureFromTask<T> future = new CompletableFutureFromTask<>(this, coroutine);
-        callSoonThreadsafe(future::start);
+        // registered first: close() fails whatever it finds here, and a submission that loses
+        // the race with close() is refused by callSoonThreadsafe below
+        threadsafeFutures.add(future);
+        future.whenComplete((r, e) -> threadsafeFutures.remove(future));
+        try {
+            callSoonThreadsafe(future::start);
+        } catch (IllegalStateException closedNow) {
+            threadsafeFutures.remove(future);
+            throw closedNow;
+        }
         return future;
     }
 
@@ -546,6 +560,11 @@ public class EventLoop implements AutoCloseable {
         java.util.Arrays.fill(ioCallbacks, null);
         java.util.Arrays.fill(ioKeys, null);
         ioCount = 0;
+        for (CompletableFutureFromTask<?> f : threadsafeFutures) {
+            f.completeExceptionally(new IllegalStateException("The event loop was closed before the coroutine of "
+                    + "runCoroutineThreadsafe finished; cancel or await such futures before closing the loop"));
+        }
+        threadsafeFutures.clear();
         if (defaultExecutor != null) {
             defaultExecutor.shutdown();
         }

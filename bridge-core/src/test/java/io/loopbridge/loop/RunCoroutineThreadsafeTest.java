@@ -243,4 +243,49 @@ class RunCoroutineThreadsafeTest {
         }
         assertThat(liveTasks()).isEmpty();
     }
+
+    @AllEngines
+    void aLoopClosedBeforeTheTaskStartedFailsTheFutureInsteadOfLeavingItPending(CoroutineEngine engine) {
+        loop = new EventLoop(engine);
+        CompletableFuture<String> answer = loop.runCoroutineThreadsafe(() -> {
+            events.add("body ran");
+            return "never";
+        });
+
+        loop.close();
+
+        assertThat(answer).isCompletedExceptionally();
+        assertThatThrownBy(answer::join)
+                .cause()
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed before the coroutine of runCoroutineThreadsafe finished");
+        assertThat(events).isEmpty();
+    }
+
+    @AllEngines
+    void aLoopClosedWhileTheTaskSleepsUnwindsItAndFailsTheFuture(CoroutineEngine engine) throws Exception {
+        runInBackground(engine);
+        CountDownLatch asleep = new CountDownLatch(1);
+        CompletableFuture<String> answer = loop.runCoroutineThreadsafe(() -> {
+            try {
+                asleep.countDown();
+                Async.sleep(FOREVER);
+                return "too late";
+            } finally {
+                events.add("finally");
+            }
+        });
+        assertThat(asleep.await(PROMPTLY_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+        loop.callSoonThreadsafe(loop::stop);
+        loopThread.join(TimeUnit.SECONDS.toMillis(PROMPTLY_SECONDS));
+        loop.close();
+
+        assertThatThrownBy(() -> answer.get(PROMPTLY_SECONDS, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cancel or await such futures before closing the loop");
+        assertThat(events).containsExactly("finally");
+    }
 }
