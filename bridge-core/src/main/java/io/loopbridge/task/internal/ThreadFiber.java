@@ -117,6 +117,9 @@ final class ThreadFiber extends Fiber implements Runnable, LoopBinding {
 
     @Override
     public void suspend() {
+        if (driver != null && LOOPS.takeLoneStep(loop, driver)) {
+            return; // the loop would only resume us: no hand-off to its thread and back
+        }
         Thread r = resumer;
         fiberTurn = false;
         LockSupport.unpark(r);
