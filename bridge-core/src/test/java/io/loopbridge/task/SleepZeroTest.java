@@ -131,20 +131,21 @@ class SleepZeroTest {
 
     @AllEngines
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a starved callback would never end the loop
-    void aCallbackFromAnotherThreadReachesALoopBusyWithALoneTask(CoroutineEngine engine) {
+    void aCallbackFromAnotherThreadReachesALoopBusyWithALoneTask(CoroutineEngine engine) throws Exception {
+        Thread[] other = new Thread[1];
         int sleeps = Async.run(engine, () -> {
             EventLoop loop = EventLoop.running();
             AtomicBoolean arrived = new AtomicBoolean();
-            Thread other = new Thread(() -> loop.callSoonThreadsafe(() -> arrived.set(true)));
-            other.start();
+            other[0] = new Thread(() -> loop.callSoonThreadsafe(() -> arrived.set(true)));
+            other[0].start();
             int n = 0;
             while (!arrived.get()) {
                 Async.sleep(ZERO);
                 n++;
             }
-            other.join();
             return n;
         });
+        other[0].join();
 
         assertThat(sleeps).isPositive();
     }
