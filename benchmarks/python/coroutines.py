@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Coroutine, task and generator workloads: the CPython peers of loopbridge's
-await_roundtrip_vs_asyncio_*, task_create_vs_asyncio_*, generator_*_vs_python_* and
+await_roundtrip_vs_asyncio_*, await_switch_vs_asyncio_*, task_create_vs_asyncio_*, generator_*_vs_python_* and
 asyncgen_next_vs_asyncio_* comparisons, and the MEM task_bytes_asyncio figure.
 
 Workloads (--workload), one batch each being --size ops:
   await       one task awaits asyncio.sleep(0) SIZE times                  ns per step
+  switch      two tasks take turns, each awaiting asyncio.sleep(0) SIZE/2 times
+              (every step switches tasks)                                  ns per step
   tasks       create_task(SIZE coroutines that return at once), gather     ns per task
   gen         a for loop sums a generator that yields SIZE ints            ns per item
   asyncgen    async for sums an async generator that yields SIZE ints      ns per item
@@ -31,7 +33,7 @@ import statistics
 import sys
 import time
 
-TIMED = ("await", "tasks", "gen", "asyncgen")
+TIMED = ("await", "switch", "tasks", "gen", "asyncgen")
 
 
 def new_loop(kind):
@@ -50,6 +52,23 @@ def await_batch(size):
     async def batch():
         for _ in range(size):
             await sleep(0)
+
+    return batch
+
+
+def switch_batch(size):
+    sleep = asyncio.sleep
+
+    async def turns(n):
+        for _ in range(n):
+            await sleep(0)
+
+    async def batch():
+        create_task = asyncio.get_running_loop().create_task
+        a = create_task(turns(size // 2))
+        b = create_task(turns(size // 2))
+        await a
+        await b
 
     return batch
 
@@ -130,7 +149,7 @@ def make_measure(workload, size, loop):
     if workload == "gen":
         batch = gen_batch(size)
         return lambda millis: timed_sync(batch, size, millis)
-    batch = {"await": await_batch, "tasks": tasks_batch, "asyncgen": asyncgen_batch}[workload](size)
+    batch = {"await": await_batch, "switch": switch_batch, "tasks": tasks_batch, "asyncgen": asyncgen_batch}[workload](size)
     return lambda millis: loop.run_until_complete(timed_async(batch, size, millis))
 
 

@@ -18,6 +18,9 @@ final class Comparisons {
             all.add(new AwaitVsPython(e));
         }
         for (CoroutineEngine e : ENGINES) {
+            all.add(new AwaitSwitchVsPython(e));
+        }
+        for (CoroutineEngine e : ENGINES) {
             all.add(new TaskCreateVsPython(e));
         }
         for (CoroutineEngine e : ENGINES) {

@@ -28,6 +28,24 @@ final class CoroutineWorkloads {
         }
     }
 
+    /**
+     * Two tasks take turns, each doing {@code Async.sleep(0)} {@code n / 2} times: every step
+     * switches from one task to the other through the loop (a lone task's step may not even
+     * leave its thread).
+     */
+    static void sleepZeroTakingTurns(int n) {
+        Task<Object> a = Async.createTask(() -> {
+            sleepZero(n / 2);
+            return null;
+        });
+        Task<Object> b = Async.createTask(() -> {
+            sleepZero(n / 2);
+            return null;
+        });
+        Async.await(a);
+        Async.await(b);
+    }
+
     /** Creates {@code n} tasks that return at once and gathers them (asyncio's {@code create_task} + {@code gather}). */
     static int createAndGather(int n) {
         List<Task<Object>> tasks = new ArrayList<>(n);

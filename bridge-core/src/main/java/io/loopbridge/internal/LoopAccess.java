@@ -12,6 +12,12 @@ public interface LoopAccess {
     /** Makes {@code thread} the only thread allowed to touch the loop's state. */
     void transferOwner(EventLoop loop, Thread thread);
 
+    /**
+     * Whether the suspending coroutine whose step is the running callback may resume at once,
+     * because the next lap would run nothing but {@code step}; if so that lap is accounted for.
+     */
+    boolean takeLoneStep(EventLoop loop, Runnable step);
+
     /** The task (or other coroutine driver) whose step the loop is running, or {@code null}. */
     Object currentStep(EventLoop loop);
 

@@ -95,6 +95,10 @@ public class EventLoop implements AutoCloseable {
     private final LapHistogram lapHistogram = new LapHistogram();
     private long lapCount;
     private long callbackCount;
+    /** When the running lap started, if its busy time is sampled for the histogram; else 0. */
+    private long lapSampleStart;
+    /** The handle whose callback runs now, or null between them (and during I/O callbacks). */
+    private Handle lapHandle;
     /** What {@link #stats()} reads: published by the loop every 16th lap and before it waits. */
     private volatile long publishedLaps;
 
@@ -639,7 +643,7 @@ public class EventLoop implements AutoCloseable {
         int io = ioCount;
         boolean jfr = LoopEvents.enabled();
         boolean sampled = (++lapCount & 15) == 0 || jfr;
-        long busyStart = sampled ? System.nanoTime() : 0;
+        lapSampleStart = sampled ? System.nanoTime() : 0;
         LoopLapEvent lap = null;
         if (jfr) {
             lap = new LoopLapEvent();
@@ -648,23 +652,24 @@ public class EventLoop implements AutoCloseable {
         for (int n = beforeIo; n > 0; n--) {
             Handle h = ready.pollFirst();
             if (!h.isCancelled()) {
+                lapHandle = h;
                 run(h, jfr);
             }
         }
+        lapHandle = null;
         if (io > 0) {
             runIo(io, jfr);
         }
         for (int n = count - beforeIo; n > 0; n--) {
             Handle h = ready.pollFirst();
             if (!h.isCancelled()) {
+                lapHandle = h;
                 run(h, jfr);
             }
         }
+        lapHandle = null;
         callbackCount += count + io;
-        if (sampled) {
-            lapHistogram.record(System.nanoTime() - busyStart);
-            publishStats();
-        }
+        endLapSample();
         if (lap != null) {
             lap.end();
             if (lap.shouldCommit()) {
@@ -673,6 +678,50 @@ public class EventLoop implements AutoCloseable {
                 lap.commit();
             }
         }
+    }
+
+    private void endLapSample() {
+        if (lapSampleStart != 0) {
+            lapHistogram.record(System.nanoTime() - lapSampleStart);
+            lapSampleStart = 0;
+            publishStats();
+        }
+    }
+
+    /**
+     * Whether the next lap would do nothing but run {@code step}, the only ready callback, while
+     * the coroutine whose step is the current lap's callback suspends: then that lap is counted
+     * here, its handle taken, and the caller resumes at once instead of handing control to the
+     * loop's thread and back (a lone task's {@code sleep(0)} on the thread engines). The same
+     * callbacks run in the same laps; only JFR lap events and debug timing would see a difference,
+     * so it never applies with either. Loop owner only, inside {@code step}'s own callback.
+     */
+    final boolean takeLoneStep(Runnable step) {
+        Handle current = lapHandle;
+        Handle next;
+        if (current == null
+                || current.callback != step
+                || owner != Thread.currentThread()
+                || stopping
+                || ready.size() != 1
+                || (next = ready.peekFirst()).callback != step
+                || next.isCancelled()
+                || ioCount != 0
+                || !inbound.isEmpty()
+                || debug
+                || LoopEvents.enabled()
+                || (selector != null && !selector.keys().isEmpty())
+                || (!timers.isEmpty() && nextTimerWhen() <= time() + clockSlackNanos)) {
+            return false;
+        }
+        ready.pollFirst();
+        lapHandle = next;
+        endLapSample(); // the lap that ran the suspending step ends here
+        if ((++lapCount & 15) == 0) {
+            lapSampleStart = System.nanoTime();
+        }
+        callbackCount++;
+        return true;
     }
 
     private void publishStats() {
@@ -1260,6 +1309,11 @@ public class EventLoop implements AutoCloseable {
         @Override
         public void transferOwner(EventLoop loop, Thread thread) {
             loop.owner = thread;
+        }
+
+        @Override
+        public boolean takeLoneStep(EventLoop loop, Runnable step) {
+            return loop.takeLoneStep(step);
         }
 
         @Override

@@ -112,8 +112,8 @@ public final class Fibers {
         if (engine == CoroutineEngine.CONTINUATION) {
             return new ContinuationFiber(null, driver, null);
         }
-        return new ThreadFiber(
-                engine == CoroutineEngine.VIRTUAL ? VIRTUAL : PLATFORM, loop, driver.fiberName(), driver, null);
+        // the name is asked of the driver only by a fiber whose thread shows it (not a virtual one)
+        return new ThreadFiber(engine == CoroutineEngine.VIRTUAL ? VIRTUAL : PLATFORM, loop, null, driver, null);
     }
 
     private static ThreadFactory virtualThreadFactory() {

@@ -33,10 +33,14 @@ final class ThreadFiber extends Fiber implements Runnable, LoopBinding {
         this.driver = driver;
         this.body = body;
         this.thread = threads.newThread(this);
-        if (name != null && !thread.getName().isEmpty()) {
+        if (!thread.getName().isEmpty()) {
             // keep the factory's loopbridge- prefix: thread dumps and leak checks look for it;
             // virtual threads stay unnamed, a name would cost more than the rest of the fiber
-            thread.setName(thread.getName() + " " + name);
+            // (and a task's default name is not even made for them)
+            String n = driver != null ? driver.fiberName() : name;
+            if (n != null) {
+                thread.setName(thread.getName() + " " + n);
+            }
         }
         thread.setDaemon(true);
         if (loop != null) {
@@ -117,6 +121,9 @@ final class ThreadFiber extends Fiber implements Runnable, LoopBinding {
 
     @Override
     public void suspend() {
+        if (driver != null && LOOPS.takeLoneStep(loop, driver)) {
+            return; // the loop would only resume us: no hand-off to its thread and back
+        }
         Thread r = resumer;
         fiberTurn = false;
         LockSupport.unpark(r);
