@@ -169,8 +169,10 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
     }
 
     /**
-     * Iteration inside a coroutine: {@code hasNext()} awaits the next value. Breaking out of the
-     * loop leaves the generator open: close it with {@code Async.await(gen.aclose())}.
+     * Iteration inside a coroutine: {@code hasNext()} awaits the next value. A value the body
+     * yields without awaiting is taken straight from it: the loop neither suspends nor makes a
+     * future for it. Breaking out of the loop leaves the generator open: close it with {@code
+     * Async.await(gen.aclose())}.
      */
     @Override
     public Iterator<Y> iterator() {

@@ -10,7 +10,9 @@ public interface Yielder<Y, S> {
     /**
      * Hands {@code value} to the caller of {@code next()}/{@code send()} and pauses; returns the
      * value of the next {@code send} ({@code null} for {@code next()}), or throws what {@code
-     * throwIn} raised here, or {@link GeneratorExit} when the generator is closed.
+     * throwIn} raised here, or {@link GeneratorExit} when the generator is closed. A boxed {@code
+     * Integer} or {@code Long} reaches {@code next()} as an equal box, not necessarily the same
+     * object (so that a drained body's boxing can be optimized away).
      *
      * @param value the value to hand out (may be null)
      * @return the value passed to the {@code send} that resumes the body, or null for {@code next}
