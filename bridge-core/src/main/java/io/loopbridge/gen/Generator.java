@@ -426,7 +426,7 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
                 s.accept(value);
                 return null;
             }
-            yielded = rebox(value);
+            yielded = value;
             state = SUSPENDED;
             fiber.suspend();
             state = RUNNING;
@@ -465,24 +465,6 @@ public final class Generator<Y, S, R> implements Iterator<Y>, Iterable<Y>, AutoC
             }
             return sub.result();
         }
-    }
-
-    /**
-     * The value to hand to the caller of {@code next()}: a boxed int or long is handed over as an
-     * equal box of its own. A body's {@code y.yield(i)} call site usually sees both this yielder and
-     * the drain's, and both are inlined into it; were the body's box stored here, escape analysis
-     * would have to keep it for the drain too (it does not see which branch a value takes), boxing
-     * every value {@code forEachRemaining} hands its consumer. With the box rebuilt from its
-     * primitive here, the body's own box is only unboxed and is never allocated when draining.
-     */
-    private static Object rebox(Object v) {
-        if (v instanceof Integer) {
-            return Integer.valueOf(((Integer) v).intValue());
-        }
-        if (v instanceof Long) {
-            return Long.valueOf(((Long) v).longValue());
-        }
-        return v;
     }
 
     @SuppressWarnings("unchecked")

@@ -10,9 +10,7 @@ public interface Yielder<Y, S> {
     /**
      * Hands {@code value} to the caller of {@code next()}/{@code send()} and pauses; returns the
      * value of the next {@code send} ({@code null} for {@code next()}), or throws what {@code
-     * throwIn} raised here, or {@link GeneratorExit} when the generator is closed. A boxed {@code
-     * Integer} or {@code Long} reaches {@code next()} as an equal box, not necessarily the same
-     * object (so that a drained body's boxing can be optimized away).
+     * throwIn} raised here, or {@link GeneratorExit} when the generator is closed.
      *
      * @param value the value to hand out (may be null)
      * @return the value passed to the {@code send} that resumes the body, or null for {@code next}
