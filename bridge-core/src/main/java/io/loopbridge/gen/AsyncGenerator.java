@@ -60,6 +60,12 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
     private static final int SUSPENDED = 1;
     private static final int RUNNING = 2;
     private static final int DONE = 3;
+    /** {@link #directOutcome}: the body has not yielded or ended yet (it awaits something). */
+    private static final int DIRECT_PENDING = 0;
+    /** {@link #directOutcome}: the body yielded {@link #directValue}. */
+    private static final int DIRECT_YIELDED = 1;
+    /** {@link #directOutcome}: the body returned. */
+    private static final int DIRECT_ENDED = 2;
 
     private final Body<Y, S> body;
     private final YielderImpl yielder = new YielderImpl();
@@ -73,6 +79,17 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
     private Throwable thrownIn;
     /** The context of the code making the request: the body resumes in it, as in asyncio. */
     private Object requesterContext;
+
+    /**
+     * Set while the iterator resumes the body without a request future: a yield or end before the
+     * body awaits anything lands in {@link #directOutcome} and {@link #directValue} instead.
+     */
+    private boolean direct;
+
+    private int directOutcome;
+    private Object directValue;
+    /** The exception the body failed with while {@link #direct}. */
+    private Throwable directFailure;
 
     private AsyncGenerator(Body<Y, S> body) {
         this.body = body;
@@ -152,8 +169,10 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
     }
 
     /**
-     * Iteration inside a coroutine: {@code hasNext()} awaits the next value. Breaking out of the
-     * loop leaves the generator open: close it with {@code Async.await(gen.aclose())}.
+     * Iteration inside a coroutine: {@code hasNext()} awaits the next value. A value the body
+     * yields without awaiting is taken straight from it: the loop neither suspends nor makes a
+     * future for it. Breaking out of the loop leaves the generator open: close it with {@code
+     * Async.await(gen.aclose())}.
      */
     @Override
     public Iterator<Y> iterator() {
@@ -166,8 +185,18 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
                 if (ready) {
                     return true;
                 }
+                LoopFuture<Object> awaiting = nextDirect();
+                if (awaiting == null) {
+                    if (directOutcome == DIRECT_ENDED) {
+                        return false;
+                    }
+                    value = castValue(directValue);
+                    directValue = null;
+                    ready = true;
+                    return true;
+                }
                 try {
-                    value = Async.await(anext());
+                    value = castValue(Async.await(awaiting));
                 } catch (Exhausted end) {
                     return false;
                 }
@@ -190,7 +219,7 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
 
     private LoopFuture<Object> request(String op, Object value, Throwable error, boolean close) {
         EventLoop loop = bind(op);
-        if (pending != null) {
+        if (pending != null || direct) {
             throw new IllegalStateException(op + "(): asynchronous generator is already running");
         }
         Request r = new Request(loop);
@@ -220,6 +249,51 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
         return r;
     }
 
+    /**
+     * {@code anext()} for the iterator, without a future while the body does not await: it runs
+     * nested in the caller, so a value yielded (or an end reached) before any await is handed
+     * back in {@link #directOutcome} and the caller has nothing to await, as with an asyncio
+     * async generator whose body does not await. Only when the body suspends in an await does the
+     * request get its future, which the caller then awaits (and may cancel). Returns that future,
+     * or null when the outcome is in {@link #directOutcome}.
+     */
+    private LoopFuture<Object> nextDirect() {
+        EventLoop loop = bind("anext");
+        if (pending != null || direct) {
+            throw new IllegalStateException("anext(): asynchronous generator is already running");
+        }
+        if (state == DONE) {
+            directOutcome = DIRECT_ENDED;
+            return null;
+        }
+        direct = true;
+        directOutcome = DIRECT_PENDING;
+        closing = false;
+        sent = null;
+        thrownIn = null;
+        requesterContext = CurrentContext.inUse() ? Context.current() : null;
+        state = RUNNING;
+        try {
+            driver.resumeNow();
+        } finally {
+            direct = false;
+        }
+        if (directOutcome != DIRECT_PENDING) {
+            return null;
+        }
+        if (state == DONE) {
+            // the body failed before awaiting anything: hand the failure over as anext() would
+            Request failed = new Request(loop);
+            failed.setException(directFailure);
+            directFailure = null;
+            return failed;
+        }
+        // the body awaits something: from here on it is an ordinary pending request
+        Request r = new Request(loop);
+        pending = r;
+        return r;
+    }
+
     private EventLoop bind(String op) {
         if (driver != null) {
             driver.loop().checkOwner(op);
@@ -238,6 +312,15 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
     private void finish(Object value, Throwable error) {
         state = DONE;
         LOOPS.asyncGenerators(driver.loop()).remove(driver);
+        if (direct) {
+            direct = false;
+            if (error == null) {
+                directOutcome = DIRECT_ENDED;
+            } else {
+                directFailure = error;
+            }
+            return;
+        }
         Request r = pending;
         pending = null;
         if (r == null || r.isDone()) {
@@ -259,6 +342,11 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
     @SuppressWarnings("unchecked")
     private static <T> LoopFuture<T> cast(LoopFuture<?> f) {
         return (LoopFuture<T>) f;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T castValue(Object v) {
+        return (T) v;
     }
 
     @Override
@@ -348,7 +436,11 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
             Request r = pending;
             pending = null;
             state = SUSPENDED;
-            if (closing) {
+            if (direct) {
+                direct = false;
+                directOutcome = DIRECT_YIELDED;
+                directValue = value;
+            } else if (closing) {
                 if (r != null && !r.isDone()) {
                     r.setException(new RuntimeException("async generator ignored GeneratorExit"));
                 }

@@ -526,6 +526,256 @@ class AsyncGeneratorTest {
         }
     }
 
+    /**
+     * A for-each loop resumes the body nested in the consuming coroutine and takes a value the body
+     * yields without awaiting straight from it, with no future and no trip through the loop (as an
+     * asyncio {@code async for} over a body that does not await); only an await in the body makes
+     * the consumer wait for a future. These tests mix both kinds of steps.
+     */
+    @Nested
+    class ForEachWithAndWithoutAwaits {
+
+        /** Yields 1, then 2 and 3 after an await, then 4 without one; records its finally. */
+        AsyncGenerator<Integer, Void> mixed() {
+            return AsyncGenerator.of(y -> {
+                try {
+                    y.yield(1);
+                    Async.sleep(TICK);
+                    y.yield(2);
+                    y.yield(3);
+                    Async.sleep(Duration.ZERO);
+                    y.yield(4);
+                } finally {
+                    events.add("body finally");
+                }
+            });
+        }
+
+        @AllEngines
+        void valuesYieldedWithAndWithoutAwaitsArriveInOrder(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                AsyncGenerator<Integer, Void> gen = mixed();
+                for (int v : gen) {
+                    events.add("got " + v);
+                }
+                assertThat(gen.isDone()).isTrue();
+                assertThatThrownBy(() -> Async.await(gen.anext())).isInstanceOf(NoSuchElementException.class);
+            });
+
+            assertThat(events).containsExactly("got 1", "got 2", "got 3", "got 4", "body finally");
+        }
+
+        @AllEngines
+        void otherTasksRunOnlyWhereTheBodyAwaits(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                AsyncGenerator<Integer, Void> gen = mixed();
+                Task<Void> other = Async.createTask(() -> {
+                    for (int i = 0; i < 3; i++) {
+                        events.add("other");
+                        Async.sleep(Duration.ZERO);
+                    }
+                    return null;
+                });
+                for (int v : gen) {
+                    events.add("got " + v);
+                }
+                Async.await(other);
+            });
+
+            // the other task's first step waits for the body's first await, after "got 1"; the
+            // values yielded without an await in between follow each other with no other step
+            assertThat(events.subList(0, 2)).containsExactly("got 1", "other");
+            assertThat(events).containsSubsequence("got 2", "got 3").doesNotContainSequence("got 2", "other", "got 3");
+            assertThat(events).containsSubsequence("got 1", "got 2", "got 3", "got 4", "body finally");
+        }
+
+        @AllEngines
+        void aBodyThatNeverAwaitsEndsTheLoopWithoutSuspendingTheConsumer(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(y -> {
+                    for (int i = 0; i < 3; i++) {
+                        y.yield(i);
+                    }
+                    events.add("body returns");
+                });
+                Task<Void> other = Async.createTask(() -> {
+                    events.add("other");
+                    return null;
+                });
+                int sum = 0;
+                for (int v : gen) {
+                    sum += v;
+                }
+                events.add("sum " + sum);
+                assertThat(gen.isDone()).isTrue();
+                Async.await(other);
+            });
+
+            assertThat(events).containsExactly("body returns", "sum 3", "other");
+        }
+
+        @AllEngines
+        void aFailureBeforeAnyAwaitIsThrownFromTheLoop(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                IllegalArgumentException boom = new IllegalArgumentException("boom");
+                AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(y -> {
+                    y.yield(1);
+                    throw boom;
+                });
+                Throwable thrown = catchThrowable(() -> {
+                    for (int v : gen) {
+                        events.add("got " + v);
+                    }
+                });
+                assertThat(thrown).isSameAs(boom);
+                assertThat(gen.isDone()).isTrue();
+                assertThatThrownBy(() -> Async.await(gen.anext())).isInstanceOf(NoSuchElementException.class);
+            });
+
+            assertThat(events).containsExactly("got 1");
+        }
+
+        @AllEngines
+        void aCheckedFailureBeforeAnyAwaitIsWrappedAsByAwait(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                IOException io = new IOException("io");
+                AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(y -> {
+                    throw io;
+                });
+                Throwable thrown = catchThrowable(() -> gen.iterator().hasNext());
+                assertThat(thrown)
+                        .isExactlyInstanceOf(CompletionException.class)
+                        .hasCause(io);
+                assertThat(gen.isDone()).isTrue();
+            });
+        }
+
+        @AllEngines
+        void cancellingTheConsumerWhileTheBodyAwaitsCancelsThatAwait(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(y -> {
+                    try {
+                        y.yield(1);
+                        Async.sleep(FOREVER);
+                        y.yield(2);
+                    } catch (CancellationException e) {
+                        events.add("body cancelled");
+                        throw e;
+                    } finally {
+                        events.add("body finally");
+                    }
+                });
+                Task<Void> consumer = Async.createTask(() -> {
+                    for (int v : gen) {
+                        events.add("got " + v);
+                    }
+                    return null;
+                });
+                Async.sleep(Duration.ZERO); // the consumer gets 1, then waits for the body's sleep
+                events.add("cancel");
+                consumer.cancel();
+                assertThatThrownBy(() -> Async.await(consumer)).isInstanceOf(CancellationException.class);
+                Async.sleep(Duration.ZERO);
+                assertThat(gen.isDone()).isTrue();
+            });
+
+            assertThat(events).containsExactly("got 1", "cancel", "body cancelled", "body finally");
+        }
+
+        @AllEngines
+        void cancellingTheConsumerWhileTheBodyIsPausedAtAYieldLeavesTheGeneratorOpen(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(y -> {
+                    try {
+                        y.yield(1);
+                        y.yield(2);
+                    } finally {
+                        events.add("body finally");
+                    }
+                });
+                Task<Void> consumer = Async.createTask(() -> {
+                    for (int v : gen) {
+                        events.add("got " + v);
+                        Async.sleep(FOREVER); // the consumer's own await, with the body paused at yield 1
+                    }
+                    return null;
+                });
+                Async.sleep(Duration.ZERO);
+                consumer.cancel();
+                assertThatThrownBy(() -> Async.await(consumer)).isInstanceOf(CancellationException.class);
+                assertThat(gen.isDone()).isFalse();
+                events.add("aclose");
+                Async.await(gen.aclose());
+                assertThat(gen.isDone()).isTrue();
+            });
+
+            assertThat(events).containsExactly("got 1", "aclose", "body finally");
+        }
+
+        @AllEngines
+        void aCancellationRequestedByTheBodySurfacesAtTheConsumersNextRealSuspension(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                AtomicReference<Task<Void>> consumerRef = new AtomicReference<>();
+                AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(y -> {
+                    try {
+                        consumerRef.get().cancel(); // the consumer is running: it is marked, not woken
+                        y.yield(1);
+                        y.yield(2);
+                        Async.sleep(FOREVER);
+                        y.yield(3);
+                    } catch (CancellationException e) {
+                        events.add("body cancelled");
+                        throw e;
+                    }
+                });
+                Task<Void> consumer = Async.createTask(() -> {
+                    for (int v : gen) {
+                        events.add("got " + v);
+                    }
+                    return null;
+                });
+                consumerRef.set(consumer);
+                assertThatThrownBy(() -> Async.await(consumer)).isInstanceOf(CancellationException.class);
+                Async.sleep(Duration.ZERO);
+                assertThat(gen.isDone()).isTrue();
+            });
+
+            // values yielded without awaiting do not suspend the consumer, so the cancellation waits
+            // for the body's sleep, which it then cancels (as asyncio's Task.cancel on a running task)
+            assertThat(events).containsExactly("got 1", "got 2", "body cancelled");
+        }
+
+        @AllEngines
+        void iteratingTheGeneratorFromItsOwnBodyIsAlreadyRunning(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                AtomicReference<AsyncGenerator<Integer, Void>> self = new AtomicReference<>();
+                AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(y -> {
+                    try {
+                        self.get().iterator().hasNext();
+                    } catch (IllegalStateException e) {
+                        events.add(e.getMessage());
+                    }
+                    try {
+                        self.get().anext();
+                    } catch (IllegalStateException e) {
+                        events.add(e.getMessage());
+                    }
+                    y.yield(1);
+                });
+                self.set(gen);
+                for (int v : gen) {
+                    events.add("got " + v);
+                }
+            });
+
+            assertThat(events)
+                    .containsExactly(
+                            "anext(): asynchronous generator is already running",
+                            "anext(): asynchronous generator is already running",
+                            "got 1");
+        }
+    }
+
     @Nested
     class BadInput {
 
