@@ -8,6 +8,7 @@ import io.loopbridge.internal.jfr.LoopEvents;
 import io.loopbridge.internal.jfr.TaskStepEvent;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.AsyncTimeoutException;
+import io.loopbridge.task.CoroutineEngine;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
@@ -29,7 +30,12 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     private static final LoopAccess LOOPS = LoopAccess.get();
 
     protected final EventLoop loop;
-    private Fiber fiber;
+    /**
+     * Null before the first step; then a {@link Fiber} (threads and virtual engines) or, on the
+     * continuation engine, the bare continuation whose target is this driver: no fiber object.
+     */
+    private Object fiber;
+
     private LoopFuture<?> waitingOn;
     private boolean mustCancel;
     private String cancelMessage;
@@ -42,6 +48,8 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     private Object context;
 
     private final boolean ownsContext;
+    /** Continuation engine: the body runs (a stack trace of it cannot be taken). */
+    private boolean running;
 
     /**
      * {@code ownsContext}: the body runs in {@code context} (a task); otherwise it runs in whatever
@@ -72,7 +80,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     public static Driver current(String what) {
         EventLoop loop = EventLoop.running();
         Object step = loop == null ? null : LOOPS.currentStep(loop);
-        if (!(step instanceof Driver) || !((Driver) step).fiber.isCurrent()) {
+        if (!(step instanceof Driver) || !((Driver) step).runsHere()) {
             throw new IllegalStateException(what + " must be called inside a coroutine: start one with Async.run(...), "
                     + "loop.createTask(...) or Async.createTask(...)");
         }
@@ -83,7 +91,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     public static Driver currentOrNull() {
         EventLoop loop = EventLoop.running();
         Object step = loop == null ? null : LOOPS.currentStep(loop);
-        return step instanceof Driver && ((Driver) step).fiber.isCurrent() ? (Driver) step : null;
+        return step instanceof Driver && ((Driver) step).runsHere() ? (Driver) step : null;
     }
 
     public final EventLoop loop() {
@@ -99,6 +107,72 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     @Override
     public final void run() {
         step();
+    }
+
+    /**
+     * The continuation engine's entry into the body: the continuation's target. A separate small
+     * object rather than the driver itself, whose {@link #run()} is the step: the entry's compiled
+     * frame stays at the bottom of every suspended stack, so it must not be the step's.
+     */
+    private static final class Entry implements Runnable {
+        private final Driver driver;
+
+        Entry(Driver driver) {
+            this.driver = driver;
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (!driver.abandoned) {
+                    driver.enterBody();
+                }
+            } catch (FiberKilled expected) {
+                // unwound on purpose; any other failure propagates out of the continuation's run
+            }
+        }
+    }
+
+    /** Whether the calling code runs on this driver's fiber. */
+    private boolean runsHere() {
+        Object f = fiber;
+        if (f instanceof Fiber) {
+            return ((Fiber) f).isCurrent();
+        }
+        return f != null && ContinuationFiber.current() == f;
+    }
+
+    private void resume() {
+        Object f = fiber;
+        if (f instanceof Fiber) {
+            ((Fiber) f).resume();
+            return;
+        }
+        if (running) {
+            throw new IllegalStateException("coroutine is already running: " + owner());
+        }
+        running = true;
+        try {
+            ContinuationFiber.run(f); // throws if the continuation has ended
+        } finally {
+            running = false;
+        }
+    }
+
+    private void suspend() {
+        Object f = fiber;
+        if (f instanceof Fiber) {
+            ((Fiber) f).suspend();
+            return;
+        }
+        ContinuationFiber.yieldNow();
+        if (abandoned) { // only a kill resumes an abandoned body
+            throw new FiberKilled();
+        }
+    }
+
+    private static boolean fiberDone(Object f) {
+        return f instanceof Fiber ? ((Fiber) f).isDone() : ContinuationFiber.isDone(f);
     }
 
     /** The wake-up: the awaited future is done. */
@@ -140,12 +214,16 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
                     cancelBeforeStart(cancelMessage);
                     return;
                 }
-                fiber = Fibers.create(loop.engine(), loop, this);
+                if (loop.engine() == CoroutineEngine.CONTINUATION) {
+                    fiber = ContinuationFiber.newContinuation(new Entry(this));
+                } else {
+                    fiber = Fibers.create(loop.engine(), loop, this);
+                }
             }
             if (LoopEvents.enabled()) {
                 resumeRecorded();
             } else {
-                fiber.resume();
+                resume();
             }
         } finally {
             if (swaps || (ownsContext && CurrentContext.inUse())) {
@@ -159,7 +237,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     private void resumeRecorded() {
         TaskStepEvent e = new TaskStepEvent();
         e.begin();
-        fiber.resume();
+        resume();
         e.end();
         if (e.shouldCommit()) {
             e.task = String.valueOf(owner());
@@ -193,7 +271,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
                 mustCancel = false;
             }
             try {
-                fiber.suspend();
+                suspend();
             } catch (IllegalStateException pinned) {
                 future.removeDoneCallback(this);
                 waitingOn = null;
@@ -212,7 +290,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
      * caller arranges that (an async generator's next request does). Cancellation does not surface here.
      */
     public final void park() {
-        fiber.suspend();
+        suspend();
     }
 
     /** Resumes the body now, from the loop's owner thread (an async generator's request does this). */
@@ -226,7 +304,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             throw new FiberKilled();
         }
         loop.callSoon(this);
-        fiber.suspend();
+        suspend();
         if (mustCancel) {
             throw takeCancellation();
         }
@@ -298,11 +376,11 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     /** Where the body waits, innermost first (library frames dropped); empty if unknown. */
     public final StackTraceElement[] stackTrace() {
-        Fiber f = fiber;
-        if (f == null || f.isDone()) {
+        Object f = fiber;
+        if (f == null || running || fiberDone(f)) {
             return new StackTraceElement[0];
         }
-        StackTraceElement[] all = f.stackTrace();
+        StackTraceElement[] all = f instanceof Fiber ? ((Fiber) f).stackTrace() : ContinuationFiber.stackTrace(f);
         int i = 0;
         while (i < all.length && isMachinery(all[i].getClassName())) {
             i++;
@@ -330,13 +408,17 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     @Override
     public final void abandon() {
         abandoned = true;
-        Fiber f = fiber;
-        if (f != null && !f.isDone()) {
+        Object f = fiber;
+        if (f != null && !fiberDone(f)) {
             Object previous = LOOPS.currentStep(loop);
             LOOPS.setCurrentStep(loop, this);
             Throwable escaped = null;
             try {
-                f.kill();
+                if (f instanceof Fiber) {
+                    ((Fiber) f).kill();
+                } else {
+                    resume(); // abandoned: the body's suspend throws FiberKilled
+                }
             } catch (RuntimeException | Error e) {
                 escaped = e;
             } finally {
