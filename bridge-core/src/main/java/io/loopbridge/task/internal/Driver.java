@@ -7,8 +7,10 @@ import io.loopbridge.internal.LoopAccess;
 import io.loopbridge.internal.jfr.LoopEvents;
 import io.loopbridge.internal.jfr.TaskStepEvent;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.loop.TimerHandle;
 import io.loopbridge.task.AsyncTimeoutException;
 import io.loopbridge.task.CoroutineEngine;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
@@ -36,7 +38,9 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
      */
     private Object fiber;
 
-    private LoopFuture<?> waitingOn;
+    /** What the suspended body waits for: a future, or the timer of a sleep; else null. */
+    private Object waitingOn;
+
     private boolean mustCancel;
     private String cancelMessage;
     private int cancelRequests;
@@ -286,6 +290,38 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     }
 
     /**
+     * Suspends the body for {@code delay} (positive) on a timer that steps this driver itself: no
+     * future and no callback object per sleep. Cancellation cancels the timer and surfaces here,
+     * as asyncio's {@code sleep} does through its future.
+     */
+    public final void sleep(Duration delay) {
+        if (abandoned) {
+            throw new FiberKilled(); // a sleep in a finally block while the loop closes
+        }
+        TimerHandle timer = loop.callLater(delay, this);
+        waitingOn = timer;
+        if (mustCancel) {
+            // cancelled while running: as asyncio's __step, cancel the wait now
+            mustCancel = false;
+            timer.cancel();
+            loop.callSoon(this);
+        }
+        try {
+            suspend();
+        } catch (IllegalStateException | FiberKilled e) {
+            timer.cancel(); // pinned, or the loop closed under the body
+            waitingOn = null;
+            throw e;
+        }
+        waitingOn = null;
+        if (timer.isCancelled()) {
+            // only requestCancel cancels it; an uncancel() since then still ends the sleep, as
+            // asyncio's cancelled sleep future raises at the await
+            throw cancelRequests > 0 || mustCancel ? takeCancellation() : new CancellationException(cancelMessage);
+        }
+    }
+
+    /**
      * Hands control back to whoever resumed the body, with nothing scheduled to resume it: the
      * caller arranges that (an async generator's next request does). Cancellation does not surface here.
      */
@@ -323,8 +359,15 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             timeoutRequests++;
         }
         cancelMessage = message;
-        LoopFuture<?> w = waitingOn;
-        if (w != null && w.cancel(message)) {
+        Object w = waitingOn;
+        if (w instanceof LoopFuture) {
+            if (((LoopFuture<?>) w).cancel(message)) {
+                return true;
+            }
+        } else if (w instanceof TimerHandle && !((TimerHandle) w).isCancelled()) {
+            // a sleep: cancel its timer and wake the body, where the cancellation surfaces
+            ((TimerHandle) w).cancel();
+            loop.callSoon(this);
             return true;
         }
         mustCancel = true;
@@ -399,9 +442,20 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
                 || cls.startsWith("io.loopbridge.Async$");
     }
 
-    /** The future the body waits on, or null. */
+    /** The future the body waits on, or null (also while it sleeps). */
     public final LoopFuture<?> waitingOn() {
-        return waitingOn;
+        Object w = waitingOn;
+        return w instanceof LoopFuture ? (LoopFuture<?>) w : null;
+    }
+
+    /** What the body waits on, for a description (a future, or a sleep and when it ends), or null. */
+    public final String describeWait() {
+        Object w = waitingOn;
+        if (w instanceof TimerHandle) {
+            long left = ((TimerHandle) w).when() - loop.time();
+            return String.format(java.util.Locale.ROOT, "Async.sleep (%.3f s left)", Math.max(0, left) / 1e9);
+        }
+        return w == null ? null : w.toString();
     }
 
     /** Unwinds a body whose loop closes under it. */
