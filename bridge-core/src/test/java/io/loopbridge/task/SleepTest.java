@@ -225,4 +225,67 @@ class SleepTest {
         assertThat(events).hasSize(1);
         assertThat(events.get(0)).startsWith("sibling cancelled: ").endsWith(" at " + STEP);
     }
+
+    @AllEngines
+    void sleepZeroLetsEveryReadyTaskRunOnceBetweenTwoSteps(CoroutineEngine engine) {
+        VirtualTime.run(engine, () -> {
+            Coroutine<Void> stepper = () -> {
+                String name = Async.currentTask().getName();
+                for (int i = 1; i <= 3; i++) {
+                    events.add(name + " " + i);
+                    if (i == 2) {
+                        Async.await(Async.createTask(() -> "a real await between two yields"));
+                    }
+                    Async.sleep(Duration.ZERO);
+                }
+                return null;
+            };
+            Task<Void> a = Async.createTask(stepper, "a");
+            Task<Void> b = Async.createTask(stepper, "b");
+            Async.await(Async.gather(a, b));
+            return null;
+        });
+
+        assertThat(events).containsExactly("a 1", "b 1", "a 2", "b 2", "a 3", "b 3");
+    }
+
+    @AllEngines
+    void aTaskCancelledWhileYieldingRaisesAtItsNextSleepZero(CoroutineEngine engine) {
+        int[] yields = {0};
+        Throwable thrown = VirtualTime.run(engine, () -> {
+            Task<Void> spinner = Async.createTask(() -> {
+                while (true) {
+                    Async.sleep(Duration.ZERO);
+                    yields[0]++;
+                }
+            });
+            for (int i = 0; i < 5; i++) {
+                Async.sleep(Duration.ZERO);
+            }
+            spinner.cancel("enough");
+            return catchThrowable(() -> Async.await(spinner));
+        });
+
+        assertThat(thrown).isInstanceOf(CancellationException.class);
+        assertThat(yields[0]).as("the spinner ran once per lap until cancelled").isEqualTo(4);
+    }
+
+    @AllEngines
+    void sleepZeroOnADebugLoopStillYields(CoroutineEngine engine) {
+        VirtualTime.run(engine, () -> {
+            Async.loop().setDebug(true);
+            Task<Void> other = Async.createTask(() -> {
+                events.add("other runs");
+                return null;
+            });
+            for (int i = 0; i < 3; i++) {
+                Async.sleep(Duration.ZERO);
+                events.add("main " + i);
+            }
+            Async.await(other);
+            return null;
+        });
+
+        assertThat(events).containsExactly("other runs", "main 0", "main 1", "main 2");
+    }
 }

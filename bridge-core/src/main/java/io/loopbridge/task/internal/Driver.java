@@ -7,6 +7,7 @@ import io.loopbridge.internal.LoopAccess;
 import io.loopbridge.internal.jfr.LoopEvents;
 import io.loopbridge.internal.jfr.TaskStepEvent;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.loop.Handle;
 import io.loopbridge.loop.TimerHandle;
 import io.loopbridge.task.AsyncTimeoutException;
 import io.loopbridge.task.CoroutineEngine;
@@ -38,7 +39,10 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
      */
     private Object fiber;
 
-    /** What the suspended body waits for: a future, or the timer of a sleep; else null. */
+    /**
+     * What the suspended body waits for: a future, or the timer of a sleep; else null, or the loop
+     * handle of the last {@link #yieldNow()}, kept for the next one (cancellation ignores it).
+     */
     private Object waitingOn;
 
     private boolean mustCancel;
@@ -339,7 +343,14 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         if (abandoned) {
             throw new FiberKilled();
         }
-        loop.callSoon(this);
+        if (ownsContext) {
+            // the step sets up the task's context itself, so its handle can serve every yield
+            Object w = waitingOn;
+            Handle last = w instanceof Handle && !(w instanceof TimerHandle) ? (Handle) w : null;
+            waitingOn = LOOPS.callSoonReusing(loop, last, this);
+        } else {
+            loop.callSoon(this); // the handle carries the resumer's context of the moment
+        }
         suspend();
         if (mustCancel) {
             throw takeCancellation();
@@ -451,6 +462,9 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     /** What the body waits on, for a description (a future, or a sleep and when it ends), or null. */
     public final String describeWait() {
         Object w = waitingOn;
+        if (w instanceof Handle && !(w instanceof TimerHandle)) {
+            return null; // a yield's handle: the body is ready, not waiting
+        }
         if (w instanceof TimerHandle) {
             long left = ((TimerHandle) w).when() - loop.time();
             return String.format(java.util.Locale.ROOT, "Async.sleep (%.3f s left)", Math.max(0, left) / 1e9);
