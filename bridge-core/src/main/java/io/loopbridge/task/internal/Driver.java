@@ -35,7 +35,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     protected final EventLoop loop;
     /**
      * Null before the first step; then a {@link Fiber} (threads and virtual engines) or, on the
-     * continuation engine, the bare continuation whose target is this driver: no fiber object.
+     * continuation engine, the bare continuation, whose target is an {@link Entry} of this driver.
      */
     private Object fiber;
 
