@@ -288,4 +288,22 @@ class SleepTest {
 
         assertThat(events).containsExactly("other runs", "main 0", "main 1", "main 2");
     }
+
+    @AllEngines
+    void aSleeperWakesOneLapAfterItsTimerAsWithAsyncioSleepFuture(CoroutineEngine engine) {
+        VirtualTime.run(engine, () -> {
+            Task<?> sleeper = Async.createTask(() -> {
+                Async.sleep(STEP);
+                events.add("sleeper wakes");
+                return null;
+            });
+            Async.sleep(Duration.ZERO); // the sleeper's timer is set first
+            Async.loop().callLater(STEP, () -> events.add("callback due at the same time"));
+            Async.await(sleeper);
+            return null;
+        });
+
+        // asyncio: the timer sets the sleep future's result; the task's step follows in the next lap
+        assertThat(events).containsExactly("callback due at the same time", "sleeper wakes");
+    }
 }

@@ -40,8 +40,8 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     private Object fiber;
 
     /**
-     * What the suspended body waits for: a future, or the timer of a sleep; else null, or the loop
-     * handle of the last {@link #yieldNow()}, kept for the next one (cancellation ignores it).
+     * What the suspended body waits for: a future, or the {@link Wake} of a sleep; else null, or
+     * the loop handle of the last {@link #yieldNow()}, kept for the next one (cancellation ignores it).
      */
     private Object waitingOn;
 
@@ -294,16 +294,19 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     }
 
     /**
-     * Suspends the body for {@code delay} (positive) on a timer that steps this driver itself: no
-     * future and no callback object per sleep. Cancellation cancels the timer and surfaces here,
-     * as asyncio's {@code sleep} does through its future.
+     * Suspends the body for {@code delay} (positive) on a loop timer whose callback wakes the
+     * driver: no future and no done callback per sleep. As with asyncio's sleep future, the step
+     * runs one lap after the timer fires, and a cancellation cancels the timer (or, once it has
+     * fired, is kept for the step) and surfaces here.
      */
     public final void sleep(Duration delay) {
         if (abandoned) {
             throw new FiberKilled(); // a sleep in a finally block while the loop closes
         }
-        TimerHandle timer = loop.callLater(delay, this);
-        waitingOn = timer;
+        Wake wake = new Wake(this);
+        TimerHandle timer = loop.callLater(delay, wake);
+        wake.timer = timer;
+        waitingOn = wake;
         if (mustCancel) {
             // cancelled while running: as asyncio's __step, cancel the wait now
             mustCancel = false;
@@ -318,10 +321,27 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             throw e;
         }
         waitingOn = null;
-        if (timer.isCancelled()) {
-            // only requestCancel cancels it; an uncancel() since then still ends the sleep, as
-            // asyncio's cancelled sleep future raises at the await
+        if (timer.isCancelled() || mustCancel) {
+            // a cancelled timer raises even after an uncancel(), as asyncio's cancelled sleep future does
             throw cancelRequests > 0 || mustCancel ? takeCancellation() : new CancellationException(cancelMessage);
+        }
+    }
+
+    /** A sleep's timer callback: queues the driver's step, as the result of asyncio's sleep future would. */
+    private static final class Wake implements Runnable {
+        private final Driver driver;
+        private TimerHandle timer;
+        /** The timer ran: the step is queued, so cancelling the timer would no longer wake anyone. */
+        private boolean fired;
+
+        Wake(Driver driver) {
+            this.driver = driver;
+        }
+
+        @Override
+        public void run() {
+            fired = true;
+            driver.loop.callSoon(driver);
         }
     }
 
@@ -346,7 +366,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         if (ownsContext) {
             // the step sets up the task's context itself, so its handle can serve every yield
             Object w = waitingOn;
-            Handle last = w instanceof Handle && !(w instanceof TimerHandle) ? (Handle) w : null;
+            Handle last = w instanceof Handle ? (Handle) w : null;
             waitingOn = LOOPS.callSoonReusing(loop, last, this);
         } else {
             loop.callSoon(this); // the handle carries the resumer's context of the moment
@@ -375,9 +395,9 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             if (((LoopFuture<?>) w).cancel(message)) {
                 return true;
             }
-        } else if (w instanceof TimerHandle && !((TimerHandle) w).isCancelled()) {
-            // a sleep: cancel its timer and wake the body, where the cancellation surfaces
-            ((TimerHandle) w).cancel();
+        } else if (w instanceof Wake && !((Wake) w).fired && !((Wake) w).timer.isCancelled()) {
+            // a sleep whose timer has not fired: cancel it and wake the body, where the cancellation surfaces
+            ((Wake) w).timer.cancel();
             loop.callSoon(this);
             return true;
         }
@@ -462,11 +482,11 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     /** What the body waits on, for a description (a future, or a sleep and when it ends), or null. */
     public final String describeWait() {
         Object w = waitingOn;
-        if (w instanceof Handle && !(w instanceof TimerHandle)) {
+        if (w instanceof Handle) {
             return null; // a yield's handle: the body is ready, not waiting
         }
-        if (w instanceof TimerHandle) {
-            long left = ((TimerHandle) w).when() - loop.time();
+        if (w instanceof Wake) {
+            long left = ((Wake) w).timer.when() - loop.time();
             return String.format(java.util.Locale.ROOT, "Async.sleep (%.3f s left)", Math.max(0, left) / 1e9);
         }
         return w == null ? null : w.toString();
