@@ -259,18 +259,7 @@ public final class Async {
             d.yieldNow();
             return;
         }
-        EventLoop loop = d.loop();
-        LoopFuture<Void> wake = loop.createFuture();
-        var timer = loop.callLater(delay, () -> {
-            if (!wake.isDone()) {
-                wake.setResult(null);
-            }
-        });
-        try {
-            d.await(wake);
-        } finally {
-            timer.cancel();
-        }
+        d.sleep(delay);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.loopbridge.internal;
 
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.loop.Handle;
 import java.nio.channels.Selector;
 import java.util.Set;
 
@@ -31,6 +32,15 @@ public interface LoopAccess {
 
     /** The loop's selector, opened on first use. Loop thread only. */
     Selector selector(EventLoop loop);
+
+    /**
+     * Schedules {@code step} as {@code callSoon} does, queueing {@code handle} again when it is not
+     * null, and returns the handle queued: a task that yields over and over (asyncio's {@code
+     * sleep(0)}) allocates nothing per yield. Only for a handle that has run and that nobody else
+     * can cancel, of a callback that sets up its own context (the handle keeps the one of its
+     * first scheduling); a debug-mode loop still makes a new traced handle each time.
+     */
+    Handle callSoonReusing(EventLoop loop, Handle handle, Runnable step);
 
     /** The access object; initializes the loop class if needed. */
     static LoopAccess get() {

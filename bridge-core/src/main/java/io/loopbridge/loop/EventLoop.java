@@ -1340,6 +1340,16 @@ public class EventLoop implements AutoCloseable {
         public Selector selector(EventLoop loop) {
             return loop.selector();
         }
+
+        @Override
+        public Handle callSoonReusing(EventLoop loop, Handle handle, Runnable step) {
+            if (handle == null || loop.debug) {
+                return loop.callSoon(step);
+            }
+            loop.checkOwnerAndOpen("callSoon");
+            loop.ready.addLast(handle);
+            return handle;
+        }
     }
 
     private static long saturatedNanos(Duration d) {

@@ -137,7 +137,7 @@ public class Task<T> extends LoopFuture<T> {
     protected String describeState() {
         String s = super.describeState();
         if (!isDone()) {
-            LoopFuture<?> w = driver.waitingOn();
+            String w = driver.describeWait();
             if (w != null) {
                 s += " waiting on " + w;
             }

@@ -5,6 +5,9 @@ import java.lang.invoke.MethodHandle;
 /**
  * A fiber as a {@code jdk.internal.vm.Continuation} run by the resumer's own thread: a switch is
  * a stack freeze/thaw, no thread is involved, and the loop thread never changes owner.
+ *
+ * <p>A generator's body runs on one; a {@link Driver} (a task) holds its continuation itself, with
+ * the driver as the continuation's target, through the static operations here.
  */
 final class ContinuationFiber extends Fiber implements Runnable {
     private static final MethodHandle NEW = Fibers.CONT_NEW;
@@ -17,23 +20,15 @@ final class ContinuationFiber extends Fiber implements Runnable {
 
     private final Object continuation;
     private final String name;
-    /** The body: a driver's (no extra object per task) or any runnable's. */
-    private final Driver driver;
-
     private final Runnable body;
     private Throwable failure;
     private boolean killed;
     private boolean running;
 
-    ContinuationFiber(String name, Driver driver, Runnable body) {
+    ContinuationFiber(String name, Runnable body) {
         this.name = name;
-        this.driver = driver;
         this.body = body;
-        try {
-            this.continuation = (Object) NEW.invokeExact(SCOPE, (Runnable) this);
-        } catch (Throwable t) {
-            throw sneakyThrow(t);
-        }
+        this.continuation = newContinuation(this);
     }
 
     /** The continuation's entry point: runs the body, keeping an escaping failure for {@link #resume()}. */
@@ -41,11 +36,7 @@ final class ContinuationFiber extends Fiber implements Runnable {
     public void run() {
         try {
             if (!killed) {
-                if (driver != null) {
-                    driver.enterBody();
-                } else {
-                    body.run();
-                }
+                body.run();
             }
         } catch (FiberKilled expected) {
             // unwound on purpose
@@ -64,9 +55,7 @@ final class ContinuationFiber extends Fiber implements Runnable {
         }
         running = true;
         try {
-            RUN.invokeExact(continuation);
-        } catch (Throwable t) {
-            throw sneakyThrow(t);
+            run(continuation);
         } finally {
             running = false;
         }
@@ -79,22 +68,79 @@ final class ContinuationFiber extends Fiber implements Runnable {
 
     @Override
     public void suspend() {
+        yieldNow();
+        if (killed) {
+            throw new FiberKilled();
+        }
+    }
+
+    // The bare-continuation operations, shared with Driver, whose continuation runs the driver
+    // itself: on this engine a task has no fiber object at all.
+
+    /** A new continuation in the loopbridge scope running {@code target}. */
+    static Object newContinuation(Runnable target) {
         try {
-            boolean yielded = (boolean) YIELD.invokeExact(SCOPE);
-            if (!yielded) {
-                throw pinned("unknown reason", null);
-            }
-        } catch (IllegalStateException e) {
-            String msg = String.valueOf(e.getMessage());
-            if (msg.startsWith("Pinned")) {
-                throw pinned(msg.substring(msg.indexOf(':') + 1).trim(), e);
-            }
-            throw e;
+            return (Object) NEW.invokeExact(SCOPE, target);
         } catch (Throwable t) {
             throw sneakyThrow(t);
         }
-        if (killed) {
-            throw new FiberKilled();
+    }
+
+    /** Runs {@code continuation} until it yields or ends; what its target throws propagates. */
+    static void run(Object continuation) {
+        try {
+            RUN.invokeExact(continuation);
+        } catch (Throwable t) {
+            throw sneakyThrow(t);
+        }
+    }
+
+    /** Yields the current continuation, or throws explaining why the JVM pinned it. */
+    static void yieldNow() {
+        boolean yielded;
+        try {
+            yielded = (boolean) YIELD.invokeExact(SCOPE);
+        } catch (Throwable t) {
+            throw yieldFailure(t);
+        }
+        if (!yielded) {
+            throw pinned("unknown reason", null);
+        }
+    }
+
+    private static RuntimeException yieldFailure(Throwable t) {
+        if (t instanceof IllegalStateException) {
+            String msg = String.valueOf(t.getMessage());
+            if (msg.startsWith("Pinned")) {
+                return pinned(msg.substring(msg.indexOf(':') + 1).trim(), t);
+            }
+        }
+        return sneakyThrow(t);
+    }
+
+    static boolean isDone(Object continuation) {
+        try {
+            return (boolean) IS_DONE.invokeExact(continuation);
+        } catch (Throwable t) {
+            throw sneakyThrow(t);
+        }
+    }
+
+    /** The continuation running on the calling thread in the loopbridge scope, or null. */
+    static Object current() {
+        try {
+            return (Object) CURRENT.invokeExact(SCOPE);
+        } catch (Throwable t) {
+            throw sneakyThrow(t);
+        }
+    }
+
+    /** Where a continuation that is not running waits, innermost first; empty if unknown. */
+    static StackTraceElement[] stackTrace(Object continuation) {
+        try {
+            return (StackTraceElement[]) STACK.invokeExact(continuation);
+        } catch (Throwable t) {
+            return new StackTraceElement[0];
         }
     }
 
@@ -110,32 +156,17 @@ final class ContinuationFiber extends Fiber implements Runnable {
 
     @Override
     public boolean isDone() {
-        try {
-            return (boolean) IS_DONE.invokeExact(continuation);
-        } catch (Throwable t) {
-            throw sneakyThrow(t);
-        }
+        return isDone(continuation);
     }
 
     @Override
     public boolean isCurrent() {
-        try {
-            return (Object) CURRENT.invokeExact(SCOPE) == continuation;
-        } catch (Throwable t) {
-            throw sneakyThrow(t);
-        }
+        return current() == continuation;
     }
 
     @Override
     public StackTraceElement[] stackTrace() {
-        if (running) {
-            return new StackTraceElement[0];
-        }
-        try {
-            return (StackTraceElement[]) STACK.invokeExact(continuation);
-        } catch (Throwable t) {
-            return new StackTraceElement[0];
-        }
+        return running ? new StackTraceElement[0] : stackTrace(continuation);
     }
 
     @Override
@@ -149,6 +180,6 @@ final class ContinuationFiber extends Fiber implements Runnable {
 
     @Override
     public String toString() {
-        return name != null ? name : driver != null ? driver.fiberName() : continuation.toString();
+        return name != null ? name : continuation.toString();
     }
 }

@@ -7,7 +7,11 @@ import io.loopbridge.internal.LoopAccess;
 import io.loopbridge.internal.jfr.LoopEvents;
 import io.loopbridge.internal.jfr.TaskStepEvent;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.loop.Handle;
+import io.loopbridge.loop.TimerHandle;
 import io.loopbridge.task.AsyncTimeoutException;
+import io.loopbridge.task.CoroutineEngine;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
@@ -29,8 +33,18 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     private static final LoopAccess LOOPS = LoopAccess.get();
 
     protected final EventLoop loop;
-    private Fiber fiber;
-    private LoopFuture<?> waitingOn;
+    /**
+     * Null before the first step; then a {@link Fiber} (threads and virtual engines) or, on the
+     * continuation engine, the bare continuation, whose target is an {@link Entry} of this driver.
+     */
+    private Object fiber;
+
+    /**
+     * What the suspended body waits for: a future, or the {@link Wake} of a sleep; else null, or
+     * the loop handle of the last {@link #yieldNow()}, kept for the next one (cancellation ignores it).
+     */
+    private Object waitingOn;
+
     private boolean mustCancel;
     private String cancelMessage;
     private int cancelRequests;
@@ -42,6 +56,8 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     private Object context;
 
     private final boolean ownsContext;
+    /** Continuation engine: the body runs (a stack trace of it cannot be taken). */
+    private boolean running;
 
     /**
      * {@code ownsContext}: the body runs in {@code context} (a task); otherwise it runs in whatever
@@ -72,7 +88,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     public static Driver current(String what) {
         EventLoop loop = EventLoop.running();
         Object step = loop == null ? null : LOOPS.currentStep(loop);
-        if (!(step instanceof Driver) || !((Driver) step).fiber.isCurrent()) {
+        if (!(step instanceof Driver) || !((Driver) step).runsHere()) {
             throw new IllegalStateException(what + " must be called inside a coroutine: start one with Async.run(...), "
                     + "loop.createTask(...) or Async.createTask(...)");
         }
@@ -83,7 +99,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     public static Driver currentOrNull() {
         EventLoop loop = EventLoop.running();
         Object step = loop == null ? null : LOOPS.currentStep(loop);
-        return step instanceof Driver && ((Driver) step).fiber.isCurrent() ? (Driver) step : null;
+        return step instanceof Driver && ((Driver) step).runsHere() ? (Driver) step : null;
     }
 
     public final EventLoop loop() {
@@ -99,6 +115,75 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     @Override
     public final void run() {
         step();
+    }
+
+    /**
+     * The continuation engine's entry into the body: the continuation's target. A separate small
+     * object rather than the driver itself, whose {@link #run()} is the step: the entry's compiled
+     * frame stays at the bottom of every suspended stack, so it must not be the step's.
+     */
+    private static final class Entry implements Runnable {
+        private final Driver driver;
+
+        Entry(Driver driver) {
+            this.driver = driver;
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (!driver.abandoned) {
+                    driver.enterBody();
+                }
+            } catch (FiberKilled expected) {
+                // unwound on purpose; any other failure propagates out of the continuation's run
+            }
+        }
+    }
+
+    /** Whether the calling code runs on this driver's fiber. */
+    private boolean runsHere() {
+        Object f = fiber;
+        if (f instanceof Fiber) {
+            return ((Fiber) f).isCurrent();
+        }
+        return f != null && ContinuationFiber.current() == f;
+    }
+
+    private void resume() {
+        Object f = fiber;
+        if (f instanceof Fiber) {
+            ((Fiber) f).resume();
+            return;
+        }
+        if (running) {
+            throw new IllegalStateException("coroutine is already running: " + owner());
+        }
+        running = true;
+        try {
+            ContinuationFiber.run(f); // throws if the continuation has ended
+        } finally {
+            running = false;
+        }
+    }
+
+    private void suspend() {
+        Object f = fiber;
+        if (f instanceof Fiber) {
+            ((Fiber) f).suspend();
+            return;
+        }
+        if (LOOPS.takeLoneStep(loop, this)) {
+            return; // the next lap would only resume this body: no freeze and thaw (as ThreadFiber)
+        }
+        ContinuationFiber.yieldNow();
+        if (abandoned) { // only a kill resumes an abandoned body
+            throw new FiberKilled();
+        }
+    }
+
+    private static boolean fiberDone(Object f) {
+        return f instanceof Fiber ? ((Fiber) f).isDone() : ContinuationFiber.isDone(f);
     }
 
     /** The wake-up: the awaited future is done. */
@@ -140,12 +225,16 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
                     cancelBeforeStart(cancelMessage);
                     return;
                 }
-                fiber = Fibers.create(loop.engine(), loop, this);
+                if (loop.engine() == CoroutineEngine.CONTINUATION) {
+                    fiber = ContinuationFiber.newContinuation(new Entry(this));
+                } else {
+                    fiber = Fibers.create(loop.engine(), loop, this);
+                }
             }
             if (LoopEvents.enabled()) {
                 resumeRecorded();
             } else {
-                fiber.resume();
+                resume();
             }
         } finally {
             if (swaps || (ownsContext && CurrentContext.inUse())) {
@@ -159,7 +248,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     private void resumeRecorded() {
         TaskStepEvent e = new TaskStepEvent();
         e.begin();
-        fiber.resume();
+        resume();
         e.end();
         if (e.shouldCommit()) {
             e.task = String.valueOf(owner());
@@ -193,7 +282,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
                 mustCancel = false;
             }
             try {
-                fiber.suspend();
+                suspend();
             } catch (IllegalStateException pinned) {
                 future.removeDoneCallback(this);
                 waitingOn = null;
@@ -208,11 +297,63 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     }
 
     /**
+     * Suspends the body for {@code delay} (positive) on a loop timer whose callback wakes the
+     * driver: no future and no done callback per sleep. As with asyncio's sleep future, the step
+     * runs one lap after the timer fires, and a cancellation cancels the timer (or, once it has
+     * fired, is kept for the step) and surfaces here.
+     */
+    public final void sleep(Duration delay) {
+        if (abandoned) {
+            throw new FiberKilled(); // a sleep in a finally block while the loop closes
+        }
+        Wake wake = new Wake(this);
+        TimerHandle timer = loop.callLater(delay, wake);
+        wake.timer = timer;
+        waitingOn = wake;
+        if (mustCancel) {
+            // cancelled while running: as asyncio's __step, cancel the wait now
+            mustCancel = false;
+            timer.cancel();
+            loop.callSoon(this);
+        }
+        try {
+            suspend();
+        } catch (IllegalStateException | FiberKilled e) {
+            timer.cancel(); // pinned, or the loop closed under the body
+            waitingOn = null;
+            throw e;
+        }
+        waitingOn = null;
+        if (timer.isCancelled() || mustCancel) {
+            // a cancelled timer raises even after an uncancel(), as asyncio's cancelled sleep future does
+            throw cancelRequests > 0 || mustCancel ? takeCancellation() : new CancellationException(cancelMessage);
+        }
+    }
+
+    /** A sleep's timer callback: queues the driver's step, as the result of asyncio's sleep future would. */
+    private static final class Wake implements Runnable {
+        private final Driver driver;
+        private TimerHandle timer;
+        /** The timer ran: the step is queued, so cancelling the timer would no longer wake anyone. */
+        private boolean fired;
+
+        Wake(Driver driver) {
+            this.driver = driver;
+        }
+
+        @Override
+        public void run() {
+            fired = true;
+            driver.loop.callSoon(driver);
+        }
+    }
+
+    /**
      * Hands control back to whoever resumed the body, with nothing scheduled to resume it: the
      * caller arranges that (an async generator's next request does). Cancellation does not surface here.
      */
     public final void park() {
-        fiber.suspend();
+        suspend();
     }
 
     /** Resumes the body now, from the loop's owner thread (an async generator's request does this). */
@@ -225,8 +366,15 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         if (abandoned) {
             throw new FiberKilled();
         }
-        loop.callSoon(this);
-        fiber.suspend();
+        if (ownsContext) {
+            // the step sets up the task's context itself, so its handle can serve every yield
+            Object w = waitingOn;
+            Handle last = w instanceof Handle ? (Handle) w : null;
+            waitingOn = LOOPS.callSoonReusing(loop, last, this);
+        } else {
+            loop.callSoon(this); // the handle carries the resumer's context of the moment
+        }
+        suspend();
         if (mustCancel) {
             throw takeCancellation();
         }
@@ -245,8 +393,15 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             timeoutRequests++;
         }
         cancelMessage = message;
-        LoopFuture<?> w = waitingOn;
-        if (w != null && w.cancel(message)) {
+        Object w = waitingOn;
+        if (w instanceof LoopFuture) {
+            if (((LoopFuture<?>) w).cancel(message)) {
+                return true;
+            }
+        } else if (w instanceof Wake && !((Wake) w).fired && !((Wake) w).timer.isCancelled()) {
+            // a sleep whose timer has not fired: cancel it and wake the body, where the cancellation surfaces
+            ((Wake) w).timer.cancel();
+            loop.callSoon(this);
             return true;
         }
         mustCancel = true;
@@ -298,11 +453,11 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     /** Where the body waits, innermost first (library frames dropped); empty if unknown. */
     public final StackTraceElement[] stackTrace() {
-        Fiber f = fiber;
-        if (f == null || f.isDone()) {
+        Object f = fiber;
+        if (f == null || running || fiberDone(f)) {
             return new StackTraceElement[0];
         }
-        StackTraceElement[] all = f.stackTrace();
+        StackTraceElement[] all = f instanceof Fiber ? ((Fiber) f).stackTrace() : ContinuationFiber.stackTrace(f);
         int i = 0;
         while (i < all.length && isMachinery(all[i].getClassName())) {
             i++;
@@ -321,22 +476,40 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
                 || cls.startsWith("io.loopbridge.Async$");
     }
 
-    /** The future the body waits on, or null. */
+    /** The future the body waits on, or null (also while it sleeps). */
     public final LoopFuture<?> waitingOn() {
-        return waitingOn;
+        Object w = waitingOn;
+        return w instanceof LoopFuture ? (LoopFuture<?>) w : null;
+    }
+
+    /** What the body waits on, for a description (a future, or a sleep and when it ends), or null. */
+    public final String describeWait() {
+        Object w = waitingOn;
+        if (w instanceof Handle) {
+            return null; // a yield's handle: the body is ready, not waiting
+        }
+        if (w instanceof Wake) {
+            long left = ((Wake) w).timer.when() - loop.time();
+            return String.format(java.util.Locale.ROOT, "Async.sleep (%.3f s left)", Math.max(0, left) / 1e9);
+        }
+        return w == null ? null : w.toString();
     }
 
     /** Unwinds a body whose loop closes under it. */
     @Override
     public final void abandon() {
         abandoned = true;
-        Fiber f = fiber;
-        if (f != null && !f.isDone()) {
+        Object f = fiber;
+        if (f != null && !fiberDone(f)) {
             Object previous = LOOPS.currentStep(loop);
             LOOPS.setCurrentStep(loop, this);
             Throwable escaped = null;
             try {
-                f.kill();
+                if (f instanceof Fiber) {
+                    ((Fiber) f).kill();
+                } else {
+                    resume(); // abandoned: the body's suspend throws FiberKilled
+                }
             } catch (RuntimeException | Error e) {
                 escaped = e;
             } finally {

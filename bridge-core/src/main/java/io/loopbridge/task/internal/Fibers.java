@@ -99,7 +99,7 @@ public final class Fibers {
     public static Fiber create(CoroutineEngine engine, EventLoop loop, String name, Runnable body) {
         switch (engine) {
             case CONTINUATION:
-                return new ContinuationFiber(name, null, body);
+                return new ContinuationFiber(name, body);
             case VIRTUAL:
                 return new ThreadFiber(VIRTUAL, loop, name, null, body);
             default:
@@ -107,11 +107,11 @@ public final class Fibers {
         }
     }
 
-    /** A fiber for a driver's body; it costs no extra object for the body. */
+    /**
+     * A thread fiber for a driver's body; it costs no extra object for the body. (On the
+     * continuation engine a driver needs no fiber: it is its continuation's target.)
+     */
     static Fiber create(CoroutineEngine engine, EventLoop loop, Driver driver) {
-        if (engine == CoroutineEngine.CONTINUATION) {
-            return new ContinuationFiber(null, driver, null);
-        }
         // the name is asked of the driver only by a fiber whose thread shows it (not a virtual one)
         return new ThreadFiber(engine == CoroutineEngine.VIRTUAL ? VIRTUAL : PLATFORM, loop, null, driver, null);
     }
