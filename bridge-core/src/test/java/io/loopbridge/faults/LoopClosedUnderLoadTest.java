@@ -47,6 +47,7 @@ class LoopClosedUnderLoadTest {
         final AtomicInteger publisherBodiesEnded = new AtomicInteger();
         final AtomicInteger foreignCancels = new AtomicInteger();
         final AtomicInteger generatorsEnded = new AtomicInteger();
+        final AtomicInteger generatorsStarted = new AtomicInteger();
         final AtomicInteger started = new AtomicInteger();
         final AsyncLock lock = new AsyncLock();
         final AsyncSemaphore semaphore = new AsyncSemaphore(EACH / 2);
@@ -168,6 +169,7 @@ class LoopClosedUnderLoadTest {
         Load load = new Load();
         EventLoop loop = new EventLoop(engine);
         List<Map<String, Object>> reports = reportsOf(loop);
+        AtomicReference<Task<?>> stopper = new AtomicReference<>();
         loop.callSoon(() -> {
             load.start(loop);
             load.tasks.add(loop.createTask(() -> {
@@ -183,6 +185,7 @@ class LoopClosedUnderLoadTest {
                         () -> { // leaves an async generator suspended at a yield
                             AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(y -> {
                                 try {
+                                    load.generatorsStarted.incrementAndGet();
                                     y.yield(1);
                                     y.yield(2);
                                 } finally {
@@ -194,9 +197,21 @@ class LoopClosedUnderLoadTest {
                             return null;
                         }));
             }
-            loop.callLater(Duration.ofMillis(50), loop::stop);
+            stopper.set(loop.createTask(
+                    () -> { // stops once everything waits where the test means it to
+                        try {
+                            eventually(
+                                    "every task started and every generator reached its yield",
+                                    () -> load.started.get() == load.size() && load.generatorsStarted.get() == EACH);
+                            Async.sleep(Duration.ofMillis(20)); // items flow, the executor works
+                            return null;
+                        } finally {
+                            loop.stop();
+                        }
+                    }));
         });
         loop.runForever();
+        assertThat(stopper.get().exception()).as("the load got going").isNull();
         loop.close(); // no cancel first: the tasks are unwound where they wait
 
         assertThat(loop.allTasks()).isEmpty();
