@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       switch to the generator's fiber and back per item);
  *   <li>{@code forEachRemaining}: the consumer runs on the generator's fiber, no switch per item;
  *   <li>{@code asyncFor}: a for-each loop over an {@code AsyncGenerator} whose body yields without
- *       awaiting ({@code anext()} per item).
+ *       awaiting (one switch into the body and back per item, no future).
  * </ul>
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar GeneratorBenchmark}.
