@@ -93,8 +93,6 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() < 2
                 ? 0
                 : Math.max(0, Long.getLong("loopbridge.demandSpinMicros", 50)) * 1_000;
-        /** The longest a requester waits for the body's next item; a body that takes longer is busy elsewhere. */
-        private static final long HANDOFF_GAP_NANOS = 10_000;
         /** After a spin that saw no demand, park at once for up to this many stalls. */
         private static final int MAX_SPIN_BACKOFF = 64;
 
@@ -318,11 +316,21 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
          * then finds its next batch in its queue instead of being woken for it.
          */
         private void drain(boolean requester) {
-            if ((int) WIP.getAndAdd(this, 1) != 0) {
-                return;
+            if ((int) WIP.getAndAdd(this, 1) == 0) {
+                deliver(requester);
             }
+        }
+
+        /** Whether someone is delivering hand-off signals now (tests: wait until the body has let go). */
+        boolean isDelivering() {
+            return wip != 0;
+        }
+
+        /** The deliverer's loop of {@link #drain}, entered by whoever raised {@link #wip} from 0. */
+        private void deliver(boolean requester) {
             SpscArrayQueue<T> q = handoff;
             long lingerUntil = requester ? System.nanoTime() + spinNanos : 0;
+            Throwable lingerFailure = null;
             int missed = 1;
             while (true) {
                 while (true) {
@@ -333,8 +341,18 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                     }
                     T v = q.poll();
                     if (v == null) {
-                        if (requester && terminal == null && awaitHandoff(q, lingerUntil)) {
-                            continue;
+                        if (requester && terminal == null) {
+                            try {
+                                if (awaitHandoff(q, lingerUntil)) {
+                                    continue;
+                                }
+                            } catch (Throwable t) {
+                                // a tool that forbids waiting here (BlockHound): deliver what is queued,
+                                // let go of the delivery, then throw
+                                requester = false;
+                                lingerFailure = t;
+                                continue;
+                            }
                         }
                         Object t = terminal;
                         if (t != null && q.isEmpty()) {
@@ -352,18 +370,24 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 }
                 missed = (int) WIP.getAndAdd(this, -missed) - missed;
                 if (missed == 0) {
-                    return;
+                    break;
                 }
+            }
+            if (lingerFailure instanceof Error) {
+                throw (Error) lingerFailure;
+            } else if (lingerFailure != null) {
+                throw (RuntimeException) lingerFailure; // nothing checked can come from a wait
             }
         }
 
         /**
          * A requester waits for the body to hand off the items it asked for: true when one is there,
          * false when the body has used up the demand (all it owes is queued), stopped, or is slower
-         * than the wait allows: {@link #HANDOFF_GAP_NANOS} for each item, {@link #spinNanos} in all.
+         * than the wait allows: a fifth of {@link #spinNanos} for each item (10 µs by default), {@link
+         * #spinNanos} in all.
          */
         private boolean awaitHandoff(SpscArrayQueue<T> q, long until) {
-            long gapEnd = System.nanoTime() + HANDOFF_GAP_NANOS;
+            long gapEnd = System.nanoTime() + spinNanos / 5;
             if (gapEnd - until < 0) {
                 until = gapEnd;
             }
@@ -528,12 +552,20 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 wakeOrPoke();
                 return;
             }
+            boolean deliver = false;
+            if (!loop.inLoop()) {
+                if (!foreignRequester) {
+                    foreignRequester = true; // before the demand: the body's next yield switches to hand-off
+                }
+                // Take the delivery before the body can see the demand, so the items come in this call.
+                deliver = handoff != null && spinNanos != 0 && (int) WIP.getAndAdd(this, 1) == 0;
+            }
             long r;
             long next;
             do {
                 r = requested;
                 if (r == Long.MAX_VALUE) {
-                    return;
+                    break;
                 }
                 next = r + n;
                 if (next < 0) {
@@ -541,13 +573,8 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 }
             } while (!REQUESTED.compareAndSet(this, r, next));
             wake();
-            if (!loop.inLoop()) {
-                if (!foreignRequester) {
-                    foreignRequester = true;
-                }
-                if (handoff != null && spinNanos != 0) {
-                    drain(true);
-                }
+            if (deliver) {
+                deliver(true);
             }
         }
 

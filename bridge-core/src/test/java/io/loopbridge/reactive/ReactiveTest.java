@@ -309,7 +309,7 @@ class ReactiveTest {
         }
 
         @AllEngines
-        void subscribeAndRequestFromAnotherThreadSignalsOnTheLoop(CoroutineEngine engine) {
+        void subscribeAndRequestFromAnotherThreadGetsEveryItemInOrder(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 EventLoop loop = Async.loop();
                 Publisher<Integer> p = Reactive.publisher(loop, counting(5));
@@ -325,7 +325,7 @@ class ReactiveTest {
                 foreign.start();
                 assertThat(s.awaitTerminal()).isNull();
                 assertThat(s.items).containsExactly(1, 2, 3, 4, 5);
-                assertThat(s.offLoop).isEmpty();
+                // the loop or the requester inside its request delivers them: PublisherFromAsyncGeneratorTest
                 eventually("the foreign thread ends", () -> !foreign.isAlive());
             });
         }

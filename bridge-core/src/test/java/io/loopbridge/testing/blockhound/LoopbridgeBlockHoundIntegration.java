@@ -36,6 +36,13 @@ public final class LoopbridgeBlockHoundIntegration implements BlockHoundIntegrat
         builder.allowBlockingCallsInside("io.loopbridge.loop.EventLoop", "poll");
         builder.allowBlockingCallsInside("io.loopbridge.task.internal.ThreadFiber", "resume");
         builder.allowBlockingCallsInside("io.loopbridge.task.internal.ThreadFiber", "suspend");
+        // - Reactive.publisher read from another thread: the body at zero demand and the requester
+        //   inside request wait a bounded few microseconds for each other (-Dloopbridge.demandSpinMicros,
+        //   default 50; Thread.onSpinWait, then Thread.yield on platform threads), rather than paying a
+        //   thread wake-up per batch
+        builder.allowBlockingCallsInside(
+                "io.loopbridge.reactive.PublisherFromAsyncGenerator$Emission", "spinForDemand");
+        builder.allowBlockingCallsInside("io.loopbridge.reactive.PublisherFromAsyncGenerator$Emission", "awaitHandoff");
 
         // Caught on loop threads in library paths, and allowed for the reasons given:
         // - Subprocess.exec starts the child on the loop, as asyncio does (its Popen runs on the loop):
@@ -67,6 +74,8 @@ public final class LoopbridgeBlockHoundIntegration implements BlockHoundIntegrat
         // Test code that blocks a loop on purpose:
         // - a slow callback and a slow step, busy for 50 ms, for the JFR events of slow work
         builder.allowBlockingCallsInside("io.loopbridge.loop.LoopStatsTest", "busyFor50ms");
+        // - an upstream that joins a helper thread inside request, so its next signal comes from the loop
+        builder.allowBlockingCallsInside("io.loopbridge.reactive.MapAsyncTest$1", "request");
         // - Mono.block() inside a coroutine outside debug mode: the test shows it is not prevented
         builder.allowBlockingCallsInside(
                 "io.loopbridge.reactor.ReactorBridgeTest$Blocking", "lambda$outsideDebugModeBlockIsNotPrevented$0");
