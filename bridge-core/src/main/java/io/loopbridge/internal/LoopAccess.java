@@ -26,14 +26,6 @@ public interface LoopAccess {
     /** The loop's selector, opened on first use. Loop thread only. */
     Selector selector(EventLoop loop);
 
-    /**
-     * Whether nothing but the running step wants the loop for the next {@code nanos}: no callback
-     * ready or handed in, no timer due, no channel registered, not stopping. Loop thread only (or the
-     * coroutine it has handed control to). A step may then wait a little for another thread without
-     * delaying anyone.
-     */
-    boolean quietFor(EventLoop loop, long nanos);
-
     /** The access object; initializes the loop class if needed. */
     static LoopAccess get() {
         LoopAccess a = Holder.access;

@@ -1267,24 +1267,6 @@ public class EventLoop implements AutoCloseable {
         public Selector selector(EventLoop loop) {
             return loop.selector();
         }
-
-        @Override
-        public boolean quietFor(EventLoop loop, long nanos) {
-            return loop.quietFor(nanos);
-        }
-    }
-
-    /** See {@link LoopAccess#quietFor}. */
-    private boolean quietFor(long nanos) {
-        if (!ready.isEmpty() || !inbound.isEmpty() || stopping) {
-            return false;
-        }
-        Selector s = selector;
-        if (s != null && !s.keys().isEmpty()) {
-            return false;
-        }
-        TimerHandle t = timers.peek();
-        return t == null || t.when - time() > nanos;
     }
 
     private static long saturatedNanos(Duration d) {

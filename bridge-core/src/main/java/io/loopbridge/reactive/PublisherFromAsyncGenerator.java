@@ -5,17 +5,13 @@ import io.loopbridge.future.LoopFuture;
 import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.gen.AsyncYielder;
 import io.loopbridge.gen.GeneratorExit;
-import io.loopbridge.internal.LoopAccess;
 import io.loopbridge.internal.jfr.DemandStallEvent;
 import io.loopbridge.internal.jfr.LoopEvents;
 import io.loopbridge.loop.EventLoop;
-import io.loopbridge.reactive.internal.SpscArrayQueue;
 import io.loopbridge.task.Task;
 import io.loopbridge.task.internal.Driver;
-import io.loopbridge.task.internal.Fibers;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -57,17 +53,10 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
      * <p>Invariants:
      *
      * <ol>
-     *   <li>Signals to the subscriber are serialized (§1.3), in order, and none follows a terminal
-     *       signal or a cancel. They come from the loop until a request arrives from another thread;
-     *       from the body's next {@code yield} on, the subscription is in <em>hand-off</em> mode for
-     *       good: items and the terminal signal go through {@code handoff} and are delivered by whoever
-     *       holds {@code wip}, the loop or a requester inside its {@code request} call (see {@link
-     *       #drain}).
+     *   <li>Every signal to the subscriber comes from the loop, in order, and none after a terminal
+     *       signal or a cancel.
      *   <li>{@code yield} returns at once while {@code emitted < requested}; at zero demand it parks
-     *       the body on {@code waiter}, which {@code request} (any thread) completes. In hand-off mode
-     *       it first spins a few microseconds on {@code requested} (see {@link #spinForDemand}),
-     *       publishing no waiter meanwhile: a request that meets no waiter wakes nobody, and the park
-     *       re-checks the demand after publishing one.
+     *       the body on {@code waiter}, which {@code request} (any thread) completes.
      *   <li>A cancel wakes a body parked at a yield with {@link GeneratorExit} (its {@code finally}
      *       blocks run) and cancels a body parked in any other await. A cancel from inside {@code
      *       onNext} (Reactor's {@code take}) is a {@link GeneratorExit} once onNext returns, not a
@@ -78,23 +67,6 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         private static final VarHandle REQUESTED;
         private static final VarHandle WAITER;
         private static final VarHandle WOKEN;
-        private static final VarHandle WIP;
-        private static final LoopAccess LOOP_ACCESS = LoopAccess.get();
-        /** The terminal signal {@code onComplete} waiting in {@link #terminal}. */
-        private static final Object COMPLETE = new Object();
-        /** Items the body may have handed off and not yet delivered; the demand bounds them too. */
-        private static final int HANDOFF_CAPACITY = 256;
-        /**
-         * How long a body at zero demand waits for a request from another thread before it parks,
-         * and how long a requester waits in {@code request} for the items it asked for (0: never);
-         * {@code -Dloopbridge.demandSpinMicros}, default 50; 0 on one CPU, where the other side cannot
-         * run meanwhile.
-         */
-        static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() < 2
-                ? 0
-                : Math.max(0, Long.getLong("loopbridge.demandSpinMicros", 50)) * 1_000;
-        /** After a spin that saw no demand, park at once for up to this many stalls. */
-        private static final int MAX_SPIN_BACKOFF = 64;
 
         static {
             try {
@@ -102,7 +74,6 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 REQUESTED = l.findVarHandle(Emission.class, "requested", long.class);
                 WAITER = l.findVarHandle(Emission.class, "waiter", LoopFuture.class);
                 WOKEN = l.findVarHandle(Emission.class, "woken", LoopFuture.class);
-                WIP = l.findVarHandle(Emission.class, "wip", int.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -121,20 +92,6 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         private volatile LoopFuture<Void> woken;
 
         private final Runnable resume = this::resume;
-        /**
-         * A request came from a thread other than the loop's: the body switches to hand-off mode at
-         * its next yield. Written once.
-         */
-        private volatile boolean foreignRequester;
-        /** Hand-off mode: created by the body, which then sends every signal through it. */
-        private volatile SpscArrayQueue<T> handoff;
-        /** Whoever raises it from 0 delivers what {@link #handoff} holds; see {@link #drain}. */
-        private volatile int wip;
-        /** The subscriber the deliverer signals; null once cancelled or terminated (§3.13). */
-        private volatile Subscriber<? super T> receiver;
-        /** {@link #COMPLETE} or the failure, delivered after the items before it. */
-        private volatile Object terminal;
-
         /** Set by a non-positive request; reported from the loop (§3.9). */
         private volatile long badRequest;
 
@@ -147,13 +104,6 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         private boolean emitting;
         /** The body was told to close (GeneratorExit): a cancel must not cut short the finally blocks it runs now. */
         private boolean exiting;
-
-        /** The spin budget of this subscription; see {@link #SPIN_NANOS}. */
-        long spinNanos = SPIN_NANOS;
-        /** Stalls left to park at once after a fruitless spin, and how many the next one skips. */
-        private int spinSkip;
-
-        private int spinBackoff;
 
         private Task<Void> task;
         /**
@@ -199,12 +149,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                     terminated = true;
                     Subscriber<? super T> d = downstream;
                     downstream = null;
-                    if (handoff != null) {
-                        terminal = COMPLETE;
-                        drain(false);
-                    } else {
-                        Signals.onComplete(loop, d);
-                    }
+                    Signals.onComplete(loop, d);
                 }
             }
             return null;
@@ -218,12 +163,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             terminated = true;
             Subscriber<? super T> d = downstream;
             downstream = null;
-            if (handoff != null) {
-                terminal = t;
-                drain(false);
-            } else {
-                Signals.onError(loop, d, t);
-            }
+            Signals.onError(loop, d, t);
         }
 
         @Override
@@ -251,11 +191,6 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 // §3.6: demand read above may come from a request made after a cancel; re-check after reading it
                 throw exit();
             }
-            SpscArrayQueue<T> q = handoff;
-            if (q != null || foreignRequester) {
-                handOff(q == null ? startHandoff() : q, value);
-                return null;
-            }
             emitting = true;
             try {
                 downstream.onNext(value);
@@ -273,168 +208,6 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             return null;
         }
 
-        private SpscArrayQueue<T> startHandoff() {
-            SpscArrayQueue<T> q = new SpscArrayQueue<>(HANDOFF_CAPACITY);
-            receiver = downstream;
-            handoff = q;
-            return q;
-        }
-
-        /** The body's side of hand-off mode: queues an item it has demand for and delivers it if nobody else does. */
-        private void handOff(SpscArrayQueue<T> q, T value) {
-            while (!q.offer(value)) {
-                // Full: a requester delivering in its own call is behind. Let the loop run a lap and
-                // retry; a cancel meanwhile closes the body here, as at a stall (parkedAtYield).
-                parkedAtYield = true;
-                try {
-                    Async.sleep(Duration.ZERO);
-                } finally {
-                    parkedAtYield = false;
-                }
-                if (cancelled) {
-                    throw exit();
-                }
-            }
-            emitting = true; // a cancel from inside an onNext delivered here closes the body at this yield
-            try {
-                drain(false);
-            } finally {
-                emitting = false;
-            }
-            if (cancelled) {
-                throw exit();
-            }
-        }
-
-        /**
-         * Delivers what {@link #handoff} holds, then the terminal signal once it is empty, from the
-         * caller's thread if it is the first to raise {@link #wip} (the queue-drain of the Reactive
-         * Streams examples: signals stay serialized, §1.3, whichever thread delivers). A requester
-         * ({@code request} on another thread, {@code requester} true) also waits up to {@link
-         * #spinNanos} for the items it asked for and delivers them in its own call, as {@code
-         * Flux.generate} emits in {@code request}: an asynchronous subscriber ({@code publishOn})
-         * then finds its next batch in its queue instead of being woken for it.
-         */
-        private void drain(boolean requester) {
-            if ((int) WIP.getAndAdd(this, 1) == 0) {
-                deliver(requester);
-            }
-        }
-
-        /** Whether someone is delivering hand-off signals now (tests: wait until the body has let go). */
-        boolean isDelivering() {
-            return wip != 0;
-        }
-
-        /** The deliverer's loop of {@link #drain}, entered by whoever raised {@link #wip} from 0. */
-        private void deliver(boolean requester) {
-            SpscArrayQueue<T> q = handoff;
-            long lingerUntil = requester ? System.nanoTime() + spinNanos : 0;
-            Throwable lingerFailure = null;
-            int missed = 1;
-            while (true) {
-                while (true) {
-                    Subscriber<? super T> d = receiver;
-                    if (d == null) {
-                        q.clear();
-                        break;
-                    }
-                    T v = q.poll();
-                    if (v == null) {
-                        if (requester && terminal == null) {
-                            try {
-                                if (awaitHandoff(q, lingerUntil)) {
-                                    continue;
-                                }
-                            } catch (Throwable t) {
-                                // a tool that forbids waiting here (BlockHound): deliver what is queued,
-                                // let go of the delivery, then throw
-                                requester = false;
-                                lingerFailure = t;
-                                continue;
-                            }
-                        }
-                        Object t = terminal;
-                        if (t != null && q.isEmpty()) {
-                            receiver = null;
-                            deliverTerminal(d, t);
-                        }
-                        break;
-                    }
-                    try {
-                        d.onNext(v);
-                    } catch (Throwable t) {
-                        receiver = null;
-                        onNextThrew(t);
-                    }
-                }
-                missed = (int) WIP.getAndAdd(this, -missed) - missed;
-                if (missed == 0) {
-                    break;
-                }
-            }
-            if (lingerFailure instanceof Error) {
-                throw (Error) lingerFailure;
-            } else if (lingerFailure != null) {
-                throw (RuntimeException) lingerFailure; // nothing checked can come from a wait
-            }
-        }
-
-        /**
-         * A requester waits for the body to hand off the items it asked for: true when one is there,
-         * false when the body has used up the demand (all it owes is queued), stopped, or is slower
-         * than the wait allows: a fifth of {@link #spinNanos} for each item (10 µs by default), {@link
-         * #spinNanos} in all.
-         */
-        private boolean awaitHandoff(SpscArrayQueue<T> q, long until) {
-            long gapEnd = System.nanoTime() + spinNanos / 5;
-            if (gapEnd - until < 0) {
-                until = gapEnd;
-            }
-            for (int i = 1; ; i++) {
-                if (!q.isEmpty()) {
-                    return true;
-                }
-                if (requested == 0 || cancelled || terminal != null || waiter != null) {
-                    return !q.isEmpty();
-                }
-                if (i < 64) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-                if ((i & 15) == 0 && System.nanoTime() - until > 0) {
-                    return !q.isEmpty();
-                }
-            }
-        }
-
-        private void deliverTerminal(Subscriber<? super T> d, Object t) {
-            try {
-                if (t == COMPLETE) {
-                    d.onComplete();
-                } else {
-                    d.onError((Throwable) t);
-                }
-            } catch (Throwable e) {
-                String message;
-                if (t == COMPLETE) {
-                    message = "§2.13: the subscriber threw from onComplete";
-                } else {
-                    message = "§2.13: the subscriber threw from onError";
-                    e.addSuppressed((Throwable) t);
-                }
-                Signals.onLoop(loop, () -> Signals.report(loop, message, e, d));
-            }
-        }
-
-        /** §2.13 in hand-off mode: the subscriber threw from an onNext delivered by {@link #drain}. */
-        private void onNextThrew(Throwable t) {
-            cancel();
-            Signals.onLoop(
-                    loop, () -> report("§2.13: the subscriber threw from onNext; the subscription is cancelled", t));
-        }
-
         /** Closes the body from its yield; see {@link #exiting}. */
         private GeneratorExit exit() {
             exiting = true;
@@ -446,13 +219,6 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             checkBadRequest();
             if (cancelled || terminated) {
                 throw exit();
-            }
-            if (handoff != null && spinForDemand()) {
-                checkBadRequest();
-                if (cancelled || terminated) {
-                    throw exit();
-                }
-                return;
             }
             LoopFuture<Void> w = loop.createFuture();
             waiter = w;
@@ -485,49 +251,6 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             }
         }
 
-        /**
-         * Waits up to {@link #spinNanos} for demand (or a cancel or bad request) without leaving the
-         * loop, when nothing else wants the loop in that time; true if it came. Only in hand-off mode:
-         * a requester on another thread ({@code publishOn}) asks again within microseconds while it
-         * works through what it has, and parking would cost a wake-up of the loop (and of the body's
-         * thread) per batch, tens of microseconds on an idle CPU. A spin that sees nothing makes the
-         * next ones park at once, for up to {@value #MAX_SPIN_BACKOFF} stalls, so a slow subscriber
-         * costs little CPU.
-         */
-        private boolean spinForDemand() {
-            long budget = spinNanos;
-            if (budget == 0) {
-                return false;
-            }
-            if (spinSkip > 0) {
-                spinSkip--;
-                return false;
-            }
-            if (!LOOP_ACCESS.quietFor(loop, budget)) {
-                return false;
-            }
-            long start = System.nanoTime();
-            // After a short busy spin, yield the CPU: on a busy machine the requester may need it. Not
-            // on a virtual thread, where a yield goes through the scheduler and wakes an idle carrier.
-            int busy = Fibers.currentThreadIsVirtual() ? Integer.MAX_VALUE : 64;
-            for (int i = 1; ; i++) {
-                if (requested != 0 || cancelled || badRequest != 0) {
-                    spinBackoff = 0;
-                    return true;
-                }
-                if (i < busy) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-                if ((i & 15) == 0 && (System.nanoTime() - start > budget || !LOOP_ACCESS.quietFor(loop, 0))) {
-                    spinBackoff = Math.min(2 * spinBackoff + 1, MAX_SPIN_BACKOFF);
-                    spinSkip = spinBackoff;
-                    return false;
-                }
-            }
-        }
-
         private void checkBadRequest() {
             long n = badRequest;
             if (n != 0 && !terminated && !cancelled) {
@@ -535,13 +258,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 terminated = true;
                 Subscriber<? super T> d = downstream;
                 downstream = null;
-                if (handoff != null) {
-                    terminal = Signals.badRequest(n);
-                    receiver = d; // §3.9: still signalled, although the subscription now counts as cancelled
-                    drain(false);
-                } else {
-                    Signals.onError(loop, d, Signals.badRequest(n));
-                }
+                Signals.onError(loop, d, Signals.badRequest(n));
             }
         }
 
@@ -552,20 +269,12 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 wakeOrPoke();
                 return;
             }
-            boolean deliver = false;
-            if (!loop.inLoop()) {
-                if (!foreignRequester) {
-                    foreignRequester = true; // before the demand: the body's next yield switches to hand-off
-                }
-                // Take the delivery before the body can see the demand, so the items come in this call.
-                deliver = handoff != null && spinNanos != 0 && (int) WIP.getAndAdd(this, 1) == 0;
-            }
             long r;
             long next;
             do {
                 r = requested;
                 if (r == Long.MAX_VALUE) {
-                    break;
+                    return;
                 }
                 next = r + n;
                 if (next < 0) {
@@ -573,9 +282,6 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 }
             } while (!REQUESTED.compareAndSet(this, r, next));
             wake();
-            if (deliver) {
-                deliver(true);
-            }
         }
 
         @Override
@@ -584,7 +290,6 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 return;
             }
             cancelled = true;
-            receiver = null; // §3.13
             wake();
             Signals.onLoop(loop, () -> {
                 downstream = null; // §3.13

@@ -1030,27 +1030,21 @@ class ReactorBridgeTest {
         void aBridgedFluxUnderReactorsVirtualTime(CoroutineEngine engine) {
             try (BackgroundLoop bg = new BackgroundLoop(engine)) {
                 List<String> arrived = new CopyOnWriteArrayList<>();
-                Thread verifier = Thread.currentThread();
                 StepVerifier.withVirtualTime(() -> ReactorBridge.flux(bg.loop(), counting(3))
-                                // delivered by the loop, or (hand-off mode, docs/decisions.md) by the
-                                // virtual-time thread inside its request: never by anything else
-                                .map(i -> i
-                                        + (bg.loop().inLoop() || Thread.currentThread() == verifier
-                                                ? " from the loop or the requester"
-                                                : " elsewhere"))
+                                .map(i -> i + (bg.loop().inLoop() ? " from the loop" : " elsewhere"))
                                 .doOnNext(arrived::add)
                                 .delayElements(Duration.ofMinutes(1)))
                         .expectSubscription()
                         .then(() -> eventually().until(() -> arrived.size() == 1))
                         .expectNoEvent(Duration.ofSeconds(59))
                         .thenAwait(Duration.ofSeconds(1))
-                        .expectNext("1 from the loop or the requester")
+                        .expectNext("1 from the loop")
                         .then(() -> eventually().until(() -> arrived.size() == 2))
                         .thenAwait(Duration.ofMinutes(1))
-                        .expectNext("2 from the loop or the requester")
+                        .expectNext("2 from the loop")
                         .then(() -> eventually().until(() -> arrived.size() == 3))
                         .thenAwait(Duration.ofMinutes(1))
-                        .expectNext("3 from the loop or the requester")
+                        .expectNext("3 from the loop")
                         .expectComplete()
                         .verify(PATIENCE);
                 awaitSteps("yield 1", "yielded 1", "yield 2", "yielded 2", "yield 3", "yielded 3", "return", "finally");

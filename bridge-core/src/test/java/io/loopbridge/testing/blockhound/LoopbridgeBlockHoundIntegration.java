@@ -36,13 +36,6 @@ public final class LoopbridgeBlockHoundIntegration implements BlockHoundIntegrat
         builder.allowBlockingCallsInside("io.loopbridge.loop.EventLoop", "poll");
         builder.allowBlockingCallsInside("io.loopbridge.task.internal.ThreadFiber", "resume");
         builder.allowBlockingCallsInside("io.loopbridge.task.internal.ThreadFiber", "suspend");
-        // - Reactive.publisher read from another thread: the body at zero demand and the requester
-        //   inside request wait a bounded few microseconds for each other (-Dloopbridge.demandSpinMicros,
-        //   default 50; Thread.onSpinWait, then Thread.yield on platform threads), rather than paying a
-        //   thread wake-up per batch
-        builder.allowBlockingCallsInside(
-                "io.loopbridge.reactive.PublisherFromAsyncGenerator$Emission", "spinForDemand");
-        builder.allowBlockingCallsInside("io.loopbridge.reactive.PublisherFromAsyncGenerator$Emission", "awaitHandoff");
 
         // Caught on loop threads in library paths, and allowed for the reasons given:
         // - Subprocess.exec starts the child on the loop, as asyncio does (its Popen runs on the loop):
