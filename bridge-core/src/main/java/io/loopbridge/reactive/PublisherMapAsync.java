@@ -54,10 +54,12 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
      */
     private static final class Mapping<T, R> implements Subscription, Subscriber<T> {
         private static final VarHandle REQUESTED;
+        private static final VarHandle HOPS;
 
         static {
             try {
                 REQUESTED = MethodHandles.lookup().findVarHandle(Mapping.class, "requested", long.class);
+                HOPS = MethodHandles.lookup().findVarHandle(Mapping.class, "hops", int.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -68,6 +70,13 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         private volatile long requested;
         private volatile long badRequest;
         private volatile boolean cancelled;
+        /**
+         * Upstream signals handed to the loop and not run yet. An upstream may signal from another
+         * thread and then from the loop's (§1.3 allows it: {@code Reactive.publisher} and {@code
+         * Flux.create} deliver in the requester's call): a signal on the loop's thread runs inline
+         * only when none is still on its way, so the signals keep their order.
+         */
+        private volatile int hops;
 
         // loop only
         private Subscriber<? super R> downstream;
@@ -103,7 +112,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         @Override
         public void onSubscribe(Subscription s) {
             Objects.requireNonNull(s, "§2.13 violated: onSubscribe(null)");
-            Signals.onLoop(loop, () -> {
+            fromUpstream(() -> {
                 if (upstream != null || cancelled || terminated) {
                     s.cancel(); // §2.5
                     return;
@@ -116,7 +125,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         @Override
         public void onNext(T item) {
             Objects.requireNonNull(item, "§2.13 violated: onNext(null)");
-            Signals.onLoop(loop, () -> {
+            fromUpstream(() -> {
                 if (terminated || cancelled) {
                     return;
                 }
@@ -157,7 +166,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         @Override
         public void onError(Throwable t) {
             Objects.requireNonNull(t, "§2.13 violated: onError(null)");
-            Signals.onLoop(loop, () -> {
+            fromUpstream(() -> {
                 upstreamDone = true;
                 upstream = null;
                 fail(t);
@@ -166,10 +175,28 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
 
         @Override
         public void onComplete() {
-            Signals.onLoop(loop, () -> {
+            fromUpstream(() -> {
                 upstreamDone = true;
                 drain();
             });
+        }
+
+        /** Runs an upstream signal on the loop, after the ones still on their way; see {@link #hops}. */
+        private void fromUpstream(Runnable signal) {
+            if (hops == 0 && loop.inLoop()) {
+                signal.run();
+                return;
+            }
+            HOPS.getAndAdd(this, 1);
+            try {
+                // also from the loop's thread: callSoon would overtake signals still in the cross-thread queue
+                loop.callSoonThreadsafe(() -> {
+                    HOPS.getAndAdd(this, -1);
+                    signal.run();
+                });
+            } catch (IllegalStateException closedLoop) {
+                HOPS.getAndAdd(this, -1); // the loop is closed: nobody is left to run it
+            }
         }
 
         // ---- downstream side

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
 
 /**
@@ -72,6 +73,41 @@ class MapAsyncTest {
 
     static void assertOnlyTaskLeftIsMine() {
         assertThat(Async.allTasks()).containsExactly(Async.currentTask());
+    }
+
+    /**
+     * An upstream may signal from another thread and then from the loop's own (§1.3 only asks for
+     * happens-before): item 1 from a helper thread while the loop is busy in {@code request}, item 2
+     * inline right after. Item 2 must not overtake item 1, whose hop onto the loop has not run yet.
+     */
+    @AllEngines
+    void keepsUpstreamOrderWhenTheUpstreamSwitchesFromAnotherThreadToTheLoops(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            Publisher<Integer> switching = subscriber -> subscriber.onSubscribe(new Subscription() {
+                private int next = 1;
+
+                @Override
+                public void request(long n) {
+                    if (next > 2) {
+                        return;
+                    }
+                    Thread helper = new Thread(() -> subscriber.onNext(next++), "helper");
+                    helper.start();
+                    try {
+                        helper.join(); // item 1's hop waits in the loop's queue
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    subscriber.onNext(next++); // inline, on the loop's thread
+                    subscriber.onComplete();
+                }
+
+                @Override
+                public void cancel() {}
+            });
+            assertThat(Reactive.toList(Reactive.mapAsync(switching, Async.loop(), 2, i -> i)))
+                    .containsExactly(1, 2);
+        });
     }
 
     @AllEngines

@@ -67,6 +67,8 @@ public final class LoopbridgeBlockHoundIntegration implements BlockHoundIntegrat
         // Test code that blocks a loop on purpose:
         // - a slow callback and a slow step, busy for 50 ms, for the JFR events of slow work
         builder.allowBlockingCallsInside("io.loopbridge.loop.LoopStatsTest", "busyFor50ms");
+        // - an upstream that joins a helper thread inside request, so its next signal comes from the loop
+        builder.allowBlockingCallsInside("io.loopbridge.reactive.MapAsyncTest$1", "request");
         // - Mono.block() inside a coroutine outside debug mode: the test shows it is not prevented
         builder.allowBlockingCallsInside(
                 "io.loopbridge.reactor.ReactorBridgeTest$Blocking", "lambda$outsideDebugModeBlockIsNotPrevented$0");
