@@ -97,7 +97,7 @@ public class EventLoop implements AutoCloseable {
     private long callbackCount;
     /** When the running lap started, if its busy time is sampled for the histogram; else 0. */
     private long lapSampleStart;
-    /** The handle whose callback runs now, or null between them (and during I/O callbacks). */
+    /** The handle whose callback runs now if it is a coroutine's step; else null. */
     private Handle lapHandle;
     /** What {@link #stats()} reads: published by the loop every 16th lap and before it waits. */
     private volatile long publishedLaps;
@@ -652,7 +652,9 @@ public class EventLoop implements AutoCloseable {
         for (int n = beforeIo; n > 0; n--) {
             Handle h = ready.pollFirst();
             if (!h.isCancelled()) {
-                lapHandle = h;
+                // only a coroutine's step may need it (takeLoneStep): a store of any other handle
+                // would cost every callback a GC write barrier
+                lapHandle = h.callback instanceof LiveTask ? h : null;
                 run(h, jfr);
             }
         }
@@ -663,7 +665,7 @@ public class EventLoop implements AutoCloseable {
         for (int n = count - beforeIo; n > 0; n--) {
             Handle h = ready.pollFirst();
             if (!h.isCancelled()) {
-                lapHandle = h;
+                lapHandle = h.callback instanceof LiveTask ? h : null;
                 run(h, jfr);
             }
         }
