@@ -20,8 +20,10 @@ final class Goals {
 
     static {
         goal("call_soon_vs_asyncio", 50);
-        goal("await_roundtrip_vs_asyncio_virtual", 4);
-        goal("await_roundtrip_vs_asyncio_continuation", 20);
+        // the await goals, held to by a lone task (where a step needs no switch) and by two tasks
+        // taking turns (a switch per step)
+        goal("await_(roundtrip|switch)_vs_asyncio_virtual", 4);
+        goal("await_(roundtrip|switch)_vs_asyncio_continuation", 20);
         goal("task_create_vs_asyncio_(virtual|continuation)", 10);
         goal("generator_foreach_vs_python_continuation", 10);
         goal("asyncgen_next_vs_asyncio_continuation", 2);
