@@ -21,6 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Nanoseconds per {@code Async.sleep(Duration.ZERO)} step: a coroutine yields to the loop and is
  * resumed by it, {@value #STEPS} times per invocation (the workload of {@code
  * await_roundtrip_vs_asyncio_<engine>}). One task per invocation on a loop kept for the trial.
+ * {@code sleepZeroTakingTurns}: two tasks doing the same, so every step is a task switch (the
+ * workload of {@code await_switch_vs_asyncio_<engine>}; a lone task's step needs none).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar AwaitBenchmark} (add {@code -p
  * engine=continuation} for one engine). An engine this JVM does not offer fails its parameter
@@ -43,6 +45,10 @@ public class AwaitBenchmark {
         CoroutineWorkloads.sleepZero(STEPS);
         return null;
     };
+    private final Coroutine<Void> turns = () -> {
+        CoroutineWorkloads.sleepZeroTakingTurns(STEPS);
+        return null;
+    };
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -60,5 +66,11 @@ public class AwaitBenchmark {
     @OperationsPerInvocation(STEPS)
     public void sleepZero() {
         loop.run(steps);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public void sleepZeroTakingTurns() {
+        loop.run(turns);
     }
 }
