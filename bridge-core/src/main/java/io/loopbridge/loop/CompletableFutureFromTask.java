@@ -34,6 +34,20 @@ final class CompletableFutureFromTask<T> extends CompletableFuture<T> {
         task.addDoneCallback(this::completeFrom);
     }
 
+    /**
+     * The loop closed with this future not complete: a task that ended in the last lap (its done
+     * callback dropped with the rest of the queue) still hands over its outcome; otherwise the
+     * caller learns that the coroutine will never finish.
+     */
+    void loopClosed() {
+        if (task != null && task.isDone()) {
+            completeFrom(task);
+        } else {
+            completeExceptionally(new IllegalStateException("The event loop was closed before the coroutine of "
+                    + "runCoroutineThreadsafe finished; cancel or await such futures before closing the loop"));
+        }
+    }
+
     private void completeFrom(LoopFuture<T> done) {
         Throwable error;
         try {

@@ -565,10 +565,8 @@ public class EventLoop implements AutoCloseable {
         java.util.Arrays.fill(ioKeys, null);
         ioCount = 0;
         for (CompletableFutureFromTask<?> f : threadsafeFutures) {
-            f.completeExceptionally(new IllegalStateException("The event loop was closed before the coroutine of "
-                    + "runCoroutineThreadsafe finished; cancel or await such futures before closing the loop"));
+            f.loopClosed(); // removes itself as it completes
         }
-        threadsafeFutures.clear();
         if (defaultExecutor != null) {
             defaultExecutor.shutdown();
         }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.loopbridge.Async;
 import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.context.ContextVar;
+import io.loopbridge.future.LoopFuture;
 import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.task.Task;
 import io.loopbridge.testing.AllEngines;
@@ -287,5 +288,18 @@ class RunCoroutineThreadsafeTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cancel or await such futures before closing the loop");
         assertThat(events).containsExactly("finally");
+    }
+
+    @AllEngines
+    void aTaskThatFinishedInTheLastLapStillHandsItsResultToTheFutureWhenTheLoopCloses(CoroutineEngine engine) {
+        loop = new EventLoop(engine);
+        CompletableFuture<String> answer = loop.runCoroutineThreadsafe(() -> "done");
+        LoopFuture<Void> stopSoon = loop.createFuture();
+        loop.callSoon(() -> stopSoon.setResult(null)); // the loop stops in the lap the task ends in
+
+        loop.runUntilComplete(stopSoon);
+        loop.close(); // drops the done callback that would have completed the future
+
+        assertThat(answer.join()).isEqualTo("done");
     }
 }

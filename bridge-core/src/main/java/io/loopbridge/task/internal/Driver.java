@@ -310,16 +310,22 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         TimerHandle timer = loop.callLater(delay, wake);
         wake.timer = timer;
         waitingOn = wake;
+        Handle cancelStep = null;
         if (mustCancel) {
             // cancelled while running: as asyncio's __step, cancel the wait now
             mustCancel = false;
             timer.cancel();
-            loop.callSoon(this);
+            cancelStep = loop.callSoon(this);
         }
         try {
             suspend();
         } catch (IllegalStateException | FiberKilled e) {
             timer.cancel(); // pinned, or the loop closed under the body
+            if (cancelStep != null) {
+                // nothing suspended: no step may resume the body later, and the request stays pending
+                cancelStep.cancel();
+                mustCancel = true;
+            }
             waitingOn = null;
             throw e;
         }
@@ -366,15 +372,26 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         if (abandoned) {
             throw new FiberKilled();
         }
+        Handle queued;
         if (ownsContext) {
             // the step sets up the task's context itself, so its handle can serve every yield
             Object w = waitingOn;
             Handle last = w instanceof Handle ? (Handle) w : null;
-            waitingOn = LOOPS.callSoonReusing(loop, last, this);
+            queued = LOOPS.callSoonReusing(loop, last, this);
+            waitingOn = queued;
         } else {
-            loop.callSoon(this); // the handle carries the resumer's context of the moment
+            queued = loop.callSoon(this); // the handle carries the resumer's context of the moment
         }
-        suspend();
+        try {
+            suspend();
+        } catch (IllegalStateException pinned) {
+            // nothing suspended: the queued step must not resume the body later
+            queued.cancel();
+            if (waitingOn == queued) {
+                waitingOn = null;
+            }
+            throw pinned;
+        }
         if (mustCancel) {
             throw takeCancellation();
         }
