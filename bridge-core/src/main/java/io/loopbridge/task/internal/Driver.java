@@ -186,10 +186,12 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         return f instanceof Fiber ? ((Fiber) f).isDone() : ContinuationFiber.isDone(f);
     }
 
-    /** The wake-up: the awaited future is done. */
+    /** The wake-up: the awaited future is done (unless the body no longer waits on it). */
     @Override
     public final void accept(LoopFuture<?> done) {
-        step();
+        if (waitingOn == done) {
+            step();
+        }
     }
 
     @Override
@@ -277,15 +279,18 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             }
             waitingOn = future;
             future.addDoneCallback(this);
+            boolean cancelledIt = false;
             if (mustCancel && future.cancel(cancelMessage)) {
                 // cancelled while running (e.g. by itself): as asyncio's __step, cancel what it awaits now
                 mustCancel = false;
+                cancelledIt = true;
             }
             try {
                 suspend();
             } catch (IllegalStateException pinned) {
                 future.removeDoneCallback(this);
-                waitingOn = null;
+                waitingOn = null; // a done callback already queued now finds the body not waiting
+                mustCancel |= cancelledIt; // nothing suspended: the request stays pending
                 throw pinned;
             }
             waitingOn = null;
