@@ -9,9 +9,9 @@ import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.testing.AllEngines;
 import io.loopbridge.testing.VirtualTime;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -24,24 +24,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PinnedSuspendTest {
     static final Duration STEP = Duration.ofMillis(20);
 
-    @AllEngines
-    void aSleepThatCannotSuspendKeepsThePendingCancellationAndLeavesNoStrayStep(CoroutineEngine engine)
-            throws Exception {
-        assumeTrue(engine == CoroutineEngine.CONTINUATION, "only a continuation can be pinned on purpose here");
+    /**
+     * Runs {@code await} with the current continuation pinned, as a native frame or (before JDK
+     * 24) a monitor would pin it, and returns what it threw.
+     */
+    static Throwable whilePinned(ThrowingCallable await) throws Exception {
         Class<?> continuation = Class.forName("jdk.internal.vm.Continuation");
-        Method pin = continuation.getMethod("pin");
-        Method unpin = continuation.getMethod("unpin");
+        continuation.getMethod("pin").invoke(null);
+        try {
+            return catchThrowable(await);
+        } finally {
+            continuation.getMethod("unpin").invoke(null);
+        }
+    }
+
+    @AllEngines
+    void aSleepThatCannotSuspendKeepsThePendingCancellationAndLeavesNoStrayStep(CoroutineEngine engine) {
+        assumeTrue(engine == CoroutineEngine.CONTINUATION, "only a continuation can be pinned on purpose here");
 
         String outcome = VirtualTime.run(engine, () -> {
             Async.createTask(() -> null); // another callback is ready: the step must really suspend
             Async.currentTask().cancel("stop");
-            pin.invoke(null); // as a native frame or (before JDK 24) a monitor would
-            Throwable refused;
-            try {
-                refused = catchThrowable(() -> Async.sleep(STEP));
-            } finally {
-                unpin.invoke(null);
-            }
+            Throwable refused = whilePinned(() -> Async.sleep(STEP));
             assertThat(refused).isInstanceOf(IllegalStateException.class).hasMessageContaining("pinned");
 
             Throwable next = catchThrowable(() -> Async.sleep(Duration.ZERO));
@@ -56,24 +60,15 @@ class PinnedSuspendTest {
     }
 
     @AllEngines
-    void aYieldThatCannotSuspendLeavesNoStepToResumeTheBodyAtItsNextAwait(CoroutineEngine engine) throws Exception {
+    void aYieldThatCannotSuspendLeavesNoStepToResumeTheBodyAtItsNextAwait(CoroutineEngine engine) {
         assumeTrue(engine == CoroutineEngine.CONTINUATION, "only a continuation can be pinned on purpose here");
-        Class<?> continuation = Class.forName("jdk.internal.vm.Continuation");
-        Method pin = continuation.getMethod("pin");
-        Method unpin = continuation.getMethod("unpin");
 
         String outcome = VirtualTime.run(engine, () -> {
             Task<String> later = Async.createTask(() -> {
                 Async.sleep(STEP);
                 return "later";
             });
-            pin.invoke(null);
-            Throwable refused;
-            try {
-                refused = catchThrowable(() -> Async.sleep(Duration.ZERO));
-            } finally {
-                unpin.invoke(null);
-            }
+            Throwable refused = whilePinned(() -> Async.sleep(Duration.ZERO));
             assertThat(refused).isInstanceOf(IllegalStateException.class).hasMessageContaining("pinned");
 
             return Async.await(later) + " at " + VirtualTime.now(); // resumed by the task's end only
@@ -83,24 +78,14 @@ class PinnedSuspendTest {
     }
 
     @AllEngines
-    void anAwaitThatCannotSuspendKeepsThePendingCancellationAndIsNotWokenLater(CoroutineEngine engine)
-            throws Exception {
+    void anAwaitThatCannotSuspendKeepsThePendingCancellationAndIsNotWokenLater(CoroutineEngine engine) {
         assumeTrue(engine == CoroutineEngine.CONTINUATION, "only a continuation can be pinned on purpose here");
-        Class<?> continuation = Class.forName("jdk.internal.vm.Continuation");
-        Method pin = continuation.getMethod("pin");
-        Method unpin = continuation.getMethod("unpin");
 
         String outcome = VirtualTime.run(engine, () -> {
             LoopFuture<String> never = Async.loop().createFuture();
             Async.createTask(() -> null); // another callback is ready: the step must really suspend
             Async.currentTask().cancel("stop");
-            pin.invoke(null);
-            Throwable refused;
-            try {
-                refused = catchThrowable(() -> Async.await(never));
-            } finally {
-                unpin.invoke(null);
-            }
+            Throwable refused = whilePinned(() -> Async.await(never));
             assertThat(refused).isInstanceOf(IllegalStateException.class).hasMessageContaining("pinned");
             assertThat(never.isCancelled())
                     .as("as asyncio, the awaited future was cancelled")
