@@ -3,6 +3,7 @@ package io.loopbridge.reactor;
 import io.loopbridge.Async;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.reactor.internal.ContextBridge;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;

@@ -9,6 +9,7 @@ import io.loopbridge.internal.SharedLoop;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactive.LoopSubscriber;
 import io.loopbridge.reactive.Reactive;
+import io.loopbridge.reactor.internal.ContextBridge;
 import io.loopbridge.task.Coroutine;
 import io.loopbridge.task.CoroutineFunction;
 import java.time.Duration;
@@ -435,7 +436,7 @@ public final class ReactorBridge {
         return Reactive.iterate(checked(flux), prefetch);
     }
 
-    /** The coroutine's bound context vars reach the Flux through the subscriber ({@link ReactorSubscriberFactory}). */
+    /** The coroutine's bound context vars reach the Flux through the subscriber ({@link io.loopbridge.reactor.internal.ReactorSubscriberFactory}). */
     private static <T> Flux<T> checked(Flux<T> flux) {
         return Objects.requireNonNull(flux, "flux");
     }

@@ -14,6 +14,7 @@ import io.loopbridge.future.LoopFuture;
 import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.internal.SharedLoop;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.reactor.internal.ReactorSubscriberFactory;
 import io.loopbridge.reactor.testing.AllEngines;
 import io.loopbridge.reactor.testing.BackgroundLoop;
 import io.loopbridge.reactor.testing.NoLoopbridgeThreadsLeft;

@@ -1,4 +1,4 @@
-package io.loopbridge.reactor;
+package io.loopbridge.reactor.internal;
 
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactive.LoopSubscriber;
@@ -82,10 +82,10 @@ public final class ReactorSubscriberFactory implements SubscriberFactory {
     }
 
     /** A {@link LoopSubscriber} Reactor trusts: it keeps the rules itself (the TCK checks it). */
-    static final class CoreLoopSubscriber<T> extends LoopSubscriber<T> implements CoreSubscriber<T> {
+    public static final class CoreLoopSubscriber<T> extends LoopSubscriber<T> implements CoreSubscriber<T> {
         private final Context context;
 
-        CoreLoopSubscriber(EventLoop loop, int prefetch, Context context) {
+        public CoreLoopSubscriber(EventLoop loop, int prefetch, Context context) {
             super(loop, prefetch);
             this.context = context;
         }

@@ -1,4 +1,4 @@
-package io.loopbridge.reactor;
+package io.loopbridge.reactor.internal;
 
 import io.loopbridge.context.ContextVar;
 import io.loopbridge.internal.CurrentContext;
@@ -10,18 +10,18 @@ import reactor.util.context.ContextView;
 
 /**
  * The mapping between Reactor {@code Context} entries and {@link ContextVar}s: a var bound to a
- * key with {@link ReactorBridge#bind} takes the key's value inside bridged coroutines, and its value
+ * key with {@link io.loopbridge.reactor.ReactorBridge#bind} takes the key's value inside bridged coroutines, and its value
  * is written back under the key into the subscriber context of what a coroutine awaits.
  */
-final class ContextBridge {
+public final class ContextBridge {
     /** The subscriber context of the {@code mono}/{@code flux} whose coroutine is running. */
-    static final ContextVar<ContextView> SUBSCRIBER_CONTEXT = ContextVar.of("reactor.subscriberContext");
+    public static final ContextVar<ContextView> SUBSCRIBER_CONTEXT = ContextVar.of("reactor.subscriberContext");
 
     private static final Map<ContextVar<?>, Object> BINDINGS = new ConcurrentHashMap<>();
 
     private ContextBridge() {}
 
-    static void bind(ContextVar<?> var, Object key) {
+    public static void bind(ContextVar<?> var, Object key) {
         Objects.requireNonNull(var, "var");
         Objects.requireNonNull(key, "key");
         Object previous = BINDINGS.putIfAbsent(var, key);
@@ -32,7 +32,7 @@ final class ContextBridge {
 
     /** Inside a bridged coroutine: makes {@code view} and its bound keys visible as context vars. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static void enter(ContextView view) {
+    public static void enter(ContextView view) {
         if (view.isEmpty()) {
             return;
         }
@@ -46,7 +46,7 @@ final class ContextBridge {
     }
 
     /** The subscriber context for what the current coroutine awaits: its enclosing context plus bound vars. */
-    static Context current() {
+    public static Context current() {
         if (!CurrentContext.inUse()) {
             return Context.empty(); // no context var was ever set: neither a subscriber context nor a bound value
         }
