@@ -142,6 +142,34 @@ public final class Streams {
     }
 
     /**
+     * {@link #startServer(LoopGroup, StreamHandler, String, int)} over TLS: each connection's
+     * handshake, encryption and handler run on the loop of the group it was handed to, so the TLS
+     * work spreads over the group's loops as the connections do. The handler starts once the
+     * handshake is complete; a connection whose handshake fails never reaches it.
+     *
+     * @param group the loops the connections are spread over; must not be closed before the server
+     * @param handler the code run, as a task on the connection's loop, for each connection; must
+     *     not be null
+     * @param host the address to bind; null or empty for every interface
+     * @param port the TCP port to bind, or 0 for one the system picks
+     * @param ssl the server's TLS configuration (its key and certificate); must not be null
+     * @return the server, serving, owned by the calling loop
+     * @throws IOException if the address cannot be bound
+     */
+    public static Server startServer(LoopGroup group, StreamHandler handler, String host, int port, SSLContext ssl)
+            throws IOException {
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(ssl, "ssl");
+        return Endpoints.createServer(
+                Async.loop(),
+                group,
+                l -> Endpoints.serverTls(l, ssl, new StreamReaderProtocol(l, new StreamReader(), handler)),
+                host,
+                port);
+    }
+
+    /**
      * {@link #startServer(StreamHandler, String, int)} with readers of the given {@link StreamReader#limit()}.
      *
      * @param handler the code run, as a task on the server's loop, for each connection; must not be

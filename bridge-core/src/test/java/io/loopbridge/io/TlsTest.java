@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.loopbridge.Async;
 import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.future.LoopFuture;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.loop.LoopGroup;
 import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.testing.AllEngines;
 import java.io.IOException;
@@ -165,6 +167,60 @@ class TlsTest {
 
         assertThat(thrown).isInstanceOf(SSLHandshakeException.class);
         assertThat(handled).isEmpty();
+    }
+
+    @AllEngines
+    void aLoopGroupServerDoesEachHandshakeOnTheLoopItHandsTheConnectionTo(CoroutineEngine engine) {
+        List<String> handled = new ArrayList<>(); // guarded by itself: handlers run on the group's loops
+        try (LoopGroup group = new LoopGroup(2)) {
+            List<EventLoop> loops = group.loops();
+            List<String> answers = Async.run(engine, () -> {
+                Server server = Streams.startServer(
+                        group,
+                        (reader, writer) -> {
+                            EventLoop own = Async.loop();
+                            SSLSession session = (SSLSession) writer.getExtraInfo("ssl_object");
+                            byte[] line = reader.readline();
+                            writer.write(
+                                    b("loop " + loops.indexOf(own) + " " + session.getProtocol() + ": " + s(line)));
+                            writer.drain();
+                            synchronized (handled) {
+                                handled.add("loop " + loops.indexOf(own));
+                            }
+                            writer.close();
+                        },
+                        HOST,
+                        0,
+                        tls.server);
+                List<String> out = new ArrayList<>();
+                for (int c = 0; c < 4; c++) {
+                    StreamPair conn = Streams.openConnection(HOST, port(server), tls.client);
+                    conn.writer().write(b("secret " + c + "\n"));
+                    out.add(s(conn.reader().readline()));
+                    conn.close();
+                    conn.writer().waitClosed();
+                }
+                Throwable untrusted = catchThrowable(() -> Streams.openConnection(HOST, port(server), stranger.client));
+                out.add("untrusted client: " + untrusted.getClass().getSimpleName());
+                server.close();
+                server.waitClosed(); // every connection on every loop has ended
+                return out;
+            });
+
+            assertThat(answers)
+                    .as("round-robin over the group, TLS on each loop")
+                    .containsExactly(
+                            "loop 0 TLSv1.3: secret 0\n",
+                            "loop 1 TLSv1.3: secret 1\n",
+                            "loop 0 TLSv1.3: secret 2\n",
+                            "loop 1 TLSv1.3: secret 3\n",
+                            "untrusted client: SSLHandshakeException");
+            synchronized (handled) {
+                assertThat(handled)
+                        .as("the failed handshake never reached a handler")
+                        .hasSize(4);
+            }
+        }
     }
 
     @AllEngines

@@ -130,7 +130,12 @@ public final class Endpoints {
         if (ssl == null) {
             return createServer(loop, protocolFactory, host, port);
         }
-        return createServer(loop, () -> new SslProtocol(loop, ssl, false, null, 0, protocolFactory.get()), host, port);
+        return createServer(loop, () -> serverTls(loop, ssl, protocolFactory.get()), host, port);
+    }
+
+    /** The server side of a TLS connection on {@code loop}, carrying {@code app}'s clear text. */
+    public static Protocol serverTls(EventLoop loop, SSLContext ssl, Protocol app) {
+        return new SslProtocol(loop, ssl, false, null, 0, app);
     }
 
     /**
