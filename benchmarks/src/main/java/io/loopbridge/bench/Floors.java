@@ -6,11 +6,14 @@ import io.loopbridge.task.CoroutineEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.DoubleSupplier;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code floors}: what the hardware and the JVM allow at the least, measured in the same run as the
@@ -21,11 +24,14 @@ import reactor.core.publisher.Flux;
  *   <li>callback floor: an empty {@code Runnable} offered to and drained from a minimal MPSC queue
  *       ({@link MpscRunnableQueue}), beside our batched {@code callSoon} ({@link CallSoonBatch});
  *   <li>switch floor: a raw {@code jdk.internal.vm.Continuation} yield/run round trip ({@link
- *       RawContinuation}), beside {@code Async.sleep(0)} on the continuation engine;
+ *       RawContinuation}), beside two tasks taking turns with {@code Async.sleep(0)} on the
+ *       continuation engine (a switch per step);
  *   <li>reactive floor: {@code Flux.range} into a no-op subscriber that requests everything at once,
  *       beside {@code Flux.range} into the comparisons' {@link BatchSubscriber} (256 requested from
  *       inside {@code onNext}); and the latter, the floor for that subscriber, beside our {@code
- *       Reactive.publisher} into it on the continuation engine.
+ *       Reactive.publisher} into it on the continuation engine;
+ *   <li>wake-up floor: a parked thread woken by another ({@link ThreadPingPong}), beside one refill
+ *       of the {@code _cross_thread} publisher comparison.
  * </ul>
  */
 final class Floors implements Report {
@@ -72,7 +78,8 @@ final class Floors implements Report {
         } else {
             try (BenchLoop loop = new BenchLoop(CoroutineEngine.CONTINUATION)) {
                 Coroutine<Void> steps = () -> {
-                    CoroutineWorkloads.sleepZero(SWITCHES);
+                    // two tasks: a lone task's sleep(0) does not switch at all
+                    CoroutineWorkloads.sleepZeroTakingTurns(SWITCHES);
                     return null;
                 };
                 pair(
@@ -82,7 +89,7 @@ final class Floors implements Report {
                         "raw_continuation",
                         () -> Measure.nanosPerOp(
                                 () -> sink += RawContinuation.roundTrips(SWITCHES), SWITCHES, ROUND_MS),
-                        "await_sleep0_continuation",
+                        "await_switch_continuation",
                         () -> Measure.nanosPerOp(() -> loop.run(steps), SWITCHES, ROUND_MS));
             }
         }
@@ -115,7 +122,86 @@ final class Floors implements Report {
                         () -> Measure.nanosPerOp(() -> sink += loop.run(ours), ITEMS, ROUND_MS));
             }
         }
+        wakeUpFloor(lines);
         return lines;
+    }
+
+    /**
+     * The wake-up floor: a thread parked in {@code LockSupport.park} woken by another, half a
+     * park/unpark ping-pong between two platform threads, beside one 192-item refill of our
+     * publisher when the subscriber requests from Reactor's {@code publishOn} worker (the {@code
+     * _cross_thread} comparison). The quotient reads as the wake-ups' worth of time a refill costs.
+     */
+    private static void wakeUpFloor(List<String> lines) throws Exception {
+        String noContinuation = Engines.skipReason(CoroutineEngine.CONTINUATION);
+        CoroutineEngine engine = noContinuation == null ? CoroutineEngine.CONTINUATION : CoroutineEngine.VIRTUAL;
+        Scheduler worker = Schedulers.newSingle("bench-publishOn", true);
+        try (BenchLoop loop = new BenchLoop(engine);
+                ThreadPingPong pingPong = new ThreadPingPong()) {
+            Publisher<Integer> numbers = ReactiveWorkloads.asyncGenNumbers(loop.loop(), ITEMS);
+            Coroutine<Long> across = () -> ReactiveWorkloads.subscribeAcrossAndAwait(numbers, worker);
+            int refills = ITEMS / REFILL;
+            pair(
+                    lines,
+                    "floor_wakeup",
+                    "wake-up",
+                    "thread_park_unpark",
+                    () -> Measure.nanosPerOp(() -> sink += pingPong.roundTrips(WAKE_UPS / 2), WAKE_UPS, ROUND_MS),
+                    "cross_thread_refill_" + Engines.label(engine),
+                    () -> Measure.nanosPerOp(() -> sink += loop.run(across), refills, ROUND_MS));
+        } finally {
+            worker.dispose();
+        }
+    }
+
+    /** Wake-ups per round of the wake-up floor. */
+    static final int WAKE_UPS = 200;
+    /** Items per refill under {@code publishOn(scheduler, 256)}: Reactor replenishes 75 % of its prefetch. */
+    static final int REFILL = ReactiveWorkloads.BATCH - ReactiveWorkloads.BATCH / 4;
+
+    /** Two platform threads taking turns through a volatile flag, each parked until the other unparks it. */
+    static final class ThreadPingPong implements AutoCloseable {
+        private volatile int turn;
+        private volatile boolean closed;
+        private final Thread partner;
+        private volatile Thread caller;
+
+        ThreadPingPong() {
+            partner = new Thread(this::serve, "bench-pingpong");
+            partner.setDaemon(true);
+            partner.start();
+        }
+
+        /** {@code n} round trips: two wake-ups each. */
+        long roundTrips(int n) {
+            caller = Thread.currentThread();
+            for (int i = 0; i < n; i++) {
+                turn = 1;
+                LockSupport.unpark(partner);
+                while (turn != 0) {
+                    LockSupport.park(this);
+                }
+            }
+            return n;
+        }
+
+        private void serve() {
+            while (!closed) {
+                if (turn == 1) {
+                    turn = 0;
+                    LockSupport.unpark(caller);
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            closed = true;
+            LockSupport.unpark(partner);
+            partner.join();
+        }
     }
 
     /**
