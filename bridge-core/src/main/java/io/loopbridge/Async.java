@@ -368,25 +368,7 @@ public final class Async {
     public static <T> LoopFuture<List<T>> gather(Collection<? extends Awaitable<? extends T>> awaitables) {
         List<LoopFuture<? extends T>> children = futures(awaitables);
         EventLoop loop = loopOf(children, "Async.gather()");
-        boolean[] cancelRequested = {false};
-        LoopFuture<List<T>> outer = new LoopFuture<>(loop) {
-            @Override
-            public boolean cancel(String message) {
-                if (isDone()) {
-                    return false;
-                }
-                if (cancelRequested[0]) {
-                    return super.cancel(message);
-                }
-                cancelRequested[0] = true;
-                boolean any = false;
-                for (LoopFuture<? extends T> c : children) {
-                    any |= c.cancel(message);
-                }
-                // children report their cancellation through their callbacks, which finish the outer future
-                return any || super.cancel(message);
-            }
-        };
+        GatheringFuture<List<T>> outer = new GatheringFuture<>(loop, children);
         if (children.isEmpty()) {
             outer.setResult(List.of());
             return outer;
@@ -402,8 +384,8 @@ public final class Async {
                     return;
                 }
                 if (c.isCancelled()) {
-                    if (cancelRequested[0]) {
-                        outer.cancel();
+                    if (outer.cancelRequested) {
+                        outer.finishCancelled();
                     } else {
                         outer.setException(new CancellationException("a gathered awaitable was cancelled: " + c));
                     }
@@ -453,7 +435,7 @@ public final class Async {
             Collection<? extends Awaitable<? extends T>> awaitables) {
         List<LoopFuture<? extends T>> children = futures(awaitables);
         EventLoop loop = loopOf(children, "Async.gatherSettled()");
-        LoopFuture<List<LoopFuture<T>>> outer = new LoopFuture<>(loop);
+        GatheringFuture<List<LoopFuture<T>>> outer = new GatheringFuture<>(loop, children);
         List<LoopFuture<T>> settled = new ArrayList<>(children.size());
         for (LoopFuture<? extends T> c : children) {
             settled.add((LoopFuture<T>) c);
@@ -466,7 +448,11 @@ public final class Async {
         for (LoopFuture<? extends T> child : children) {
             child.addDoneCallback(c -> {
                 if (--left[0] == 0 && !outer.isDone()) {
-                    outer.setResult(List.copyOf(settled));
+                    if (outer.cancelRequested) {
+                        outer.finishCancelled(); // a cancelled gather ends cancelled, settled or not
+                    } else {
+                        outer.setResult(List.copyOf(settled));
+                    }
                 }
             });
         }
@@ -505,6 +491,44 @@ public final class Async {
             }
         });
         return outer;
+    }
+
+    /**
+     * The future of {@code gather}/{@code gatherSettled} (asyncio's {@code _GatheringFuture}):
+     * cancelling it cancels the children, and it ends cancelled once the children report back.
+     */
+    private static final class GatheringFuture<R> extends LoopFuture<R> {
+        private final List<? extends LoopFuture<?>> children;
+        /** A cancel reached the children: the outcome is a cancellation, whatever they end with. */
+        boolean cancelRequested;
+        private String message;
+
+        GatheringFuture(EventLoop loop, List<? extends LoopFuture<?>> children) {
+            super(loop);
+            this.children = children;
+        }
+
+        @Override
+        public boolean cancel(String message) {
+            if (isDone()) {
+                return false;
+            }
+            if (cancelRequested) {
+                return super.cancel(message);
+            }
+            cancelRequested = true;
+            this.message = message;
+            boolean any = false;
+            for (LoopFuture<?> c : children) {
+                any |= c.cancel(message);
+            }
+            // children report their cancellation through their callbacks, which finish this future
+            return any || super.cancel(message);
+        }
+
+        void finishCancelled() {
+            super.cancel(message);
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -785,6 +785,50 @@ class AsyncTest {
         }
 
         @AllEngines
+        void cancellingAGatherSettledCancelsTheChildrenAndEndsCancelledOnceTheyAreDone(CoroutineEngine engine) {
+            // asyncio: gather(..., return_exceptions=True).cancel() cancels the children too, and the
+            // cancellation propagates whatever return_exceptions says (bpo-32684)
+            VirtualTime.run(engine, () -> {
+                Task<String> a = Async.createTask(() -> {
+                    try {
+                        Async.sleep(FOREVER);
+                        return "never";
+                    } finally {
+                        Async.sleep(STEP);
+                        events.add("a cleaned up at " + VirtualTime.now());
+                    }
+                });
+                LoopFuture<List<LoopFuture<String>>> settled = Async.gatherSettled(a);
+                Async.sleep(Duration.ZERO);
+
+                assertThat(settled.cancel("stop")).isTrue();
+                Throwable thrown = catchThrowable(() -> Async.await(settled));
+                events.add("gatherSettled: " + thrown.getClass().getSimpleName() + " " + thrown.getMessage());
+
+                assertThat(a.isCancelled()).isTrue();
+                assertThat(settled.isCancelled()).isTrue();
+                return null;
+            });
+
+            assertThat(events).containsExactly("a cleaned up at " + STEP, "gatherSettled: CancellationException stop");
+        }
+
+        @AllEngines
+        void cancellingTheTaskThatAwaitsAGatherSettledCancelsTheChildren(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                Task<String> a = Async.createTask(after(FOREVER, "a"));
+                Task<List<LoopFuture<String>>> waiter = Async.createTask(() -> Async.await(Async.gatherSettled(a)));
+                Async.sleep(Duration.ZERO);
+
+                waiter.cancel("enough");
+                assertThatThrownBy(() -> Async.await(waiter)).isInstanceOf(CancellationException.class);
+                assertThat(waiter.isCancelled()).isTrue();
+                assertThat(a.isCancelled()).isTrue();
+                return null;
+            });
+        }
+
+        @AllEngines
         void gatheringNothingGivesAnEmptyList(CoroutineEngine engine) {
             List<String> results = Async.run(engine, () -> Async.await(Async.gather(List.<Task<String>>of())));
 
