@@ -394,6 +394,8 @@ public final class Async {
                 Throwable e = c.exception();
                 if (e != null) {
                     outer.setException(e);
+                } else if (left[0] == 0 && outer.cancelRequested) {
+                    outer.finishCancelled(); // the children swallowed the cancellation: it still propagates
                 } else if (left[0] == 0) {
                     List<T> results = new ArrayList<>(children.size());
                     for (LoopFuture<? extends T> f : children) {

@@ -829,6 +829,36 @@ class AsyncTest {
         }
 
         @AllEngines
+        void aCancelledGatherEndsCancelledEvenWhenEveryChildSwallowsTheCancellation(CoroutineEngine engine) {
+            // asyncio: the task awaiting the gather is cancelled; it must not get the results instead
+            Async.run(engine, () -> {
+                Task<String> stubborn = Async.createTask(() -> {
+                    try {
+                        Async.sleep(FOREVER);
+                        return "slept";
+                    } catch (CancellationException e) {
+                        return "swallowed";
+                    }
+                });
+                Task<List<String>> waiter = Async.createTask(() -> {
+                    List<String> r = Async.await(Async.gather(stubborn));
+                    events.add("waiter got " + r);
+                    return r;
+                });
+                Async.sleep(Duration.ZERO);
+
+                waiter.cancel("enough");
+                Throwable thrown = catchThrowable(() -> Async.await(waiter));
+                assertThat(thrown).isInstanceOf(CancellationException.class);
+                assertThat(waiter.isCancelled()).isTrue();
+                assertThat(stubborn.result()).isEqualTo("swallowed");
+                return null;
+            });
+
+            assertThat(events).isEmpty();
+        }
+
+        @AllEngines
         void gatheringNothingGivesAnEmptyList(CoroutineEngine engine) {
             List<String> results = Async.run(engine, () -> Async.await(Async.gather(List.<Task<String>>of())));
 
