@@ -510,22 +510,26 @@ public final class Async {
             this.children = children;
         }
 
+        /**
+         * Cancels the children not done yet, again on a repeated cancel (this future waits for them
+         * either way); {@code false}, and nothing changes, if none could be: they are all done and
+         * their outcomes are on the way.
+         */
         @Override
         public boolean cancel(String message) {
             if (isDone()) {
                 return false;
             }
-            if (cancelRequested) {
-                return super.cancel(message);
-            }
-            cancelRequested = true;
-            this.message = message;
             boolean any = false;
             for (LoopFuture<?> c : children) {
                 any |= c.cancel(message);
             }
-            // children report their cancellation through their callbacks, which finish this future
-            return any || super.cancel(message);
+            if (any) {
+                // the children report their cancellation through their callbacks, which finish this future
+                cancelRequested = true;
+                this.message = message;
+            }
+            return any;
         }
 
         void finishCancelled() {

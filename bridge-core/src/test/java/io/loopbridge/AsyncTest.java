@@ -859,6 +859,46 @@ class AsyncTest {
         }
 
         @AllEngines
+        void cancellingAGatherWhoseChildrenAreAllDoneReturnsFalseAndKeepsTheResults(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                LoopFuture<String> child = Async.loop().createFuture();
+                LoopFuture<List<String>> all = Async.gather(child);
+                child.setResult("done"); // the gather hears of it in the next lap
+
+                assertThat(all.cancel()).as("nothing left to cancel").isFalse();
+                assertThat(Async.await(all)).containsExactly("done");
+                return null;
+            });
+        }
+
+        @AllEngines
+        void aGatherCancelledTwiceStillWaitsForItsChildrenToFinishCancelling(CoroutineEngine engine) {
+            VirtualTime.run(engine, () -> {
+                Task<String> a = Async.createTask(() -> {
+                    try {
+                        Async.sleep(FOREVER);
+                        return "never";
+                    } finally {
+                        Async.sleep(STEP);
+                        events.add("a cleaned up");
+                    }
+                });
+                LoopFuture<List<String>> all = Async.gather(a);
+                Async.sleep(Duration.ZERO);
+
+                assertThat(all.cancel()).isTrue();
+                assertThat(all.cancel()).isTrue();
+                assertThat(all.isDone()).as("a is still cleaning up").isFalse();
+                Throwable thrown = catchThrowable(() -> Async.await(all));
+                events.add("gather: " + thrown.getClass().getSimpleName());
+                assertThat(all.isCancelled()).isTrue();
+                return null;
+            });
+
+            assertThat(events).containsExactly("a cleaned up", "gather: CancellationException");
+        }
+
+        @AllEngines
         void gatheringNothingGivesAnEmptyList(CoroutineEngine engine) {
             List<String> results = Async.run(engine, () -> Async.await(Async.gather(List.<Task<String>>of())));
 
