@@ -344,7 +344,8 @@ public final class Async {
     /**
      * A future of every awaitable's result, in argument order (asyncio's {@code gather}). The first
      * failure fails the future at once while the others keep running; cancelling the future cancels
-     * every awaitable that is not done.
+     * every awaitable that is not done, and the future ends cancelled once they are done, even if
+     * they swallowed the cancellation.
      *
      * @param awaitables what to gather, all of one loop; none null; with none, the running loop's
      *     future of an empty list
@@ -416,7 +417,8 @@ public final class Async {
      * @param awaitables what to wait for, all of one loop; none null; with none, the running loop's
      *     future of an empty list
      * @param <T> the type of the results
-     * @return a future of the awaitables' futures, in argument order; it never fails
+     * @return a future of the awaitables' futures, in argument order; it never fails, and cancelling
+     *     it cancels every awaitable not done yet, then ends cancelled once they are done
      * @throws IllegalArgumentException if the awaitables belong to different loops
      */
     @SafeVarargs
