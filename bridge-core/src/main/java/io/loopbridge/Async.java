@@ -505,6 +505,7 @@ public final class Async {
         private final List<? extends LoopFuture<?>> children;
         /** A cancel reached the children: the outcome is a cancellation, whatever they end with. */
         boolean cancelRequested;
+
         private String message;
 
         GatheringFuture(EventLoop loop, List<? extends LoopFuture<?>> children) {
