@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -369,6 +370,38 @@ class TimeoutTest {
                 assertThat(task.isCancelled()).isTrue();
                 return null;
             });
+        }
+
+        @AllEngines
+        @Disabled("asyncio (3.12+) times the block out against the cancelling() count at entry; we throw a plain "
+                + "CancellationException because Driver.takeCancellation makes AsyncTimeoutException only when every "
+                + "outstanding request came from a deadline; fix pending in EventLoop/Driver")
+        void aDeadlineInATaskThatIsAlreadyBeingCancelledStillTimesTheBlockOut(CoroutineEngine engine) {
+            // the bounded clean-up of asyncio code: except CancelledError: async with timeout(d): await cleanup()
+            VirtualTime.run(engine, () -> {
+                Task<String> task = Async.createTask(() -> {
+                    try {
+                        Async.sleep(FOREVER);
+                        return "never";
+                    } catch (CancellationException cancelled) {
+                        events.add("cancelling " + Async.currentTask().cancelling());
+                        try (Timeout t = Async.timeout(STEP)) {
+                            Async.sleep(FOREVER); // a clean-up that hangs
+                        } catch (AsyncTimeoutException e) {
+                            events.add("clean-up timed out at " + VirtualTime.now());
+                        }
+                        throw cancelled;
+                    }
+                });
+                Async.sleep(Duration.ZERO);
+                task.cancel("shutdown");
+
+                assertThat(catchThrowable(() -> Async.await(task))).isInstanceOf(CancellationException.class);
+                assertThat(task.isCancelled()).isTrue();
+                return null;
+            });
+
+            assertThat(events).containsExactly("cancelling 1", "clean-up timed out at " + STEP);
         }
 
         @AllEngines
