@@ -281,6 +281,31 @@ class TaskGroupTest {
         }
 
         @AllEngines
+        void aCancellationTheTaskSwallowedBeforeTheGroupDoesNotCancelTheGroupsTasks(CoroutineEngine engine) {
+            // asyncio: a group exited without an exception waits for its tasks, whatever cancelling() says
+            VirtualTime.run(engine, () -> {
+                Task<String> p = Async.createTask(() -> {
+                    try {
+                        Async.sleep(FOREVER);
+                    } catch (CancellationException swallowed) {
+                        events.add("swallowed, cancelling " + Async.currentTask().cancelling());
+                    }
+                    try (TaskGroup tg = new TaskGroup()) {
+                        tg.createTask(after(STEP, "child"));
+                    }
+                    return "after the group";
+                });
+                Async.sleep(Duration.ZERO);
+                p.cancel();
+
+                assertThat(Async.await(p)).isEqualTo("after the group");
+                return null;
+            });
+
+            assertThat(events).containsExactly("swallowed, cancelling 1", "child done");
+        }
+
+        @AllEngines
         void aTaskMayAddATaskWhileTheGroupWaits(CoroutineEngine engine) {
             Async.run(engine, () -> {
                 try (TaskGroup tg = new TaskGroup()) {
