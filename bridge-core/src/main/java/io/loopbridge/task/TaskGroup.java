@@ -240,7 +240,7 @@ public final class TaskGroup implements AutoCloseable {
         // A timeout of the body's own (Async.waitFor) is a failure; the deadline of an enclosing
         // Timeout, like any cancellation of the parent, is a cancellation.
         boolean bodyCancelled = bodyError instanceof CancellationException
-                && (!(bodyError instanceof AsyncTimeoutException) || parent.cancelling() > 0);
+                && (!(bodyError instanceof AsyncTimeoutException) || parent.cancelling() > cancellingAtEntry);
         CancellationException propagate = bodyCancelled ? (CancellationException) bodyError : null;
         if (bodyError != null || (!lambdaForm && parent.cancelling() > cancellingAtEntry)) {
             abort();
