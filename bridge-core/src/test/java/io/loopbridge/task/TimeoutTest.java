@@ -335,6 +335,38 @@ class TimeoutTest {
         }
 
         @AllEngines
+        void aCatchBetweenTwoDeadlinesAlsoCatchesTheOuterOneWhoseExpiredTellsThemApart(CoroutineEngine engine) {
+            // asyncio passes the outer deadline through the inner block as CancelledError, so an
+            // `except TimeoutError` there misses it; Java cannot change the exception in flight at
+            // the inner close(), so the catch sees the outer timeout and must check outer.expired()
+            VirtualTime.run(engine, () -> {
+                try (Timeout outer = Async.timeout(STEP)) {
+                    try {
+                        Async.waitFor(Async.createTask(work("inner", FOREVER)), PROMPTLY);
+                    } catch (AsyncTimeoutException e) {
+                        if (outer.expired()) {
+                            events.add("the outer deadline: rethrown");
+                            throw e;
+                        }
+                        events.add("the inner deadline: handled");
+                    }
+                    events.add("outer block goes on");
+                } catch (AsyncTimeoutException e) {
+                    events.add("outer timed out at " + VirtualTime.now());
+                }
+                return null;
+            });
+
+            assertThat(events)
+                    .containsExactly(
+                            "inner starts",
+                            "inner cancelled",
+                            "inner finally",
+                            "the outer deadline: rethrown",
+                            "outer timed out at " + STEP);
+        }
+
+        @AllEngines
         void afterTheTimeoutTheTaskIsNoLongerCancelling(CoroutineEngine engine) {
             Async.run(engine, () -> {
                 Task<?> me = Async.currentTask();
