@@ -265,10 +265,11 @@ public final class Async {
     /**
      * Awaits {@code awaitable} for at most {@code timeout} (asyncio's {@code wait_for}): past it, the
      * awaitable is cancelled, and once it has finished cancelling, {@link AsyncTimeoutException} is
-     * thrown. A zero or negative timeout still returns an awaitable that is already done.
+     * thrown. A zero or negative timeout still returns an awaitable that is already done; a {@code
+     * null} one waits as long as it takes (asyncio's {@code timeout=None}).
      *
      * @param awaitable what to wait for; of the calling coroutine's loop; not null
-     * @param timeout the longest wait, in loop time; not null
+     * @param timeout the longest wait, in loop time; {@code null} for no limit
      * @param <T> the type of the result
      * @return the awaitable's result; its failure is rethrown instead
      * @throws AsyncTimeoutException if {@code timeout} passed first
@@ -276,7 +277,6 @@ public final class Async {
      */
     public static <T> T waitFor(Awaitable<T> awaitable, Duration timeout) {
         Objects.requireNonNull(awaitable, "awaitable");
-        Objects.requireNonNull(timeout, "timeout");
         LoopFuture<T> f = awaitable.future();
         if (f.isDone()) {
             Driver.current("Async.waitFor()");
@@ -291,7 +291,7 @@ public final class Async {
      * {@link #waitFor(Awaitable, Duration)} for a coroutine, run as a task of its own.
      *
      * @param coroutine the body of the task to wait for; not null
-     * @param timeout the longest wait, in loop time; not null
+     * @param timeout the longest wait, in loop time; {@code null} for no limit
      * @param <T> the type of the result
      * @return the task's result; its failure is rethrown instead
      * @throws AsyncTimeoutException if {@code timeout} passed first; the task is then cancelled

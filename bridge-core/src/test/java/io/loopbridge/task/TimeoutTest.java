@@ -76,6 +76,21 @@ class TimeoutTest {
         }
 
         @AllEngines
+        void aNullTimeoutWaitsAsLongAsItTakes(CoroutineEngine engine) {
+            // asyncio: wait_for(aw, None)
+            String result = VirtualTime.run(engine, () -> {
+                String r = Async.waitFor(Async.createTask(work("inner", FOREVER)), null);
+                events.add("waitFor returned at " + VirtualTime.now());
+                return r;
+            });
+
+            assertThat(result).isEqualTo("inner result");
+            assertThat(events)
+                    .containsExactly(
+                            "inner starts", "inner completes", "inner finally", "waitFor returned at " + FOREVER);
+        }
+
+        @AllEngines
         void acceptsACoroutineAndRunsItAsATask(CoroutineEngine engine) {
             String result = VirtualTime.run(engine, () -> Async.waitFor(work("inner", STEP), PROMPTLY));
 
