@@ -57,7 +57,7 @@ public final class AsyncLock {
      */
     public void release() {
         binding.check("AsyncLock.release");
-        if (!locked || handedOff) {
+        if (!held()) {
             throw new IllegalStateException("Lock is not acquired");
         }
         handOn();
@@ -71,6 +71,11 @@ public final class AsyncLock {
      */
     public boolean locked() {
         return locked;
+    }
+
+    /** Whether some coroutine holds the lock: locked, and not handed to a waiter that has not run. */
+    boolean held() {
+        return locked && !handedOff;
     }
 
     /** Takes the lock for the coroutine of {@code d}, suspending while it is held. */
