@@ -344,8 +344,8 @@ public final class Async {
     /**
      * A future of every awaitable's result, in argument order (asyncio's {@code gather}). The first
      * failure fails the future at once while the others keep running; cancelling the future cancels
-     * every awaitable that is not done, and the future ends cancelled once they are done, even if
-     * they swallowed the cancellation.
+     * every awaitable that is not done, and the future then ends cancelled: when the first of them
+     * ends cancelled, or once all are done if they all swallowed the cancellation.
      *
      * @param awaitables what to gather, all of one loop; none null; with none, the running loop's
      *     future of an empty list
