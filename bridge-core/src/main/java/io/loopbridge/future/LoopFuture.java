@@ -291,7 +291,7 @@ public class LoopFuture<T> implements Awaitable<T> {
             loop.callSoon(() -> callback.accept(this));
             return;
         }
-        // a task's driver steps its body in the task's own context: it needs none captured
+        // a coroutine's driver sets up its own context when it steps: it needs none captured
         Object cb = CurrentContext.inUse() && !(callback instanceof LiveTask)
                 ? new InContext<T>(callback, Context.copyCurrent())
                 : callback;
