@@ -265,10 +265,11 @@ public final class Async {
     /**
      * Awaits {@code awaitable} for at most {@code timeout} (asyncio's {@code wait_for}): past it, the
      * awaitable is cancelled, and once it has finished cancelling, {@link AsyncTimeoutException} is
-     * thrown. A zero or negative timeout still returns an awaitable that is already done.
+     * thrown. A zero or negative timeout still returns an awaitable that is already done; a {@code
+     * null} one waits as long as it takes (asyncio's {@code timeout=None}).
      *
      * @param awaitable what to wait for; of the calling coroutine's loop; not null
-     * @param timeout the longest wait, in loop time; not null
+     * @param timeout the longest wait, in loop time; {@code null} for no limit
      * @param <T> the type of the result
      * @return the awaitable's result; its failure is rethrown instead
      * @throws AsyncTimeoutException if {@code timeout} passed first
@@ -276,7 +277,6 @@ public final class Async {
      */
     public static <T> T waitFor(Awaitable<T> awaitable, Duration timeout) {
         Objects.requireNonNull(awaitable, "awaitable");
-        Objects.requireNonNull(timeout, "timeout");
         LoopFuture<T> f = awaitable.future();
         if (f.isDone()) {
             Driver.current("Async.waitFor()");
@@ -291,7 +291,7 @@ public final class Async {
      * {@link #waitFor(Awaitable, Duration)} for a coroutine, run as a task of its own.
      *
      * @param coroutine the body of the task to wait for; not null
-     * @param timeout the longest wait, in loop time; not null
+     * @param timeout the longest wait, in loop time; {@code null} for no limit
      * @param <T> the type of the result
      * @return the task's result; its failure is rethrown instead
      * @throws AsyncTimeoutException if {@code timeout} passed first; the task is then cancelled
@@ -344,7 +344,8 @@ public final class Async {
     /**
      * A future of every awaitable's result, in argument order (asyncio's {@code gather}). The first
      * failure fails the future at once while the others keep running; cancelling the future cancels
-     * every awaitable that is not done.
+     * every awaitable that is not done, and the future then ends cancelled: when the first of them
+     * ends cancelled, or once all are done if they all swallowed the cancellation.
      *
      * @param awaitables what to gather, all of one loop; none null; with none, the running loop's
      *     future of an empty list
@@ -368,25 +369,7 @@ public final class Async {
     public static <T> LoopFuture<List<T>> gather(Collection<? extends Awaitable<? extends T>> awaitables) {
         List<LoopFuture<? extends T>> children = futures(awaitables);
         EventLoop loop = loopOf(children, "Async.gather()");
-        boolean[] cancelRequested = {false};
-        LoopFuture<List<T>> outer = new LoopFuture<>(loop) {
-            @Override
-            public boolean cancel(String message) {
-                if (isDone()) {
-                    return false;
-                }
-                if (cancelRequested[0]) {
-                    return super.cancel(message);
-                }
-                cancelRequested[0] = true;
-                boolean any = false;
-                for (LoopFuture<? extends T> c : children) {
-                    any |= c.cancel(message);
-                }
-                // children report their cancellation through their callbacks, which finish the outer future
-                return any || super.cancel(message);
-            }
-        };
+        GatheringFuture<List<T>> outer = new GatheringFuture<>(loop, children);
         if (children.isEmpty()) {
             outer.setResult(List.of());
             return outer;
@@ -402,8 +385,8 @@ public final class Async {
                     return;
                 }
                 if (c.isCancelled()) {
-                    if (cancelRequested[0]) {
-                        outer.cancel();
+                    if (outer.cancelRequested) {
+                        outer.finishCancelled();
                     } else {
                         outer.setException(new CancellationException("a gathered awaitable was cancelled: " + c));
                     }
@@ -412,6 +395,8 @@ public final class Async {
                 Throwable e = c.exception();
                 if (e != null) {
                     outer.setException(e);
+                } else if (left[0] == 0 && outer.cancelRequested) {
+                    outer.finishCancelled(); // the children swallowed the cancellation: it still propagates
                 } else if (left[0] == 0) {
                     List<T> results = new ArrayList<>(children.size());
                     for (LoopFuture<? extends T> f : children) {
@@ -432,7 +417,8 @@ public final class Async {
      * @param awaitables what to wait for, all of one loop; none null; with none, the running loop's
      *     future of an empty list
      * @param <T> the type of the results
-     * @return a future of the awaitables' futures, in argument order; it never fails
+     * @return a future of the awaitables' futures, in argument order; it never fails, and cancelling
+     *     it cancels every awaitable not done yet, then ends cancelled once they are done
      * @throws IllegalArgumentException if the awaitables belong to different loops
      */
     @SafeVarargs
@@ -453,7 +439,7 @@ public final class Async {
             Collection<? extends Awaitable<? extends T>> awaitables) {
         List<LoopFuture<? extends T>> children = futures(awaitables);
         EventLoop loop = loopOf(children, "Async.gatherSettled()");
-        LoopFuture<List<LoopFuture<T>>> outer = new LoopFuture<>(loop);
+        GatheringFuture<List<LoopFuture<T>>> outer = new GatheringFuture<>(loop, children);
         List<LoopFuture<T>> settled = new ArrayList<>(children.size());
         for (LoopFuture<? extends T> c : children) {
             settled.add((LoopFuture<T>) c);
@@ -466,7 +452,11 @@ public final class Async {
         for (LoopFuture<? extends T> child : children) {
             child.addDoneCallback(c -> {
                 if (--left[0] == 0 && !outer.isDone()) {
-                    outer.setResult(List.copyOf(settled));
+                    if (outer.cancelRequested) {
+                        outer.finishCancelled(); // a cancelled gather ends cancelled, settled or not
+                    } else {
+                        outer.setResult(List.copyOf(settled));
+                    }
                 }
             });
         }
@@ -505,6 +495,49 @@ public final class Async {
             }
         });
         return outer;
+    }
+
+    /**
+     * The future of {@code gather}/{@code gatherSettled} (asyncio's {@code _GatheringFuture}):
+     * cancelling it cancels the children, and it ends cancelled once the children report back.
+     */
+    private static final class GatheringFuture<R> extends LoopFuture<R> {
+        private final List<? extends LoopFuture<?>> children;
+        /** A cancel reached the children: the outcome is a cancellation, whatever they end with. */
+        boolean cancelRequested;
+
+        private String message;
+
+        GatheringFuture(EventLoop loop, List<? extends LoopFuture<?>> children) {
+            super(loop);
+            this.children = children;
+        }
+
+        /**
+         * Cancels the children not done yet, again on a repeated cancel (this future waits for them
+         * either way); {@code false}, and nothing changes, if none could be: they are all done and
+         * their outcomes are on the way.
+         */
+        @Override
+        public boolean cancel(String message) {
+            if (isDone()) {
+                return false;
+            }
+            boolean any = false;
+            for (LoopFuture<?> c : children) {
+                any |= c.cancel(message);
+            }
+            if (any) {
+                // the children report their cancellation through their callbacks, which finish this future
+                cancelRequested = true;
+                this.message = message;
+            }
+            return any;
+        }
+
+        void finishCancelled() {
+            super.cancel(message);
+        }
     }
 
     // ---------------------------------------------------------------- helpers

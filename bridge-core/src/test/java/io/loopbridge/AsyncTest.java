@@ -785,6 +785,120 @@ class AsyncTest {
         }
 
         @AllEngines
+        void cancellingAGatherSettledCancelsTheChildrenAndEndsCancelledOnceTheyAreDone(CoroutineEngine engine) {
+            // asyncio: gather(..., return_exceptions=True).cancel() cancels the children too, and the
+            // cancellation propagates whatever return_exceptions says (bpo-32684)
+            VirtualTime.run(engine, () -> {
+                Task<String> a = Async.createTask(() -> {
+                    try {
+                        Async.sleep(FOREVER);
+                        return "never";
+                    } finally {
+                        Async.sleep(STEP);
+                        events.add("a cleaned up at " + VirtualTime.now());
+                    }
+                });
+                LoopFuture<List<LoopFuture<String>>> settled = Async.gatherSettled(a);
+                Async.sleep(Duration.ZERO);
+
+                assertThat(settled.cancel("stop")).isTrue();
+                Throwable thrown = catchThrowable(() -> Async.await(settled));
+                events.add("gatherSettled: " + thrown.getClass().getSimpleName() + " " + thrown.getMessage());
+
+                assertThat(a.isCancelled()).isTrue();
+                assertThat(settled.isCancelled()).isTrue();
+                return null;
+            });
+
+            assertThat(events).containsExactly("a cleaned up at " + STEP, "gatherSettled: CancellationException stop");
+        }
+
+        @AllEngines
+        void cancellingTheTaskThatAwaitsAGatherSettledCancelsTheChildren(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                Task<String> a = Async.createTask(after(FOREVER, "a"));
+                Task<List<LoopFuture<String>>> waiter = Async.createTask(() -> Async.await(Async.gatherSettled(a)));
+                Async.sleep(Duration.ZERO);
+
+                waiter.cancel("enough");
+                assertThatThrownBy(() -> Async.await(waiter)).isInstanceOf(CancellationException.class);
+                assertThat(waiter.isCancelled()).isTrue();
+                assertThat(a.isCancelled()).isTrue();
+                return null;
+            });
+        }
+
+        @AllEngines
+        void aCancelledGatherEndsCancelledEvenWhenEveryChildSwallowsTheCancellation(CoroutineEngine engine) {
+            // asyncio: the task awaiting the gather is cancelled; it must not get the results instead
+            Async.run(engine, () -> {
+                Task<String> stubborn = Async.createTask(() -> {
+                    try {
+                        Async.sleep(FOREVER);
+                        return "slept";
+                    } catch (CancellationException e) {
+                        return "swallowed";
+                    }
+                });
+                Task<List<String>> waiter = Async.createTask(() -> {
+                    List<String> r = Async.await(Async.gather(stubborn));
+                    events.add("waiter got " + r);
+                    return r;
+                });
+                Async.sleep(Duration.ZERO);
+
+                waiter.cancel("enough");
+                Throwable thrown = catchThrowable(() -> Async.await(waiter));
+                assertThat(thrown).isInstanceOf(CancellationException.class);
+                assertThat(waiter.isCancelled()).isTrue();
+                assertThat(stubborn.result()).isEqualTo("swallowed");
+                return null;
+            });
+
+            assertThat(events).isEmpty();
+        }
+
+        @AllEngines
+        void cancellingAGatherWhoseChildrenAreAllDoneReturnsFalseAndKeepsTheResults(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                LoopFuture<String> child = Async.loop().createFuture();
+                LoopFuture<List<String>> all = Async.gather(child);
+                child.setResult("done"); // the gather hears of it in the next lap
+
+                assertThat(all.cancel()).as("nothing left to cancel").isFalse();
+                assertThat(Async.await(all)).containsExactly("done");
+                return null;
+            });
+        }
+
+        @AllEngines
+        void aGatherCancelledTwiceStillWaitsForItsChildrenToFinishCancelling(CoroutineEngine engine) {
+            VirtualTime.run(engine, () -> {
+                Task<String> a = Async.createTask(() -> {
+                    try {
+                        Async.sleep(FOREVER);
+                        return "never";
+                    } finally {
+                        Async.sleep(STEP);
+                        events.add("a cleaned up");
+                    }
+                });
+                LoopFuture<List<String>> all = Async.gather(a);
+                Async.sleep(Duration.ZERO);
+
+                assertThat(all.cancel()).isTrue();
+                assertThat(all.cancel()).isTrue();
+                assertThat(all.isDone()).as("a is still cleaning up").isFalse();
+                Throwable thrown = catchThrowable(() -> Async.await(all));
+                events.add("gather: " + thrown.getClass().getSimpleName());
+                assertThat(all.isCancelled()).isTrue();
+                return null;
+            });
+
+            assertThat(events).containsExactly("a cleaned up", "gather: CancellationException");
+        }
+
+        @AllEngines
         void gatheringNothingGivesAnEmptyList(CoroutineEngine engine) {
             List<String> results = Async.run(engine, () -> Async.await(Async.gather(List.<Task<String>>of())));
 

@@ -1,5 +1,8 @@
 package io.loopbridge.future;
 
+import io.loopbridge.context.Context;
+import io.loopbridge.internal.CurrentContext;
+import io.loopbridge.internal.LiveTask;
 import io.loopbridge.loop.EventLoop;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
@@ -273,7 +276,9 @@ public class LoopFuture<T> implements Awaitable<T> {
 
     /**
      * Adds {@code callback}, called with this future once it is done, through {@link
-     * EventLoop#callSoon}; if the future is already done, it is scheduled at once.
+     * EventLoop#callSoon}; if the future is already done, it is scheduled at once. It runs in a copy
+     * of the {@link Context} current now, as asyncio's {@code add_done_callback}, not in that of the
+     * code that completes the future.
      *
      * @param callback called on the loop thread with this future, once per registration; not null
      * @throws IllegalStateException if called from another thread than the running loop's
@@ -286,17 +291,47 @@ public class LoopFuture<T> implements Awaitable<T> {
             loop.callSoon(() -> callback.accept(this));
             return;
         }
+        // a coroutine's driver sets up its own context when it steps: it needs none captured
+        Object cb = CurrentContext.inUse() && !(callback instanceof LiveTask)
+                ? new InContext<T>(callback, Context.copyCurrent())
+                : callback;
         Object cbs = callbacks;
         if (cbs == null) {
-            callbacks = callback;
+            callbacks = cb;
         } else if (cbs instanceof ArrayList) {
-            ((ArrayList<Object>) cbs).add(callback);
+            ((ArrayList<Object>) cbs).add(cb);
         } else {
             ArrayList<Object> list = new ArrayList<>(4);
             list.add(cbs);
-            list.add(callback);
+            list.add(cb);
             callbacks = list;
         }
+    }
+
+    /** A done callback and a copy of the context it was added from, in which it runs. */
+    private static final class InContext<T> implements Consumer<LoopFuture<T>> {
+        final Consumer<? super LoopFuture<T>> callback;
+        private final Context context;
+
+        InContext(Consumer<? super LoopFuture<T>> callback, Context context) {
+            this.callback = callback;
+            this.context = context;
+        }
+
+        @Override
+        public void accept(LoopFuture<T> future) {
+            Object previous = CurrentContext.swap(context);
+            try {
+                callback.accept(future);
+            } finally {
+                CurrentContext.swap(previous);
+            }
+        }
+    }
+
+    private static boolean registers(Object registered, Object callback) {
+        return registered.equals(callback)
+                || (registered instanceof InContext && ((InContext<?>) registered).callback.equals(callback));
     }
 
     /**
@@ -316,10 +351,10 @@ public class LoopFuture<T> implements Awaitable<T> {
         if (cbs instanceof ArrayList) {
             ArrayList<Object> list = (ArrayList<Object>) cbs;
             int before = list.size();
-            list.removeIf(c -> c.equals(callback));
+            list.removeIf(c -> registers(c, callback));
             return before - list.size();
         }
-        if (cbs.equals(callback)) {
+        if (registers(cbs, callback)) {
             callbacks = null;
             return 1;
         }

@@ -195,7 +195,7 @@ public final class AsyncCondition {
     }
 
     private void checkLocked(String what) {
-        if (!lock.locked()) {
+        if (!lock.held()) {
             throw new IllegalStateException("Cannot " + what + " on an un-acquired lock: acquire() it first");
         }
     }

@@ -22,6 +22,8 @@ import io.loopbridge.task.internal.Driver;
  *       waiter, so it stays locked, and a newcomer can never overtake a waiter (strict FIFO).
  *   <li>A waiter cancelled after the lock was handed to it, before it could run, hands it on in
  *       turn (or unlocks): the lock is never left held by nobody.
+ *   <li>{@code handedOff}: the lock was handed to a waiter that has not run yet, so nobody holds it
+ *       to release it (asyncio's lock is unlocked then): {@link #release()} refuses.
  * </ol>
  */
 public final class AsyncLock {
@@ -29,6 +31,7 @@ public final class AsyncLock {
     private final WaitQueue waiters = new WaitQueue();
     private final Runnable handOn = this::handOn;
     private boolean locked;
+    private boolean handedOff;
 
     /** An unlocked lock, bound to the loop of the first coroutine that uses it. */
     public AsyncLock() {}
@@ -54,7 +57,7 @@ public final class AsyncLock {
      */
     public void release() {
         binding.check("AsyncLock.release");
-        if (!locked) {
+        if (!held()) {
             throw new IllegalStateException("Lock is not acquired");
         }
         handOn();
@@ -70,6 +73,11 @@ public final class AsyncLock {
         return locked;
     }
 
+    /** Whether some coroutine holds the lock: locked, and not handed to a waiter that has not run. */
+    boolean held() {
+        return locked && !handedOff;
+    }
+
     /** Takes the lock for the coroutine of {@code d}, suspending while it is held. */
     void lock(Driver d) {
         if (!locked) {
@@ -77,11 +85,13 @@ public final class AsyncLock {
             return;
         }
         waiters.await(d, handOn); // woken: the lock was handed over, it is ours
+        handedOff = false;
     }
 
     /** Gives the lock to the first waiter, or unlocks it when nobody waits. */
     void handOn() {
-        if (!waiters.wakeFirst()) {
+        handedOff = waiters.wakeFirst();
+        if (!handedOff) {
             locked = false;
         }
     }

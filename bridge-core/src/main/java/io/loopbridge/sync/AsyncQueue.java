@@ -127,12 +127,21 @@ public sealed class AsyncQueue<T> permits AsyncPriorityQueue, AsyncLifoQueue {
     public final void put(T item) {
         Objects.requireNonNull(item, "item");
         Driver d = binding.enter(name + ".put()");
+        boolean woken = false;
         while (full()) {
             checkNotShutDown(item);
             putters.await(d, wakeNextPutter);
+            woken = true;
         }
         checkNotShutDown(item);
-        offer(item);
+        try {
+            offer(item);
+        } catch (RuntimeException refused) {
+            if (woken) {
+                wakeNextPutter.run(); // the free slot this putter was woken for goes to the next one
+            }
+            throw refused;
+        }
     }
 
     /**

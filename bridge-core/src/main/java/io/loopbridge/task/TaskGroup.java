@@ -62,9 +62,9 @@ import java.util.function.Consumer;
  *       waits for them to end on their own, then the body's exception propagates with the
  *       group's {@link TaskGroupException}, if any, {@linkplain Throwable#getSuppressed()
  *       suppressed} (Java's rule for try-with-resources);
- *   <li>cancellation is the exception: if the task is being cancelled ({@link Task#cancelling()}
- *       {@code > 0}) when {@code close()} starts, or is cancelled while {@code close()} waits, the
- *       group cancels its tasks before waiting.
+ *   <li>cancellation is the exception: if the task is being cancelled when {@code close()} starts
+ *       (its {@link Task#cancelling()} count is higher than when the group was made), or is
+ *       cancelled while {@code close()} waits, the group cancels its tasks before waiting.
  * </ul>
  *
  * Use the lambda form when the body awaits while tasks may fail, or may throw.
@@ -89,6 +89,11 @@ public final class TaskGroup implements AutoCloseable {
     private final EventLoop loop;
     /** The lambda form: the body's exceptions are seen, so a failing task may cancel the body. */
     private final boolean lambdaForm;
+    /**
+     * The parent's {@link Task#cancelling()} when the group was made: a request made since is what
+     * tells the try-with-resources form that its body is being cancelled.
+     */
+    private final int cancellingAtEntry;
 
     private final Set<Task<?>> tasks = new LinkedHashSet<>();
     private final List<Throwable> errors = new ArrayList<>();
@@ -114,6 +119,7 @@ public final class TaskGroup implements AutoCloseable {
         this.parent = parent;
         this.loop = parent.loop();
         this.lambdaForm = lambdaForm;
+        this.cancellingAtEntry = parent.cancelling();
     }
 
     /**
@@ -234,9 +240,9 @@ public final class TaskGroup implements AutoCloseable {
         // A timeout of the body's own (Async.waitFor) is a failure; the deadline of an enclosing
         // Timeout, like any cancellation of the parent, is a cancellation.
         boolean bodyCancelled = bodyError instanceof CancellationException
-                && (!(bodyError instanceof AsyncTimeoutException) || parent.cancelling() > 0);
+                && (!(bodyError instanceof AsyncTimeoutException) || parent.cancelling() > cancellingAtEntry);
         CancellationException propagate = bodyCancelled ? (CancellationException) bodyError : null;
-        if (bodyError != null || (!lambdaForm && parent.cancelling() > 0)) {
+        if (bodyError != null || (!lambdaForm && parent.cancelling() > cancellingAtEntry)) {
             abort();
         }
         while (!tasks.isEmpty()) {

@@ -340,6 +340,31 @@ class ContextVarTest {
         }
 
         @AllEngines
+        void doneCallbacksRunInTheContextTheyWereAddedFrom(CoroutineEngine engine) {
+            // asyncio: add_done_callback(fn) runs fn in a copy of the context current when it was added
+            ContextVar<String> var = ContextVar.withDefault("var", "unset");
+            onEngine(engine, () -> {
+                LoopFuture<String> result = Async.loop().createFuture();
+                java.util.function.Consumer<LoopFuture<String>> removed = f -> events.add("removed callback ran");
+                Async.await(Async.createTask(() -> {
+                    var.set("a");
+                    result.addDoneCallback(f -> events.add("callback added by a sees " + var.get()));
+                    result.addDoneCallback(removed);
+                    return null;
+                }));
+                Async.await(Async.createTask(() -> {
+                    var.set("b");
+                    assertThat(result.removeDoneCallback(removed)).isEqualTo(1);
+                    result.setResult("done by b");
+                    return null;
+                }));
+                Async.sleep(Duration.ZERO);
+            });
+
+            assertThat(events).containsExactly("callback added by a sees a");
+        }
+
+        @AllEngines
         void aGeneratorsBodyRunsInTheContextOfTheCodeAdvancingIt(CoroutineEngine engine) {
             ContextVar<String> var = ContextVar.withDefault("var", "unset");
             onEngine(engine, () -> {

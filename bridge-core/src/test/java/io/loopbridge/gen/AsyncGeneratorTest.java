@@ -318,6 +318,23 @@ class AsyncGeneratorTest {
 
             assertThat(events).isEmpty();
         }
+
+        @AllEngines
+        void athrowIntoAnEndedGeneratorFailsWithTheErrorAndRunsNothing(CoroutineEngine engine) {
+            // a deliberate difference (generators guide): CPython's athrow on an ended generator completes with None
+            onEngine(engine, () -> {
+                AsyncGenerator<Integer, Void> countdown = countdown(1);
+                assertThat(Async.await(countdown.anext())).isEqualTo(1);
+                assertThatThrownBy(() -> Async.await(countdown.anext())).isInstanceOf(NoSuchElementException.class);
+                IllegalArgumentException error = new IllegalArgumentException("late");
+
+                assertThat(catchThrowable(() -> Async.await(countdown.athrow(error))))
+                        .isSameAs(error);
+                assertThatThrownBy(() -> Async.await(countdown.anext())).isInstanceOf(NoSuchElementException.class);
+            });
+
+            assertThat(events).containsExactly("countdown starts", "countdown ends");
+        }
     }
 
     @Nested

@@ -396,6 +396,31 @@ class AsyncConditionTest {
         }
 
         @AllEngines
+        void signallingOrWaitingWhileTheLockIsHandedToAWaiterThatHasNotRunThrows(CoroutineEngine engine) {
+            // asyncio: the lock is unlocked until the woken waiter runs, so notify() and wait() raise
+            Async.run(engine, () -> {
+                AsyncCondition cond = new AsyncCondition();
+                Permit mine = cond.acquire();
+                Task<Void> other = Async.createTask(() -> {
+                    cond.acquire().close();
+                    return null;
+                });
+                settle();
+                mine.close(); // handed to the other task, which has not run yet
+
+                assertThatIllegalStateException()
+                        .isThrownBy(cond::signal)
+                        .withMessage("Cannot signal on an un-acquired lock: acquire() it first");
+                assertThatIllegalStateException()
+                        .isThrownBy(cond::await)
+                        .withMessage("Cannot wait on an un-acquired lock: acquire() it first");
+                Async.await(other);
+                assertThat(cond.locked()).isFalse();
+                return null;
+            });
+        }
+
+        @AllEngines
         void signallingANegativeNumberOfWaitersThrows(CoroutineEngine engine) {
             Async.run(engine, () -> {
                 AsyncCondition cond = new AsyncCondition();

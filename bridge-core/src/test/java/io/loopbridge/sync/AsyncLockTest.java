@@ -375,6 +375,40 @@ class AsyncLockTest {
             });
         }
 
+        @AllEngines
+        void releasingAgainBeforeTheWaiterItWasHandedToRunsThrowsAndLetsNoSecondWaiterIn(CoroutineEngine engine) {
+            // asyncio: the lock is unlocked from release() until the woken waiter runs, so a second
+            // release() raises "Lock is not acquired." instead of waking a second waiter
+            Async.run(engine, () -> {
+                AsyncLock lock = new AsyncLock();
+                Permit mine = lock.acquire();
+                Task<Void> b = Async.createTask(() -> {
+                    lock.acquire();
+                    steps.add("b holds the lock");
+                    return null;
+                });
+                Task<Void> c = Async.createTask(() -> {
+                    lock.acquire();
+                    steps.add("c holds the lock");
+                    return null;
+                });
+                settle();
+
+                mine.close(); // handed to b
+                assertThatIllegalStateException().isThrownBy(lock::release).withMessage("Lock is not acquired");
+                settle();
+
+                assertThat(steps).containsExactly("b holds the lock");
+                assertThat(c.isDone()).as("c still waits for the lock b holds").isFalse();
+                lock.release(); // b's
+                Async.await(c);
+                assertThat(b.isDone()).isTrue();
+                return null;
+            });
+
+            assertThat(steps).containsExactly("b holds the lock", "c holds the lock");
+        }
+
         @Test
         void acquiringOutsideACoroutineThrows() {
             assertThatIllegalStateException()

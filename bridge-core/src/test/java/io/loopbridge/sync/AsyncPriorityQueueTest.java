@@ -166,6 +166,33 @@ class AsyncPriorityQueueTest {
             });
         }
 
+        @AllEngines
+        void aWokenPutterWhoseItemIsRefusedPassesTheFreeSlotToTheNextPutter(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                AsyncPriorityQueue<Object> queue = new AsyncPriorityQueue<>(1);
+                queue.putNowait("a");
+                Task<Void> refused = Async.createTask(() -> {
+                    queue.put(new Object()); // not Comparable
+                    return null;
+                });
+                Task<Void> next = Async.createTask(() -> {
+                    queue.put("b");
+                    return null;
+                });
+                settle();
+
+                assertThat(queue.getNowait()).isEqualTo("a"); // frees the slot: wakes the first putter
+                assertThatThrownBy(() -> Async.await(refused)).isInstanceOf(ClassCastException.class);
+                settle();
+
+                assertThat(next.isDone())
+                        .as("the slot went on to the next putter")
+                        .isTrue();
+                assertThat(queue.getNowait()).isEqualTo("b");
+                return null;
+            });
+        }
+
         @Test
         void aNullComparatorAndANegativeMaxsizeAreRefused() {
             assertThatNullPointerException()
