@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -420,9 +419,6 @@ class TimeoutTest {
         }
 
         @AllEngines
-        @Disabled("asyncio (3.12+) times the block out against the cancelling() count at entry; we throw a plain "
-                + "CancellationException because Driver.takeCancellation makes AsyncTimeoutException only when every "
-                + "outstanding request came from a deadline; fix pending in EventLoop/Driver")
         void aDeadlineInATaskThatIsAlreadyBeingCancelledStillTimesTheBlockOut(CoroutineEngine engine) {
             // the bounded clean-up of asyncio code: except CancelledError: async with timeout(d): await cleanup()
             VirtualTime.run(engine, () -> {

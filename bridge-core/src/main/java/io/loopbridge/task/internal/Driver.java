@@ -50,6 +50,13 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     private int cancelRequests;
     /** Outstanding cancellation requests that came from timeouts. */
     private int timeoutRequests;
+    /**
+     * A request that did not come from a deadline arrived since the body last saw a cancellation:
+     * what it sees next is a plain cancellation even if deadlines are outstanding too. One it has
+     * already seen (and perhaps swallowed) no longer counts, as asyncio's timeout compares with
+     * {@code cancelling()} at its entry.
+     */
+    private boolean plainRequestUnseen;
     /** Set once the loop closed under the body: a suspend now would never be resumed. */
     private boolean abandoned;
     /** The context the body runs in; null until a context variable is first set in it. */
@@ -413,6 +420,8 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         cancelRequests++;
         if (timeout) {
             timeoutRequests++;
+        } else {
+            plainRequestUnseen = true;
         }
         cancelMessage = message;
         Object w = waitingOn;
@@ -444,6 +453,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             }
             if (cancelRequests == 0) {
                 mustCancel = false;
+                plainRequestUnseen = false;
             }
         }
         return cancelRequests;
@@ -467,7 +477,9 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     private CancellationException takeCancellation() {
         mustCancel = false;
-        if (timeoutRequests > 0 && timeoutRequests == cancelRequests) {
+        boolean plain = plainRequestUnseen;
+        plainRequestUnseen = false;
+        if (timeoutRequests > 0 && !plain) {
             return new AsyncTimeoutException(cancelMessage != null ? cancelMessage : "deadline exceeded");
         }
         return new CancellationException(cancelMessage);
