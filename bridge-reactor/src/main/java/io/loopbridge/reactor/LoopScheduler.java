@@ -102,13 +102,11 @@ final class LoopScheduler implements Scheduler {
             return s;
         }
 
+        /** A period of zero or less runs the task again as soon as it returns, as Reactor's schedulers do. */
         @Override
         public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
             Objects.requireNonNull(task, "task");
-            if (period <= 0) {
-                return schedule(task, initialDelay, unit);
-            }
-            Scheduled s = new Scheduled(this, task, unit.toNanos(period));
+            Scheduled s = new Scheduled(this, task, Math.max(0, unit.toNanos(period)));
             s.arm(unit.toNanos(Math.max(0, initialDelay)));
             return s;
         }
@@ -139,6 +137,7 @@ final class LoopScheduler implements Scheduler {
     static final class Scheduled implements Disposable, Runnable {
         private final LoopWorker worker;
         private final Runnable task;
+        /** Negative for one-shot work; 0 for periodic work run back to back. */
         private final long periodNanos;
         private volatile boolean disposed;
         private volatile Handle handle;
@@ -182,7 +181,7 @@ final class LoopScheduler implements Scheduler {
             try {
                 task.run();
             } finally {
-                if (periodNanos > 0 && !disposed) {
+                if (periodNanos >= 0 && !disposed) {
                     if (nextRun == 0) {
                         nextRun = worker.loop.time();
                     }
