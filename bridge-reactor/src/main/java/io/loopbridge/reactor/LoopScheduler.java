@@ -14,10 +14,12 @@ import reactor.core.scheduler.Scheduler;
  * A Reactor {@link Scheduler} whose work runs as callbacks of an event loop, so {@code
  * publishOn(ReactorBridge.scheduler(loop))} lands a pipeline on the loop. Disposing it rejects new
  * work and cancels what is pending, its workers' included; the loop itself stays open (it belongs
- * to its owner).
+ * to its owner). {@link #now} follows the loop's clock.
  */
 final class LoopScheduler implements Scheduler {
     private final EventLoop loop;
+    /** Epoch nanoseconds at loop time 0: {@link #now} is the loop's clock, anchored to the wall clock. */
+    private final long originNanos;
     /** Runs the work scheduled on the scheduler itself. */
     private final LoopWorker all;
     /** The workers not disposed yet, so that disposing the scheduler reaches them. */
@@ -27,7 +29,14 @@ final class LoopScheduler implements Scheduler {
 
     LoopScheduler(EventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
+        this.originNanos = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - loop.time();
         this.all = new LoopWorker(loop, null);
+    }
+
+    /** The loop's clock, so {@code elapsed()} and {@code timestamp()} move with a virtual-time loop. */
+    @Override
+    public long now(TimeUnit unit) {
+        return unit.convert(originNanos + loop.time(), TimeUnit.NANOSECONDS);
     }
 
     @Override
