@@ -200,12 +200,14 @@ public final class ReactorBridge {
      * @param loop the loop the generator is read on
      * @param generator the generator to read; it is closed when the {@code Flux} completes, fails or
      *     is cancelled
-     * @return a {@code Flux} of the generator's items, to subscribe to once
+     * @return a {@code Flux} of the generator's items, to subscribe to once: a later subscriber
+     *     ({@code retry} and {@code repeat} included) gets {@code onError(IllegalStateException)}, as
+     *     from Reactor's one-shot sources such as {@code Flux.fromStream}
      * @throws NullPointerException if {@code loop} or {@code generator} is null
      */
     public static <T> Flux<T> toFlux(EventLoop loop, AsyncGenerator<T, ?> generator) {
         Objects.requireNonNull(generator, "generator");
-        return flux(loop, y -> {
+        Flux<T> once = flux(loop, y -> {
             try {
                 for (T item : generator) {
                     y.yield(item);
@@ -214,6 +216,13 @@ public final class ReactorBridge {
                 close(generator);
             }
         });
+        // a second subscriber would share or miss the items (retry would complete empty): refuse it
+        AtomicBoolean subscribed = new AtomicBoolean();
+        return Flux.defer(() -> subscribed.compareAndSet(false, true)
+                ? once
+                : Flux.error(new IllegalStateException("ReactorBridge.toFlux(" + generator
+                        + ") allows only one subscriber: the generator runs once (use ReactorBridge.flux(body) for a"
+                        + " source each subscriber runs again)")));
     }
 
     /**
@@ -246,7 +255,8 @@ public final class ReactorBridge {
      * @param <T> the type of the generator's items
      * @param generator the generator to read; it is closed when the {@code Flux} completes, fails or
      *     is cancelled
-     * @return a {@code Flux} of the generator's items, to subscribe to once
+     * @return a {@code Flux} of the generator's items, to subscribe to once (a later subscriber gets
+     *     {@code onError(IllegalStateException)})
      * @throws NullPointerException if {@code generator} is null
      */
     public static <T> Flux<T> toFlux(AsyncGenerator<T, ?> generator) {
