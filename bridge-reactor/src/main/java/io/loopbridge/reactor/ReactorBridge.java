@@ -9,6 +9,7 @@ import io.loopbridge.internal.SharedLoop;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactive.LoopSubscriber;
 import io.loopbridge.reactive.Reactive;
+import io.loopbridge.reactor.internal.BlockingGuard;
 import io.loopbridge.reactor.internal.ContextBridge;
 import io.loopbridge.task.Coroutine;
 import io.loopbridge.task.CoroutineFunction;
@@ -49,11 +50,9 @@ import reactor.util.context.ContextView;
  */
 public final class ReactorBridge {
     static {
-        // Mono.block() on a loop in debug mode fails instead of stalling every coroutine of the loop.
-        Schedulers.registerNonBlockingThreadPredicate(t -> {
-            EventLoop loop = t == Thread.currentThread() ? EventLoop.running() : null;
-            return loop != null && loop.isDebug() && loop.inLoop();
-        });
+        // block() on a loop's thread fails instead of stalling every coroutine of the loop (debug mode),
+        // or of waiting forever for a mono/flux coroutine that needs this very thread
+        BlockingGuard.install();
     }
 
     private ReactorBridge() {}
@@ -82,15 +81,17 @@ public final class ReactorBridge {
         Objects.requireNonNull(coroutine, "coroutine");
         return Mono.deferContextual(view -> {
             AtomicBoolean cancelled = new AtomicBoolean();
-            return Mono.fromDirect(Reactive.<T>fromCoroutine(loop, () -> {
-                        ContextBridge.enter(view);
-                        try {
-                            return coroutine.call();
-                        } catch (Exception e) {
-                            throw dropIfCancelled(e, cancelled, view);
-                        }
-                    }))
-                    .doOnCancel(() -> cancelled.set(true));
+            return BlockingGuard.tracked(
+                    loop,
+                    Mono.fromDirect(Reactive.<T>fromCoroutine(loop, () -> {
+                                ContextBridge.enter(view);
+                                try {
+                                    return coroutine.call();
+                                } catch (Exception e) {
+                                    throw dropIfCancelled(e, cancelled, view);
+                                }
+                            }))
+                            .doOnCancel(() -> cancelled.set(true)));
         });
     }
 
@@ -131,15 +132,17 @@ public final class ReactorBridge {
         Objects.requireNonNull(body, "body");
         return Flux.deferContextual(view -> {
             AtomicBoolean cancelled = new AtomicBoolean();
-            return Flux.from(Reactive.<T>publisher(loop, y -> {
-                        ContextBridge.enter(view);
-                        try {
-                            body.run(y);
-                        } catch (Exception e) {
-                            throw dropIfCancelled(e, cancelled, view);
-                        }
-                    }))
-                    .doOnCancel(() -> cancelled.set(true));
+            return BlockingGuard.tracked(
+                    loop,
+                    Flux.from(Reactive.<T>publisher(loop, y -> {
+                                ContextBridge.enter(view);
+                                try {
+                                    body.run(y);
+                                } catch (Exception e) {
+                                    throw dropIfCancelled(e, cancelled, view);
+                                }
+                            }))
+                            .doOnCancel(() -> cancelled.set(true)));
         });
     }
 
@@ -186,7 +189,8 @@ public final class ReactorBridge {
      * @throws NullPointerException if {@code awaitable} is null
      */
     public static <T> Mono<T> toMono(Awaitable<T> awaitable) {
-        return Mono.fromDirect(Reactive.fromAwaitable(awaitable));
+        Mono<T> mono = Mono.fromDirect(Reactive.fromAwaitable(awaitable));
+        return Mono.defer(() -> BlockingGuard.tracked(awaitable.loop(), mono));
     }
 
     /**
@@ -290,7 +294,7 @@ public final class ReactorBridge {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
         }
-        return flux -> Flux.from(Reactive.mapAsync(flux, loop, concurrency, fn));
+        return flux -> Flux.defer(() -> BlockingGuard.tracked(loop, Flux.from(Reactive.mapAsync(flux, loop, concurrency, fn))));
     }
 
     /**

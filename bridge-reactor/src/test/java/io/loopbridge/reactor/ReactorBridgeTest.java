@@ -1245,6 +1245,45 @@ class ReactorBridgeTest {
             }
         }
 
+        /**
+         * A bridged Mono or Flux of this loop, subscribed on its thread, needs that thread to run: block()
+         * there would wait forever, so Reactor's block() fails at once, debug mode or not.
+         */
+        @AllEngines
+        void blockingOnABridgedSourceOfTheSameLoopFailsInsteadOfDeadlocking(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                EventLoop loop = Async.loop();
+                assertThat(loop.isDebug()).isFalse();
+                LoopFuture<String> ready = loop.createFuture();
+                ready.setResult("ready");
+                assertThat(ReactorBridge.toMono(ready).block())
+                        .as("an outcome already there needs no wait")
+                        .isEqualTo("ready");
+
+                assertThatIllegalStateException()
+                        .isThrownBy(() -> ReactorBridge.mono(() -> "never").block())
+                        .withMessageContaining("block()/blockFirst()/blockLast() are blocking");
+                assertThatIllegalStateException()
+                        .isThrownBy(() -> ReactorBridge.flux(loop, counting(3)).blockFirst());
+                LoopFuture<String> pending = loop.createFuture();
+                assertThatIllegalStateException()
+                        .isThrownBy(() -> ReactorBridge.toMono(pending).block());
+                assertThatIllegalStateException()
+                        .isThrownBy(() -> Flux.just(1)
+                                .transform(ReactorBridge.mapAsync(loop, 1, i -> i))
+                                .blockLast());
+
+                assertThat(ReactorBridge.await(ReactorBridge.mono(() -> "awaited")))
+                        .as("await is the way to wait")
+                        .isEqualTo("awaited");
+                pending.setResult("set");
+                Async.sleep(Duration.ofMillis(1)); // the refused subscriptions stay subscribed: let them end
+                assertThat(Mono.delay(Duration.ofMillis(1)).block())
+                        .as("once the bridged sources are over, other blocking is as before")
+                        .isZero();
+            });
+        }
+
         @AllEngines
         void outsideDebugModeBlockIsNotPrevented(CoroutineEngine engine) {
             onEngine(engine, () -> {
