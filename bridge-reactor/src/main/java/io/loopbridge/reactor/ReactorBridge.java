@@ -273,7 +273,9 @@ public final class ReactorBridge {
      * Reactive#mapAsync}), Reactor's {@code flatMapSequential} with a coroutine per item.
      *
      * <p><b>Backpressure:</b> requests {@code concurrency} items from upstream, then one more per
-     * result emitted; results wait for downstream demand. <b>Scheduler:</b> the coroutines run and
+     * result emitted; results wait for downstream demand. <b>Context:</b> the subscriber context
+     * reaches the upstream, and each coroutine sees it as a {@link #mono} coroutine does (bound
+     * context vars, {@link #subscriberContext()}). <b>Scheduler:</b> the coroutines run and
      * the results are emitted on {@code loop}'s thread; upstream signals from other threads hop onto
      * it.
      *
@@ -294,7 +296,17 @@ public final class ReactorBridge {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
         }
-        return flux -> Flux.defer(() -> BlockingGuard.tracked(loop, Flux.from(Reactive.mapAsync(flux, loop, concurrency, fn))));
+        // an operator like any other: the subscriber context reaches the upstream and each item's coroutine
+        return flux -> Flux.deferContextual(view -> {
+            Flux<T> upstream = view.isEmpty() ? flux : flux.contextWrite(view);
+            CoroutineFunction<? super T, ? extends R> perItem = view.isEmpty()
+                    ? fn
+                    : item -> {
+                        ContextBridge.enter(view);
+                        return fn.apply(item);
+                    };
+            return BlockingGuard.tracked(loop, Flux.from(Reactive.mapAsync(upstream, loop, concurrency, perItem)));
+        });
     }
 
     /**
