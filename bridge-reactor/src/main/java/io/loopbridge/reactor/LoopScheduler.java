@@ -79,6 +79,15 @@ final class LoopScheduler implements Scheduler {
         return disposed;
     }
 
+    /** Nothing to prepare; a disposed scheduler is refused, as Reactor's own schedulers refuse it. */
+    @Override
+    public void init() {
+        if (disposed) {
+            throw new IllegalStateException(
+                    this + " is disposed and cannot be initialized again: make a new ReactorBridge.scheduler(loop)");
+        }
+    }
+
     @Override
     public String toString() {
         return "ReactorBridge.scheduler(" + loop + ")";

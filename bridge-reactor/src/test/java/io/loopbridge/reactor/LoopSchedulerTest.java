@@ -293,6 +293,17 @@ class LoopSchedulerTest {
         assertThat(steps).containsExactly("the loop itself stays open at 2000 ms");
     }
 
+    /** As Reactor's own schedulers: a disposed scheduler cannot be initialized again. */
+    @Test
+    void initializingADisposedSchedulerIsRefused() {
+        onClock.init(); // a live one: nothing to do
+        onClock.dispose();
+        assertThatThrownBy(onClock::init)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("disposed");
+        assertThat(onClock.isDisposed()).isTrue();
+    }
+
     @Test
     void publishOnADisposedSchedulerSignalsRejection() {
         onClock.dispose();
