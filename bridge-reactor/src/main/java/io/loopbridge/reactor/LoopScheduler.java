@@ -14,10 +14,12 @@ import reactor.core.scheduler.Scheduler;
  * A Reactor {@link Scheduler} whose work runs as callbacks of an event loop, so {@code
  * publishOn(ReactorBridge.scheduler(loop))} lands a pipeline on the loop. Disposing it rejects new
  * work and cancels what is pending, its workers' included; the loop itself stays open (it belongs
- * to its owner).
+ * to its owner). {@link #now} follows the loop's clock.
  */
 final class LoopScheduler implements Scheduler {
     private final EventLoop loop;
+    /** Epoch nanoseconds at loop time 0: {@link #now} is the loop's clock, anchored to the wall clock. */
+    private final long originNanos;
     /** Runs the work scheduled on the scheduler itself. */
     private final LoopWorker all;
     /** The workers not disposed yet, so that disposing the scheduler reaches them. */
@@ -27,7 +29,14 @@ final class LoopScheduler implements Scheduler {
 
     LoopScheduler(EventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
+        this.originNanos = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - loop.time();
         this.all = new LoopWorker(loop, null);
+    }
+
+    /** The loop's clock, so {@code elapsed()} and {@code timestamp()} move with a virtual-time loop. */
+    @Override
+    public long now(TimeUnit unit) {
+        return unit.convert(originNanos + loop.time(), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -70,6 +79,15 @@ final class LoopScheduler implements Scheduler {
         return disposed;
     }
 
+    /** Nothing to prepare; a disposed scheduler is refused, as Reactor's own schedulers refuse it. */
+    @Override
+    public void init() {
+        if (disposed) {
+            throw new IllegalStateException(
+                    this + " is disposed and cannot be initialized again: make a new ReactorBridge.scheduler(loop)");
+        }
+    }
+
     @Override
     public String toString() {
         return "ReactorBridge.scheduler(" + loop + ")";
@@ -102,13 +120,11 @@ final class LoopScheduler implements Scheduler {
             return s;
         }
 
+        /** A period of zero or less runs the task again as soon as it returns, as Reactor's schedulers do. */
         @Override
         public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
             Objects.requireNonNull(task, "task");
-            if (period <= 0) {
-                return schedule(task, initialDelay, unit);
-            }
-            Scheduled s = new Scheduled(this, task, unit.toNanos(period));
+            Scheduled s = new Scheduled(this, task, Math.max(0, unit.toNanos(period)));
             s.arm(unit.toNanos(Math.max(0, initialDelay)));
             return s;
         }
@@ -139,6 +155,7 @@ final class LoopScheduler implements Scheduler {
     static final class Scheduled implements Disposable, Runnable {
         private final LoopWorker worker;
         private final Runnable task;
+        /** Negative for one-shot work; 0 for periodic work run back to back. */
         private final long periodNanos;
         private volatile boolean disposed;
         private volatile Handle handle;
@@ -182,7 +199,7 @@ final class LoopScheduler implements Scheduler {
             try {
                 task.run();
             } finally {
-                if (periodNanos > 0 && !disposed) {
+                if (periodNanos >= 0 && !disposed) {
                     if (nextRun == 0) {
                         nextRun = worker.loop.time();
                     }

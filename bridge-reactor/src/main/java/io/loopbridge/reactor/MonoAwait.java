@@ -26,7 +26,8 @@ import reactor.util.context.Context;
  *       (after {@code value}/{@code error} are written), or to {@code ABANDONED} when the coroutine
  *       stops waiting (it was cancelled), which cancels the subscription.
  *   <li>A signal that finds the state already left is Reactor's to handle: an error goes to
- *       {@code onErrorDropped}, an item to the discard hook.
+ *       {@code onErrorDropped}, an item to {@code onNextDropped} after the end and to the discard
+ *       hook after a cancel.
  *   <li>A terminal signal writes the state then reads {@code waiter}; {@code result} writes {@code
  *       waiter} then reads the state: one of them sees the other, so the coroutine is never left
  *       waiting.
@@ -153,7 +154,10 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
 
     @Override
     public void onNext(T t) {
-        if (state != WAITING) {
+        int s = state;
+        if (s == DONE) {
+            Operators.onNextDropped(t, context); // after the end: the source broke the rules (§1.7)
+        } else if (s == ABANDONED) {
             Operators.onDiscard(t, context);
         } else if (value == null) {
             value = t;

@@ -9,6 +9,7 @@ import io.loopbridge.internal.SharedLoop;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactive.LoopSubscriber;
 import io.loopbridge.reactive.Reactive;
+import io.loopbridge.reactor.internal.BlockingGuard;
 import io.loopbridge.reactor.internal.ContextBridge;
 import io.loopbridge.task.Coroutine;
 import io.loopbridge.task.CoroutineFunction;
@@ -49,11 +50,9 @@ import reactor.util.context.ContextView;
  */
 public final class ReactorBridge {
     static {
-        // Mono.block() on a loop in debug mode fails instead of stalling every coroutine of the loop.
-        Schedulers.registerNonBlockingThreadPredicate(t -> {
-            EventLoop loop = t == Thread.currentThread() ? EventLoop.running() : null;
-            return loop != null && loop.isDebug() && loop.inLoop();
-        });
+        // block() on a loop's thread fails instead of stalling every coroutine of the loop (debug mode),
+        // or of waiting forever for a mono/flux coroutine that needs this very thread
+        BlockingGuard.install();
     }
 
     private ReactorBridge() {}
@@ -82,15 +81,17 @@ public final class ReactorBridge {
         Objects.requireNonNull(coroutine, "coroutine");
         return Mono.deferContextual(view -> {
             AtomicBoolean cancelled = new AtomicBoolean();
-            return Mono.fromDirect(Reactive.<T>fromCoroutine(loop, () -> {
-                        ContextBridge.enter(view);
-                        try {
-                            return coroutine.call();
-                        } catch (Exception e) {
-                            throw dropIfCancelled(e, cancelled, view);
-                        }
-                    }))
-                    .doOnCancel(() -> cancelled.set(true));
+            return BlockingGuard.tracked(
+                    loop,
+                    Mono.fromDirect(Reactive.<T>fromCoroutine(loop, () -> {
+                                ContextBridge.enter(view);
+                                try {
+                                    return coroutine.call();
+                                } catch (Exception e) {
+                                    throw dropIfCancelled(e, cancelled, view);
+                                }
+                            }))
+                            .doOnCancel(() -> cancelled.set(true)));
         });
     }
 
@@ -131,15 +132,17 @@ public final class ReactorBridge {
         Objects.requireNonNull(body, "body");
         return Flux.deferContextual(view -> {
             AtomicBoolean cancelled = new AtomicBoolean();
-            return Flux.from(Reactive.<T>publisher(loop, y -> {
-                        ContextBridge.enter(view);
-                        try {
-                            body.run(y);
-                        } catch (Exception e) {
-                            throw dropIfCancelled(e, cancelled, view);
-                        }
-                    }))
-                    .doOnCancel(() -> cancelled.set(true));
+            return BlockingGuard.tracked(
+                    loop,
+                    Flux.from(Reactive.<T>publisher(loop, y -> {
+                                ContextBridge.enter(view);
+                                try {
+                                    body.run(y);
+                                } catch (Exception e) {
+                                    throw dropIfCancelled(e, cancelled, view);
+                                }
+                            }))
+                            .doOnCancel(() -> cancelled.set(true)));
         });
     }
 
@@ -186,7 +189,8 @@ public final class ReactorBridge {
      * @throws NullPointerException if {@code awaitable} is null
      */
     public static <T> Mono<T> toMono(Awaitable<T> awaitable) {
-        return Mono.fromDirect(Reactive.fromAwaitable(awaitable));
+        Mono<T> mono = Mono.fromDirect(Reactive.fromAwaitable(awaitable));
+        return Mono.defer(() -> BlockingGuard.tracked(awaitable.loop(), mono));
     }
 
     /**
@@ -200,12 +204,14 @@ public final class ReactorBridge {
      * @param loop the loop the generator is read on
      * @param generator the generator to read; it is closed when the {@code Flux} completes, fails or
      *     is cancelled
-     * @return a {@code Flux} of the generator's items, to subscribe to once
+     * @return a {@code Flux} of the generator's items, to subscribe to once: a later subscriber
+     *     ({@code retry} and {@code repeat} included) gets {@code onError(IllegalStateException)}, as
+     *     from Reactor's one-shot sources such as {@code Flux.fromStream}
      * @throws NullPointerException if {@code loop} or {@code generator} is null
      */
     public static <T> Flux<T> toFlux(EventLoop loop, AsyncGenerator<T, ?> generator) {
         Objects.requireNonNull(generator, "generator");
-        return flux(loop, y -> {
+        Flux<T> once = flux(loop, y -> {
             try {
                 for (T item : generator) {
                     y.yield(item);
@@ -214,6 +220,13 @@ public final class ReactorBridge {
                 close(generator);
             }
         });
+        // a second subscriber would share or miss the items (retry would complete empty): refuse it
+        AtomicBoolean subscribed = new AtomicBoolean();
+        return Flux.defer(() -> subscribed.compareAndSet(false, true)
+                ? once
+                : Flux.error(new IllegalStateException("ReactorBridge.toFlux(" + generator
+                        + ") allows only one subscriber: the generator runs once (use ReactorBridge.flux(body) for a"
+                        + " source each subscriber runs again)")));
     }
 
     /**
@@ -246,7 +259,8 @@ public final class ReactorBridge {
      * @param <T> the type of the generator's items
      * @param generator the generator to read; it is closed when the {@code Flux} completes, fails or
      *     is cancelled
-     * @return a {@code Flux} of the generator's items, to subscribe to once
+     * @return a {@code Flux} of the generator's items, to subscribe to once (a later subscriber gets
+     *     {@code onError(IllegalStateException)})
      * @throws NullPointerException if {@code generator} is null
      */
     public static <T> Flux<T> toFlux(AsyncGenerator<T, ?> generator) {
@@ -259,7 +273,9 @@ public final class ReactorBridge {
      * Reactive#mapAsync}), Reactor's {@code flatMapSequential} with a coroutine per item.
      *
      * <p><b>Backpressure:</b> requests {@code concurrency} items from upstream, then one more per
-     * result emitted; results wait for downstream demand. <b>Scheduler:</b> the coroutines run and
+     * result emitted; results wait for downstream demand. <b>Context:</b> the subscriber context
+     * reaches the upstream, and each coroutine sees it as a {@link #mono} coroutine does (bound
+     * context vars, {@link #subscriberContext()}). <b>Scheduler:</b> the coroutines run and
      * the results are emitted on {@code loop}'s thread; upstream signals from other threads hop onto
      * it.
      *
@@ -280,7 +296,17 @@ public final class ReactorBridge {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
         }
-        return flux -> Flux.from(Reactive.mapAsync(flux, loop, concurrency, fn));
+        // an operator like any other: the subscriber context reaches the upstream and each item's coroutine
+        return flux -> Flux.deferContextual(view -> {
+            Flux<T> upstream = view.isEmpty() ? flux : flux.contextWrite(view);
+            CoroutineFunction<? super T, ? extends R> perItem = view.isEmpty()
+                    ? fn
+                    : item -> {
+                        ContextBridge.enter(view);
+                        return fn.apply(item);
+                    };
+            return BlockingGuard.tracked(loop, Flux.from(Reactive.mapAsync(upstream, loop, concurrency, perItem)));
+        });
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -125,13 +126,62 @@ class LoopSchedulerTest {
     }
 
     @Test
-    void aPeriodWithoutInitialDelayStartsAtOnceAndAZeroPeriodRunsOnce() {
+    void aPeriodWithoutInitialDelayStartsAtOnce() {
         onClock.schedulePeriodically(log("every second"), 0, 1, TimeUnit.SECONDS);
-        onClock.schedulePeriodically(log("once"), 500, 0, TimeUnit.MILLISECONDS);
         clock.advanceTime(Duration.ofMillis(2_500));
-        assertThat(steps)
-                .containsExactly(
-                        "every second at 0 ms", "once at 500 ms", "every second at 1000 ms", "every second at 2000 ms");
+        assertThat(steps).containsExactly("every second at 0 ms", "every second at 1000 ms", "every second at 2000 ms");
+    }
+
+    /** As on Reactor's own schedulers, a period of zero (or less) runs the task again as soon as it returns. */
+    @Test
+    void aZeroPeriodRunsTheTaskBackToBackUntilDisposed() {
+        AtomicReference<Disposable> direct = new AtomicReference<>();
+        direct.set(onClock.schedulePeriodically(
+                () -> {
+                    log("direct").run();
+                    if (steps.size() == 3) {
+                        direct.get().dispose();
+                    }
+                },
+                500,
+                0,
+                TimeUnit.MILLISECONDS));
+        clock.advanceTime(Duration.ofSeconds(1));
+        assertThat(steps).containsExactly("direct at 500 ms", "direct at 500 ms", "direct at 500 ms");
+        assertThat(direct.get().isDisposed()).isTrue();
+
+        steps.clear();
+        Scheduler.Worker worker = onClock.createWorker();
+        AtomicReference<Disposable> onWorker = new AtomicReference<>();
+        onWorker.set(worker.schedulePeriodically(
+                () -> {
+                    log("on a worker").run();
+                    if (steps.size() == 2) {
+                        onWorker.get().dispose();
+                    }
+                },
+                0,
+                -1,
+                TimeUnit.SECONDS));
+        clock.advanceTime(Duration.ofSeconds(1));
+        assertThat(steps).containsExactly("on a worker at 1000 ms", "on a worker at 1000 ms");
+        worker.dispose();
+    }
+
+    /** Reactor's time operators read the scheduler's clock: on a virtual-time loop it is loop time. */
+    @Test
+    void nowIsTheLoopClockSoElapsedMeasuresLoopTime() {
+        long before = onClock.now(TimeUnit.MILLISECONDS);
+        clock.advanceTime(Duration.ofHours(1));
+        assertThat(onClock.now(TimeUnit.MILLISECONDS) - before).isEqualTo(Duration.ofHours(1).toMillis());
+
+        List<Long> gaps = new ArrayList<>();
+        Flux.interval(Duration.ofSeconds(2), onClock)
+                .take(3)
+                .elapsed(onClock)
+                .subscribe(t -> gaps.add(t.getT1()));
+        clock.advanceTime(Duration.ofSeconds(6));
+        assertThat(gaps).containsExactly(2_000L, 2_000L, 2_000L);
     }
 
     @Test
@@ -241,6 +291,17 @@ class LoopSchedulerTest {
         clock.callSoon(log("the loop itself stays open"));
         clock.runUntilIdle();
         assertThat(steps).containsExactly("the loop itself stays open at 2000 ms");
+    }
+
+    /** As Reactor's own schedulers: a disposed scheduler cannot be initialized again. */
+    @Test
+    void initializingADisposedSchedulerIsRefused() {
+        onClock.init(); // a live one: nothing to do
+        onClock.dispose();
+        assertThatThrownBy(onClock::init)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("disposed");
+        assertThat(onClock.isDisposed()).isTrue();
     }
 
     @Test

@@ -194,6 +194,39 @@ class MonoAwaitTest {
         }
     }
 
+    /**
+     * A Mono that breaks the rules and signals after its end: as in Reactor's operators, an item goes
+     * to Hooks.onNextDropped and an error to Hooks.onErrorDropped (an item after a cancel is discarded).
+     */
+    @AllEngines
+    void signalsAfterTheEndGoToReactorsDroppedHooks(CoroutineEngine engine) {
+        List<Object> droppedItems = new CopyOnWriteArrayList<>();
+        List<Throwable> droppedErrors = new CopyOnWriteArrayList<>();
+        Hooks.onNextDropped(droppedItems::add);
+        Hooks.onErrorDropped(droppedErrors::add);
+        IllegalStateException late = new IllegalStateException("late");
+        try {
+            onEngine(engine, () -> {
+                Mono<String> signalsAfterItsEnd = new Mono<>() {
+                    @Override
+                    public void subscribe(CoreSubscriber<? super String> actual) {
+                        actual.onSubscribe(reactor.core.publisher.Operators.emptySubscription());
+                        actual.onNext("value");
+                        actual.onComplete();
+                        actual.onNext("after the end");
+                        actual.onError(late);
+                    }
+                };
+                assertThat(ReactorBridge.await(signalsAfterItsEnd)).isEqualTo("value");
+            });
+            assertThat(droppedItems).containsExactly("after the end");
+            assertThat(droppedErrors).containsExactly(late);
+        } finally {
+            Hooks.resetOnNextDropped();
+            Hooks.resetOnErrorDropped();
+        }
+    }
+
     @Test
     void outsideACoroutineItThrowsWithoutSubscribing() {
         assertThatIllegalStateException()

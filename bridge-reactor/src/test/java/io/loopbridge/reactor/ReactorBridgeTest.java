@@ -482,9 +482,45 @@ class ReactorBridgeTest {
                 StepVerifier.create(flux).expectNext(1, 2, 3).expectComplete().verify(PATIENCE);
                 assertThat(gen.isDone()).isTrue();
                 StepVerifier.create(flux)
-                        .as("a second subscription finds it exhausted")
+                        .as("a second subscription is refused, as by Reactor's one-shot sources (Flux.fromStream)")
+                        .expectErrorSatisfies(e -> assertThat(e)
+                                .isInstanceOf(IllegalStateException.class)
+                                .hasMessageContaining("one subscriber"))
+                        .verify(PATIENCE);
+            }
+        }
+
+        /**
+         * retry and repeat re-subscribe: a one-shot source must fail them rather than complete empty, which
+         * would swallow the error retry was meant to handle; a second subscriber must not share the items.
+         */
+        @AllEngines
+        void resubscribingFailsInsteadOfCompletingEmptyOrSharingTheItems(CoroutineEngine engine) {
+            try (BackgroundLoop bg = new BackgroundLoop(engine)) {
+                IllegalStateException boom = new IllegalStateException("boom");
+                AsyncGenerator<String, Void> failing = AsyncGenerator.of(y -> {
+                    y.yield("a");
+                    throw boom;
+                });
+                StepVerifier.create(ReactorBridge.toFlux(bg.loop(), failing).retry(1))
+                        .expectNext("a")
+                        .expectErrorSatisfies(e -> assertThat(e)
+                                .isInstanceOf(IllegalStateException.class)
+                                .hasMessageContaining("one subscriber"))
+                        .verify(PATIENCE);
+
+                Flux<Integer> shared = ReactorBridge.toFlux(bg.loop(), AsyncGenerator.of(counting(4)));
+                StepVerifier.create(shared, 1)
+                        .expectNext(1)
+                        .then(() -> StepVerifier.create(shared)
+                                .as("a second subscriber while the first holds the generator")
+                                .expectError(IllegalStateException.class)
+                                .verify(PATIENCE))
+                        .thenRequest(3)
+                        .expectNext(2, 3, 4)
                         .expectComplete()
                         .verify(PATIENCE);
+                bg.awaitNoLiveTasks();
             }
         }
 
@@ -1207,6 +1243,45 @@ class ReactorBridgeTest {
                 });
                 assertThat(thrown).isInstanceOf(IllegalStateException.class);
             }
+        }
+
+        /**
+         * A bridged Mono or Flux of this loop, subscribed on its thread, needs that thread to run: block()
+         * there would wait forever, so Reactor's block() fails at once, debug mode or not.
+         */
+        @AllEngines
+        void blockingOnABridgedSourceOfTheSameLoopFailsInsteadOfDeadlocking(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                EventLoop loop = Async.loop();
+                assertThat(loop.isDebug()).isFalse();
+                LoopFuture<String> ready = loop.createFuture();
+                ready.setResult("ready");
+                assertThat(ReactorBridge.toMono(ready).block())
+                        .as("an outcome already there needs no wait")
+                        .isEqualTo("ready");
+
+                assertThatIllegalStateException()
+                        .isThrownBy(() -> ReactorBridge.mono(() -> "never").block())
+                        .withMessageContaining("block()/blockFirst()/blockLast() are blocking");
+                assertThatIllegalStateException()
+                        .isThrownBy(() -> ReactorBridge.flux(loop, counting(3)).blockFirst());
+                LoopFuture<String> pending = loop.createFuture();
+                assertThatIllegalStateException()
+                        .isThrownBy(() -> ReactorBridge.toMono(pending).block());
+                assertThatIllegalStateException()
+                        .isThrownBy(() -> Flux.just(1)
+                                .transform(ReactorBridge.mapAsync(loop, 1, i -> i))
+                                .blockLast());
+
+                assertThat(ReactorBridge.await(ReactorBridge.mono(() -> "awaited")))
+                        .as("await is the way to wait")
+                        .isEqualTo("awaited");
+                pending.setResult("set");
+                Async.sleep(Duration.ofMillis(1)); // the refused subscriptions stay subscribed: let them end
+                assertThat(ReactorBridge.toMono(ready).block())
+                        .as("once the bridged sources are over, block() is no longer refused")
+                        .isEqualTo("ready");
+            });
         }
 
         @AllEngines

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Every method may be called from any thread. Work is scheduled with {@code
  * callSoonThreadsafe} (so a worker's immediate tasks run in the order they were scheduled) and
  * decorated by {@link RxJavaPlugins#onSchedule}. A task that throws is cancelled (a periodic one
- * stops) and its error is reported as {@link Undeliverable}.
+ * stops) and its error is reported as {@link Undeliverable}. Work given to a shut-down scheduler (or
+ * to its workers) is dropped and a {@code RejectedExecutionException} goes to {@link
+ * RxJavaPlugins#onError}, as with RxJava's own schedulers; a worker its user disposed drops work silently.
  */
 final class LoopScheduler extends Scheduler {
     private final EventLoop loop;
@@ -46,7 +48,7 @@ final class LoopScheduler extends Scheduler {
         LoopWorker w = new LoopWorker(this);
         workers.add(w);
         if (shutdown) {
-            w.dispose(); // RxJava's convention: a shut-down scheduler hands out disposed workers
+            w.shutDown(); // RxJava's convention: a shut-down scheduler hands out disposed workers
         }
         return w;
     }
@@ -71,7 +73,7 @@ final class LoopScheduler extends Scheduler {
     public void shutdown() {
         shutdown = true;
         for (LoopWorker w : workers) {
-            w.dispose();
+            w.shutDown();
         }
     }
 
@@ -94,6 +96,8 @@ final class LoopScheduler extends Scheduler {
         private final LoopScheduler scheduler;
         private final Set<Scheduled> pending = ConcurrentHashMap.newKeySet();
         private volatile boolean disposed;
+        /** Disposed by the scheduler's shutdown, not by its user: work it refuses is reported. */
+        private volatile boolean shutDown;
 
         LoopWorker(LoopScheduler scheduler) {
             this.scheduler = scheduler;
@@ -113,6 +117,11 @@ final class LoopScheduler extends Scheduler {
             Objects.requireNonNull(run, "run is null");
             Objects.requireNonNull(unit, "unit is null");
             if (disposed) {
+                if (shutDown) {
+                    // as RxJava's executor-backed schedulers do once shut down: the work is dropped, not silently
+                    RxJavaPlugins.onError(new RejectedExecutionException(
+                            scheduler + " is shut down; call start() to let it take work again"));
+                }
                 return Disposable.disposed();
             }
             Scheduled s =
@@ -129,6 +138,12 @@ final class LoopScheduler extends Scheduler {
         @Override
         public long now(TimeUnit unit) {
             return scheduler.now(unit);
+        }
+
+        /** Disposed by {@link LoopScheduler#shutdown()}: later work is rejected, not dropped in silence. */
+        void shutDown() {
+            shutDown = true;
+            dispose();
         }
 
         @Override

@@ -209,6 +209,16 @@ class LoopSchedulerTest {
                     .isTrue();
             assertThat(scheduler.scheduleDirect(log(loop, "after shutdown")).isDisposed())
                     .isTrue();
+            assertThat(worker.schedule(log(loop, "on a worker after shutdown")).isDisposed())
+                    .isTrue();
+            assertThat(RxJavaErrors.take())
+                    .as("as RxJava's shut-down schedulers, the dropped work is reported, not lost in silence")
+                    .hasSize(2)
+                    .allSatisfy(e -> assertThat(e)
+                            .isInstanceOf(UndeliverableException.class)
+                            .cause()
+                            .isInstanceOf(RejectedExecutionException.class)
+                            .hasMessageContaining("is shut down"));
             loop.advanceTime(Duration.ofSeconds(2));
             assertThat(steps).isEmpty();
             assertThat(loop.isClosed()).isFalse();

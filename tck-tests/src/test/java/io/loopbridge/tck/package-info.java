@@ -25,6 +25,12 @@
  *   <tr><td>{@code ReactorBridge.flux(loop, body)}</td>
  *       <td>{@link io.loopbridge.tck.ReactorBridgeFluxTckTest}</td>
  *       <td>{@link io.loopbridge.tck.ReactorBridgeFluxFlowTckTest}</td></tr>
+ *   <tr><td>{@code ReactorBridge.toMono(awaitable)}</td>
+ *       <td>{@link io.loopbridge.tck.ReactorBridgeToMonoTckTest}</td>
+ *       <td>{@link io.loopbridge.tck.ReactorBridgeToMonoFlowTckTest}</td></tr>
+ *   <tr><td>{@code ReactorBridge.toFlux(loop, generator)}</td>
+ *       <td>{@link io.loopbridge.tck.ReactorBridgeToFluxTckTest}</td>
+ *       <td>{@link io.loopbridge.tck.ReactorBridgeToFluxFlowTckTest}</td></tr>
  *   <tr><td>{@code flux.transform(ReactorBridge.mapAsync(loop, concurrency, fn))}</td>
  *       <td>{@link io.loopbridge.tck.ReactorBridgeMapAsyncTckTest}</td>
  *       <td>{@link io.loopbridge.tck.ReactorBridgeMapAsyncFlowTckTest}</td></tr>
