@@ -157,6 +157,7 @@ final class LoopScheduler implements Scheduler {
         private final Runnable task;
         /** Negative for one-shot work; 0 for periodic work run back to back. */
         private final long periodNanos;
+
         private volatile boolean disposed;
         private volatile Handle handle;
         private volatile Handle timer;

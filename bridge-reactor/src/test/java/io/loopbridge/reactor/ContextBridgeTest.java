@@ -127,14 +127,11 @@ class ContextBridgeTest {
         try (BackgroundLoop bg = new BackgroundLoop(engine)) {
             Flux<String> upstream = Flux.deferContextual(
                     view -> Flux.just("a", "b").map(s -> s + " upstream " + view.getOrDefault(TRACE_KEY, "no trace")));
-            Flux<String> mapped = upstream.transform(ReactorBridge.mapAsync(
-                    bg.loop(),
-                    2,
-                    s -> {
-                        Async.sleep(Duration.ofMillis(1));
-                        return s + ", coroutine " + TRACE.get("unset") + " "
-                                + ReactorBridge.subscriberContext().getOrDefault("other", "no other");
-                    }));
+            Flux<String> mapped = upstream.transform(ReactorBridge.mapAsync(bg.loop(), 2, s -> {
+                Async.sleep(Duration.ofMillis(1));
+                return s + ", coroutine " + TRACE.get("unset") + " "
+                        + ReactorBridge.subscriberContext().getOrDefault("other", "no other");
+            }));
             StepVerifier.create(mapped.contextWrite(Context.of(TRACE_KEY, "t-9", "other", "o-9")))
                     .expectNext("a upstream t-9, coroutine t-9 o-9", "b upstream t-9, coroutine t-9 o-9")
                     .expectComplete()

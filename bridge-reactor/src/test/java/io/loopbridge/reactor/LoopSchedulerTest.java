@@ -173,13 +173,11 @@ class LoopSchedulerTest {
     void nowIsTheLoopClockSoElapsedMeasuresLoopTime() {
         long before = onClock.now(TimeUnit.MILLISECONDS);
         clock.advanceTime(Duration.ofHours(1));
-        assertThat(onClock.now(TimeUnit.MILLISECONDS) - before).isEqualTo(Duration.ofHours(1).toMillis());
+        assertThat(onClock.now(TimeUnit.MILLISECONDS) - before)
+                .isEqualTo(Duration.ofHours(1).toMillis());
 
         List<Long> gaps = new ArrayList<>();
-        Flux.interval(Duration.ofSeconds(2), onClock)
-                .take(3)
-                .elapsed(onClock)
-                .subscribe(t -> gaps.add(t.getT1()));
+        Flux.interval(Duration.ofSeconds(2), onClock).take(3).elapsed(onClock).subscribe(t -> gaps.add(t.getT1()));
         clock.advanceTime(Duration.ofSeconds(6));
         assertThat(gaps).containsExactly(2_000L, 2_000L, 2_000L);
     }

@@ -1,8 +1,9 @@
 package io.loopbridge.reactor.internal;
 
 import io.loopbridge.loop.EventLoop;
+import java.util.Collections;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -15,8 +16,11 @@ import reactor.core.scheduler.Schedulers;
  * {@code block()} then fails at once with its own {@code IllegalStateException}.
  */
 public final class BlockingGuard {
-    /** Per loop: bridged subscriptions made on its thread and not over yet. */
-    private static final Map<EventLoop, Integer> PENDING = new ConcurrentHashMap<>();
+    /**
+     * Per loop: bridged subscriptions made on its thread and not over yet. Weak keys: a subscription
+     * that never ends (its loop closed under it) must not keep the loop.
+     */
+    private static final Map<EventLoop, Integer> PENDING = Collections.synchronizedMap(new WeakHashMap<>());
 
     private BlockingGuard() {}
 
