@@ -153,6 +153,7 @@ public class EventLoop implements AutoCloseable {
     private Throwable roleFailure;
     /** The lap in progress, resumable by whichever thread holds the role. */
     private int lapPhase;
+
     private int lapLeft;
     private int lapAfterIo;
     private int lapIo;

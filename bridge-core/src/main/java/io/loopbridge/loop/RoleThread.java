@@ -50,6 +50,7 @@ final class RoleThread implements LoopBinding, Runnable {
     Object body;
     /** Set once the thread must end (loop closed, or idle too long). */
     boolean exiting;
+
     boolean started;
     /** {@link #IDLE} while in the loop's pool; a pool thread that waited too long ends itself by CAS. */
     private volatile int state;

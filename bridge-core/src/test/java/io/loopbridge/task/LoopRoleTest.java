@@ -132,7 +132,9 @@ class LoopRoleTest {
             }));
             assertThat(waiter.isDone()).isFalse();
             assertThat(loop.isRunning()).isFalse();
-            assertThat(before.get().isAlive()).as("the suspended body keeps its thread").isTrue();
+            assertThat(before.get().isAlive())
+                    .as("the suspended body keeps its thread")
+                    .isTrue();
 
             gate.setResult("again");
             assertThat(loop.runUntilComplete(waiter)).isEqualTo("again");
@@ -181,7 +183,8 @@ class LoopRoleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("threadEngines")
-    void anotherThreadWakesTheLoopWhileATaskThreadPollsIt(CoroutineEngine engine) {
+    void anotherThreadWakesTheLoopWhileATaskThreadPollsIt(CoroutineEngine engine) throws InterruptedException {
+        AtomicReference<Thread> waker = new AtomicReference<>();
         String got = Async.run(engine, () -> {
             EventLoop loop = Async.loop();
             LoopFuture<String> f = loop.createFuture();
@@ -195,11 +198,11 @@ class LoopRoleTest {
             });
             // this body suspends on its own thread, which then holds the loop and waits in its poll
             Task<String> t = Async.createTask(() -> Async.await(f));
+            waker.set(outside);
             outside.start();
-            String v = Async.await(t);
-            outside.join();
-            return v;
+            return Async.await(t);
         });
+        waker.get().join();
 
         assertThat(got).isEqualTo("woken");
     }

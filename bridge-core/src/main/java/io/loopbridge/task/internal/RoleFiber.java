@@ -53,7 +53,8 @@ final class RoleFiber extends Fiber {
     public StackTraceElement[] stackTrace() {
         StackTraceElement[] all = thread.getStackTrace();
         for (int i = 0; i < all.length; i++) {
-            if (all[i].getMethodName().equals("roleSuspend") && all[i].getClassName().equals(Driver.class.getName())) {
+            if (all[i].getMethodName().equals("roleSuspend")
+                    && all[i].getClassName().equals(Driver.class.getName())) {
                 return java.util.Arrays.copyOfRange(all, i, all.length);
             }
         }
