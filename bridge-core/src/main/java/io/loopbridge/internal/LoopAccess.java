@@ -65,10 +65,11 @@ public interface LoopAccess {
     void roleResume(EventLoop loop, Object token);
 
     /**
-     * The body on {@code token}'s thread (the caller, holding the role) suspends: goes on with the
-     * loop's laps until its step comes; false if instead the loop closed and the body must unwind.
+     * The body on {@code token}'s thread (the caller, holding the role) suspends, its next step
+     * {@code step} queued or to come: goes on with the loop's laps until that step; false if
+     * instead the loop closed and the body must unwind.
      */
-    boolean roleSuspend(EventLoop loop, Object token);
+    boolean roleSuspend(EventLoop loop, Object token, Runnable step);
 
     /** Makes the (waiting) thread of {@code token} unwind its body and end; returns once it has. */
     void roleKill(EventLoop loop, Object token);

@@ -762,6 +762,38 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #takeLoneStep} of the role protocol: the lap has nothing left to run, and the next
+     * would run nothing but {@code step} (the suspending body's own): that lap is accounted for
+     * here and the body goes on without running the loop's machinery. Same conditions as there.
+     */
+    private boolean takeRoleLoneStep(Runnable step) {
+        Handle next;
+        if (lapLeft != 0
+                || !(lapPhase == LAP_AFTER_IO || (lapPhase == LAP_BEFORE_IO && lapIo == 0 && lapAfterIo == 0))
+                || stopping
+                || lapJfr
+                || debug
+                || ready.size() != 1
+                || (next = ready.peekFirst()).callback != step
+                || next.isCancelled()
+                || ioCount != 0
+                || !inbound.isEmpty()
+                || LoopEvents.enabled()
+                || (selector != null && !selector.keys().isEmpty())
+                || (!timers.isEmpty() && nextTimerWhen() <= time() + clockSlackNanos)) {
+            return false;
+        }
+        ready.pollFirst();
+        endRoleLap(); // the lap that ran the suspending step ends here
+        lapSampleStart = (++lapCount & 15) == 0 ? System.nanoTime() : 0;
+        lapPhase = LAP_AFTER_IO; // the next lap, whose only callback runs now
+        lapAfterIo = 0;
+        lapIo = 0;
+        lapCallbacks = 1;
+        return true;
+    }
+
     /** Role steps: 0 the older protocol, 1 run the body inline here, 2 hand the step to a pure thread. */
     private int roleStartMode() {
         if (!roleMode) {
@@ -1716,7 +1748,10 @@ public class EventLoop implements AutoCloseable {
         }
 
         @Override
-        public boolean roleSuspend(EventLoop loop, Object token) {
+        public boolean roleSuspend(EventLoop loop, Object token, Runnable step) {
+            if (loop.takeRoleLoneStep(step)) {
+                return true; // the next lap would only resume this body: it goes on at once
+            }
             RoleThread me = (RoleThread) token;
             loop.roleRun(me);
             return !me.exiting;

@@ -303,7 +303,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             context = CurrentContext.swap(f.outerContext);
         }
         LOOPS.setCurrentStep(loop, null);
-        boolean live = LOOPS.roleSuspend(loop, f.token);
+        boolean live = LOOPS.roleSuspend(loop, f.token, this);
         if (swaps || CurrentContext.inUse()) {
             f.outerContext = CurrentContext.swap(context);
         }
