@@ -55,7 +55,7 @@ import java.util.function.Consumer;
  *
  * <ol>
  *   <li>While the loop runs, only its owner thread (the thread in {@link #runForever}, or the
- *       coroutine it has handed control to) touches loop state; every other method checks this
+ *       thread it has handed the loop or a coroutine's step to) touches loop state; every other method checks this
  *       and names {@link #callSoonThreadsafe} as the way in from other threads.
  *   <li>One lap ({@link #runOnce}) runs exactly the callbacks that were ready when the lap
  *       started; callbacks that become ready during the lap run in the next one.
@@ -408,9 +408,10 @@ public class EventLoop implements AutoCloseable {
     // ---------------------------------------------------------------- running
 
     /**
-     * Runs laps until {@link #stop()} is called. On the {@link CoroutineEngine#VIRTUAL} engine, the
-     * laps run on a virtual thread (so switching to a coroutine is a virtual-thread hand-off) while
-     * the calling thread waits.
+     * Runs laps until {@link #stop()} is called. On the thread engines the loop is a role handed
+     * between the calling thread and the loop's own threads, which run task bodies (see the
+     * coroutines guide); the calling thread never runs a body, and on the {@link
+     * CoroutineEngine#VIRTUAL} engine it only waits while virtual threads run the laps.
      */
     public void runForever() {
         checkOpen();
