@@ -42,6 +42,41 @@ public interface LoopAccess {
      */
     Handle callSoonReusing(EventLoop loop, Handle handle, Runnable step);
 
+    /**
+     * How the first step of a task's body goes on the loop's role protocol (thread engines): 0 not
+     * at all (the older protocol: a fiber of its own), 1 inline on the calling role thread, which is
+     * pure ({@link #roleBeginBody}), 2 on a pure thread the role is handed to ({@link #roleHandFirstStep}).
+     */
+    int roleStartMode(EventLoop loop);
+
+    /** Marks the calling role thread as the one of {@code body}; returns the thread's token. */
+    Object roleBeginBody(EventLoop loop, Object body);
+
+    /** The body of {@code token}'s thread has ended: the thread is pure again. */
+    void roleEndBody(EventLoop loop, Object token);
+
+    /** Hands the role to a pure thread that runs {@code step} first; the caller must then return. */
+    void roleHandFirstStep(EventLoop loop, Runnable step);
+
+    /**
+     * The step of the body suspended on {@code token}'s thread: resumes it there, by handing the
+     * role over unless it is the calling thread; the caller must then return.
+     */
+    void roleResume(EventLoop loop, Object token);
+
+    /**
+     * The body on {@code token}'s thread (the caller, holding the role) suspends, its next step
+     * {@code step} queued or to come: goes on with the loop's laps until that step; false if
+     * instead the loop closed and the body must unwind.
+     */
+    boolean roleSuspend(EventLoop loop, Object token, Runnable step);
+
+    /** Makes the (waiting) thread of {@code token} unwind its body and end; returns once it has. */
+    void roleKill(EventLoop loop, Object token);
+
+    /** The thread of a role token. */
+    Thread roleThread(Object token);
+
     /** The access object; initializes the loop class if needed. */
     static LoopAccess get() {
         LoopAccess a = Holder.access;

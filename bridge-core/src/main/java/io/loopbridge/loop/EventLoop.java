@@ -55,7 +55,7 @@ import java.util.function.Consumer;
  *
  * <ol>
  *   <li>While the loop runs, only its owner thread (the thread in {@link #runForever}, or the
- *       coroutine it has handed control to) touches loop state; every other method checks this
+ *       thread it has handed the loop or a coroutine's step to) touches loop state; every other method checks this
  *       and names {@link #callSoonThreadsafe} as the way in from other threads.
  *   <li>One lap ({@link #runOnce}) runs exactly the callbacks that were ready when the lap
  *       started; callbacks that become ready during the lap run in the next one.
@@ -126,6 +126,40 @@ public class EventLoop implements AutoCloseable {
     private final Consumer<SelectionKey> collectSelected = this::collectSelected;
     /** Continuation engine: the thread whose stack the suspended coroutines were started on. */
     private Thread continuationThread;
+
+    /**
+     * Thread engines: whether the loop is a role handed between threads ({@code
+     * -Dloopbridge.loopRole=false} keeps the older protocol, where the loop's thread resumes each
+     * body on its own thread and waits for it to suspend).
+     */
+    private static final boolean LOOP_ROLE = !"false".equals(System.getProperty("loopbridge.loopRole"));
+    /** How long a pool thread waits idle for the role before it ends. */
+    private static final long ROLE_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private static final int LAP_NONE = 0;
+    private static final int LAP_BEFORE_IO = 1;
+    private static final int LAP_AFTER_IO = 2;
+    /** This run hands the loop around as a role ({@link #roleRun}). */
+    private boolean roleMode;
+    /** The thread holding the role (its {@link #owner}); role mode only. */
+    private RoleThread holder;
+    /** The thread in {@link #runForever}, waiting for the stop; role mode only. */
+    private RoleThread roleCaller;
+    /** Pure pool threads waiting for the role, last parked first. */
+    private final ArrayDeque<RoleThread> idleRoles = new ArrayDeque<>();
+    /** Bodies started inline on pool threads and not ended: they can only be stepped in role mode. */
+    private int roleBodies;
+    /** A failure of the lap on a pool thread, rethrown by {@link #runForever}. */
+    private Throwable roleFailure;
+    /** The lap in progress, resumable by whichever thread holds the role. */
+    private int lapPhase;
+
+    private int lapLeft;
+    private int lapAfterIo;
+    private int lapIo;
+    private int lapCallbacks;
+    private boolean lapJfr;
+    private LoopLapEvent lapEvent;
 
     private static final VarHandle OWNER;
     private static final VarHandle AWAKE;
@@ -374,9 +408,10 @@ public class EventLoop implements AutoCloseable {
     // ---------------------------------------------------------------- running
 
     /**
-     * Runs laps until {@link #stop()} is called. On the {@link CoroutineEngine#VIRTUAL} engine, the
-     * laps run on a virtual thread (so switching to a coroutine is a virtual-thread hand-off) while
-     * the calling thread waits.
+     * Runs laps until {@link #stop()} is called. On the thread engines the loop is a role handed
+     * between the calling thread and the loop's own threads, which run task bodies (see the
+     * coroutines guide); the calling thread never runs a body, and on the {@link
+     * CoroutineEngine#VIRTUAL} engine it only waits while virtual threads run the laps.
      */
     public void runForever() {
         checkOpen();
@@ -386,6 +421,12 @@ public class EventLoop implements AutoCloseable {
         }
         if (owner != null) {
             throw new IllegalStateException("This event loop is already running");
+        }
+        if (LOOP_ROLE
+                && engine != CoroutineEngine.CONTINUATION
+                && (roleBodies > 0 || (!debug && !LoopEvents.enabled()))) {
+            runAsRole();
+            return;
         }
         if (engine == CoroutineEngine.VIRTUAL && !Fibers.currentThreadIsVirtual()) {
             runOnVirtualThread();
@@ -444,6 +485,326 @@ public class EventLoop implements AutoCloseable {
             RUNNING.remove();
             owner = null;
         }
+    }
+
+    // ---------------------------------------------------------------- the loop as a role
+
+    /*
+     * Thread engines. The loop is a role: the thread holding it (holder, also the owner) runs the
+     * current lap, whose progress is in fields (lapPhase, lapLeft, ...), one callback after another.
+     * A task's first step on a pure pool thread runs its body inline there; when a body suspends,
+     * its thread goes on with the lap inside the suspend and returns from it when the lap reaches
+     * the body's own step. The step of a body suspended on another thread hands the role to that
+     * thread (one hand-off per switch); a first step on a thread that is not pure hands the role to
+     * a pure pool thread. Every wait happens at the top of roleRun: a thread that handed the role
+     * away unwinds its callback's frames (touching no loop state) and parks there.
+     */
+
+    private void runAsRole() {
+        Thread me = Thread.currentThread();
+        if (!OWNER.compareAndSet(this, null, me)) {
+            throw new IllegalStateException("This event loop is already running");
+        }
+        RoleThread caller = new RoleThread(this, me);
+        caller.turn = true;
+        roleCaller = caller;
+        holder = caller;
+        roleMode = true;
+        RUNNING.set(this);
+        RunningLoops.started(this);
+        Throwable failure;
+        try {
+            if (engine == CoroutineEngine.VIRTUAL) {
+                // the laps run on virtual threads, so every hand-off is a virtual-thread one
+                handToPool(caller, null);
+            }
+            roleRun(caller);
+        } finally {
+            failure = roleFailure;
+            roleFailure = null;
+            roleMode = false;
+            roleCaller = null;
+            holder = null;
+            stopping = false;
+            RunningLoops.stopped(this);
+            RUNNING.remove();
+            owner = null;
+        }
+        if (failure != null) {
+            throw LoopFuture.rethrowable(failure);
+        }
+    }
+
+    /** A pool thread's life: the laps it holds the role for, until the loop closes or it idles too long. */
+    void roleMain(RoleThread me) {
+        roleRun(me);
+    }
+
+    /**
+     * Runs the lap while {@code me} holds the role; waits for it when another thread does. Returns
+     * when granted its body's step (RESUME), the stop (the thread in runForever), or the exit.
+     */
+    final void roleRun(RoleThread me) {
+        while (true) {
+            if (!me.turn && !awaitTurn(me)) {
+                return; // an idle pool thread that waited too long: it ends
+            }
+            if (me.exiting) {
+                return;
+            }
+            int g = me.grant;
+            if (g != RoleThread.CONTINUE) {
+                me.grant = RoleThread.CONTINUE;
+                if (g != RoleThread.HANDED) {
+                    return; // RESUME, STOP or EXIT
+                }
+                Runnable step = me.handed;
+                me.handed = null;
+                runHandedStep(step, me);
+                continue;
+            }
+            try {
+                lapWork(me);
+            } catch (Throwable e) {
+                if (me == roleCaller || !me.turn) {
+                    throw e;
+                }
+                roleFailure = e;
+                lapPhase = LAP_NONE;
+                stopRole(me);
+            }
+        }
+    }
+
+    /** Parks until the role is handed to {@code me}; false if {@code me} idled too long and ended. */
+    private boolean awaitTurn(RoleThread me) {
+        while (!me.turn) {
+            if (me.idle()) {
+                long deadline = System.nanoTime() + ROLE_IDLE_NANOS;
+                while (!me.turn) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        if (me.retire()) {
+                            return false; // the holder will skip it in the pool
+                        }
+                        break; // taken meanwhile: the role is on its way
+                    }
+                    LockSupport.parkNanos(this, left);
+                }
+            } else {
+                LockSupport.park(this);
+            }
+        }
+        return true;
+    }
+
+    private void runHandedStep(Runnable step, RoleThread me) {
+        try {
+            step.run();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            if (!me.turn) {
+                return; // not ours to report: the role moved on
+            }
+            Map<String, Object> ctx = new LinkedHashMap<>();
+            ctx.put("message", "Exception in callback " + step);
+            ctx.put("exception", e);
+            callExceptionHandler(ctx);
+        }
+    }
+
+    /** One piece of the lap: start it, run its next callback, or end it. The holder only. */
+    private void lapWork(RoleThread me) {
+        switch (lapPhase) {
+            case LAP_BEFORE_IO:
+                if (lapLeft > 0) {
+                    lapLeft--; // before the callback: it may hand the role to a thread that goes on
+                    Handle h = ready.pollFirst();
+                    if (!h.isCancelled()) {
+                        run(h, lapJfr);
+                    }
+                    return;
+                }
+                lapPhase = LAP_AFTER_IO;
+                lapLeft = lapAfterIo;
+                if (lapIo > 0) {
+                    runIo(lapIo, lapJfr); // I/O callbacks never step a task: no hand-off inside
+                }
+                return;
+            case LAP_AFTER_IO:
+                if (lapLeft > 0) {
+                    lapLeft--;
+                    Handle h = ready.pollFirst();
+                    if (!h.isCancelled()) {
+                        run(h, lapJfr);
+                    }
+                    return;
+                }
+                endRoleLap();
+                if (stopping) {
+                    stopRole(me);
+                }
+                return;
+            default:
+                startRoleLap();
+        }
+    }
+
+    private void startRoleLap() {
+        int beforeIo = collectLap();
+        int count = ready.size();
+        int io = ioCount;
+        boolean jfr = LoopEvents.enabled();
+        boolean sampled = (++lapCount & 15) == 0 || jfr;
+        lapSampleStart = sampled ? System.nanoTime() : 0;
+        if (jfr) {
+            LoopLapEvent lap = new LoopLapEvent();
+            lap.begin();
+            lapEvent = lap;
+        }
+        lapJfr = jfr;
+        lapLeft = beforeIo;
+        lapAfterIo = count - beforeIo;
+        lapIo = io;
+        lapCallbacks = count + io;
+        lapPhase = LAP_BEFORE_IO;
+    }
+
+    private void endRoleLap() {
+        lapPhase = LAP_NONE;
+        callbackCount += lapCallbacks;
+        endLapSample();
+        LoopLapEvent lap = lapEvent;
+        if (lap != null) {
+            lapEvent = null;
+            lap.end();
+            if (lap.shouldCommit()) {
+                lap.loop = toString();
+                lap.callbacks = lapCallbacks;
+                lap.commit();
+            }
+        }
+    }
+
+    /** The lap where stop() took effect has ended: the role goes back to the thread in runForever. */
+    private void stopRole(RoleThread me) {
+        if (me == roleCaller) {
+            me.grant = RoleThread.STOP;
+            return;
+        }
+        handTo(me, roleCaller, RoleThread.STOP);
+    }
+
+    /**
+     * Hands the role from {@code from} (the holder, the calling thread) to {@code to}. The caller
+     * must then touch no loop state: it unwinds to its {@link #roleRun}, which waits for the role.
+     */
+    private void handTo(RoleThread from, RoleThread to, int grant) {
+        if (from.pure()) {
+            from.setIdle(); // it joins the pool as it lets go
+            idleRoles.push(from);
+        }
+        from.turn = false;
+        holder = to;
+        owner = to.thread;
+        to.grant = grant;
+        to.turn = true; // publishes the loop state to the new holder
+        if (to.started) {
+            LockSupport.unpark(to.thread);
+        } else {
+            to.started = true;
+            to.thread.start();
+        }
+    }
+
+    /** Hands the role to a pure pool thread (a new one if none waits), with {@code step} to run first. */
+    private void handToPool(RoleThread from, Runnable step) {
+        RoleThread to;
+        while ((to = idleRoles.pollFirst()) != null && !to.take()) {
+            // it idled too long and ended itself
+        }
+        if (to == null) {
+            to = new RoleThread(this, r -> Fibers.newRoleThread(engine, r));
+        }
+        to.handed = step;
+        handTo(from, to, step == null ? RoleThread.CONTINUE : RoleThread.HANDED);
+    }
+
+    /** Ends the idle pool threads (the loop closes). */
+    private void endIdleRoles() {
+        RoleThread t;
+        while ((t = idleRoles.pollFirst()) != null) {
+            if (t.take()) {
+                endRoleThread(t);
+            }
+        }
+    }
+
+    /** Makes a waiting role thread unwind whatever body it holds and end; returns once it has. */
+    private static void endRoleThread(RoleThread t) {
+        t.exiting = true;
+        t.grant = RoleThread.EXIT;
+        t.turn = true;
+        if (!t.started) {
+            return;
+        }
+        LockSupport.unpark(t.thread);
+        boolean interrupted = false;
+        while (t.thread.isAlive()) {
+            try {
+                t.thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * {@link #takeLoneStep} of the role protocol: the lap has nothing left to run, and the next
+     * would run nothing but {@code step} (the suspending body's own): that lap is accounted for
+     * here and the body goes on without running the loop's machinery. Same conditions as there.
+     */
+    private boolean takeRoleLoneStep(Runnable step) {
+        Handle next;
+        if (lapLeft != 0
+                || !(lapPhase == LAP_AFTER_IO || (lapPhase == LAP_BEFORE_IO && lapIo == 0 && lapAfterIo == 0))
+                || stopping
+                || lapJfr
+                || debug
+                || ready.size() != 1
+                || (next = ready.peekFirst()).callback != step
+                || next.isCancelled()
+                || ioCount != 0
+                || !inbound.isEmpty()
+                || LoopEvents.enabled()
+                || (selector != null && !selector.keys().isEmpty())
+                || (!timers.isEmpty() && nextTimerWhen() <= time() + clockSlackNanos)) {
+            return false;
+        }
+        ready.pollFirst();
+        endRoleLap(); // the lap that ran the suspending step ends here
+        lapSampleStart = (++lapCount & 15) == 0 ? System.nanoTime() : 0;
+        lapPhase = LAP_AFTER_IO; // the next lap, whose only callback runs now
+        lapAfterIo = 0;
+        lapIo = 0;
+        lapCallbacks = 1;
+        return true;
+    }
+
+    /** Role steps: 0 the older protocol, 1 run the body inline here, 2 hand the step to a pure thread. */
+    private int roleStartMode() {
+        if (!roleMode) {
+            return 0;
+        }
+        RoleThread h = holder;
+        if (h == null || h.thread != Thread.currentThread()) {
+            return 0;
+        }
+        return h.pure() ? 1 : 2;
     }
 
     /**
@@ -558,6 +919,8 @@ public class EventLoop implements AutoCloseable {
             ((LiveTask) g).abandon();
         }
         asyncGenerators.clear();
+        endIdleRoles(); // the pure pool threads; those holding a body ended with its task above
+        lapPhase = LAP_NONE;
         ready.clear();
         timers.clear();
         inbound.clear();
@@ -602,39 +965,7 @@ public class EventLoop implements AutoCloseable {
 
     /** One lap: wait for work, move due timers to the ready queue, run what was ready. */
     void runOnce() {
-        drainInbound();
-        purgeCancelledTimers();
-        long timeout;
-        if (!ready.isEmpty() || stopping) {
-            timeout = 0;
-        } else if (!timers.isEmpty()) {
-            timeout = Math.max(0, timers.peek().when - time());
-        } else {
-            timeout = -1;
-        }
-        if (timeout != 0) {
-            timeout = beforeBlocking(timeout);
-            publishStats();
-        }
-        poll(timeout);
-        int beforeIo = ready.size(); // the I/O events run after these, as if queued behind them
-        drainInbound();
-
-        // no clock read on laps without timers: a ping-pong of callbacks never needs one
-        long end = timers.isEmpty() ? Long.MIN_VALUE : time() + clockSlackNanos;
-        TimerHandle t;
-        while ((t = timers.peek()) != null) {
-            if (t.isCancelled()) {
-                timers.poll();
-                uncount(t);
-            } else if (t.when <= end) {
-                timers.poll();
-                uncount(t);
-                ready.addLast(t);
-            } else {
-                break;
-            }
-        }
+        int beforeIo = collectLap();
 
         // Only what was ready at this point runs in this lap (invariant 2).
         int count = ready.size();
@@ -680,6 +1011,47 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * The start of a lap: waits for work (polls), moves due timers to the ready queue; returns how
+     * many of the ready callbacks run before the lap's I/O events.
+     */
+    private int collectLap() {
+        drainInbound();
+        purgeCancelledTimers();
+        long timeout;
+        if (!ready.isEmpty() || stopping) {
+            timeout = 0;
+        } else if (!timers.isEmpty()) {
+            timeout = Math.max(0, timers.peek().when - time());
+        } else {
+            timeout = -1;
+        }
+        if (timeout != 0) {
+            timeout = beforeBlocking(timeout);
+            publishStats();
+        }
+        poll(timeout);
+        int beforeIo = ready.size(); // the I/O events run after these, as if queued behind them
+        drainInbound();
+
+        // no clock read on laps without timers: a ping-pong of callbacks never needs one
+        long end = timers.isEmpty() ? Long.MIN_VALUE : time() + clockSlackNanos;
+        TimerHandle t;
+        while ((t = timers.peek()) != null) {
+            if (t.isCancelled()) {
+                timers.poll();
+                uncount(t);
+            } else if (t.when <= end) {
+                timers.poll();
+                uncount(t);
+                ready.addLast(t);
+            } else {
+                break;
+            }
+        }
+        return beforeIo;
+    }
+
     private void endLapSample() {
         if (lapSampleStart != 0) {
             lapHistogram.record(System.nanoTime() - lapSampleStart);
@@ -700,6 +1072,7 @@ public class EventLoop implements AutoCloseable {
         Handle current = lapHandle;
         Handle next;
         if (current == null
+                || roleMode
                 || current.callback != step
                 || owner != Thread.currentThread()
                 || stopping
@@ -1339,6 +1712,60 @@ public class EventLoop implements AutoCloseable {
         @Override
         public Selector selector(EventLoop loop) {
             return loop.selector();
+        }
+
+        @Override
+        public int roleStartMode(EventLoop loop) {
+            return loop.roleStartMode();
+        }
+
+        @Override
+        public Object roleBeginBody(EventLoop loop, Object body) {
+            RoleThread h = loop.holder;
+            h.body = body;
+            loop.roleBodies++;
+            return h;
+        }
+
+        @Override
+        public void roleEndBody(EventLoop loop, Object token) {
+            ((RoleThread) token).body = null;
+            loop.roleBodies--;
+        }
+
+        @Override
+        public void roleHandFirstStep(EventLoop loop, Runnable step) {
+            loop.handToPool(loop.holder, step);
+        }
+
+        @Override
+        public void roleResume(EventLoop loop, Object token) {
+            RoleThread me = loop.holder;
+            if (me == token) {
+                me.grant = RoleThread.RESUME; // our own body's step: its suspend returns
+            } else {
+                loop.handTo(me, (RoleThread) token, RoleThread.RESUME);
+            }
+        }
+
+        @Override
+        public boolean roleSuspend(EventLoop loop, Object token, Runnable step) {
+            if (loop.takeRoleLoneStep(step)) {
+                return true; // the next lap would only resume this body: it goes on at once
+            }
+            RoleThread me = (RoleThread) token;
+            loop.roleRun(me);
+            return !me.exiting;
+        }
+
+        @Override
+        public void roleKill(EventLoop loop, Object token) {
+            endRoleThread((RoleThread) token);
+        }
+
+        @Override
+        public Thread roleThread(Object token) {
+            return ((RoleThread) token).thread;
         }
 
         @Override

@@ -176,6 +176,10 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     private void suspend() {
         Object f = fiber;
+        if (f instanceof RoleFiber) {
+            roleSuspend((RoleFiber) f);
+            return;
+        }
         if (f instanceof Fiber) {
             ((Fiber) f).suspend();
             return;
@@ -222,6 +226,22 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         if (finished()) {
             return;
         }
+        Object f = fiber;
+        if (f instanceof RoleFiber) {
+            LOOPS.roleResume(loop, ((RoleFiber) f).token);
+            return; // the body resumes on its own thread, which holds the loop now
+        }
+        if (f == null && ownsContext && !mustCancel) {
+            int mode = LOOPS.roleStartMode(loop);
+            if (mode == 1) {
+                runInline();
+                return;
+            }
+            if (mode == 2) {
+                LOOPS.roleHandFirstStep(loop, this); // a pure thread runs this step inline
+                return;
+            }
+        }
         Object previous = LOOPS.currentStep(loop);
         LOOPS.setCurrentStep(loop, this);
         // no context work at all until some context variable is set somewhere
@@ -252,6 +272,52 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             }
             LOOPS.setCurrentStep(loop, previous);
         }
+    }
+
+    /**
+     * The first step on a pure role thread: the body runs here, on the loop's role, as a callback
+     * of the lap; if it suspends, this thread goes on with the lap inside the suspend.
+     */
+    private void runInline() {
+        RoleFiber f = new RoleFiber(loop, LOOPS.roleBeginBody(loop, this));
+        fiber = f;
+        Object previous = LOOPS.currentStep(loop);
+        LOOPS.setCurrentStep(loop, this);
+        boolean swaps = context != null || CurrentContext.inUse();
+        f.outerContext = swaps ? CurrentContext.swap(context) : null;
+        try {
+            runBody();
+        } catch (FiberKilled expected) {
+            // unwound on purpose: the loop closed
+        } finally {
+            f.done = true;
+            LOOPS.roleEndBody(loop, f.token);
+            if (swaps || CurrentContext.inUse()) {
+                context = CurrentContext.swap(f.outerContext);
+            }
+            LOOPS.setCurrentStep(loop, previous);
+        }
+    }
+
+    /**
+     * The body suspends on its role thread, which holds the loop: the thread goes on with the lap
+     * (other callbacks run in their own contexts, outside this task) until the lap reaches this
+     * body's step, or another thread hands the role back for it.
+     */
+    private void roleSuspend(RoleFiber f) {
+        boolean swaps = context != null || CurrentContext.inUse();
+        if (swaps) {
+            context = CurrentContext.swap(f.outerContext);
+        }
+        LOOPS.setCurrentStep(loop, null);
+        boolean live = LOOPS.roleSuspend(loop, f.token, this);
+        if (swaps || CurrentContext.inUse()) {
+            f.outerContext = CurrentContext.swap(context);
+        }
+        if (!live || abandoned) {
+            throw new FiberKilled(); // the loop closed: abandon() made this the current step
+        }
+        LOOPS.setCurrentStep(loop, this);
     }
 
     private void resumeRecorded() {

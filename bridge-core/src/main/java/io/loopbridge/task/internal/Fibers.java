@@ -93,6 +93,19 @@ public final class Fibers {
     }
 
     /**
+     * A new thread, not started, for a loop's role on a thread engine: a virtual one named like
+     * the loop's, or on {@code THREADS} a platform thread named like a coroutine's (it may run task
+     * bodies). Few per loop, so unlike a task's fiber it gets a name: thread dumps and leak checks
+     * look for the {@code loopbridge-} prefix.
+     */
+    public static Thread newRoleThread(CoroutineEngine engine, Runnable body) {
+        if (engine == CoroutineEngine.VIRTUAL) {
+            return newVirtualThread("loopbridge-loop", body);
+        }
+        return PLATFORM.newThread(body);
+    }
+
+    /**
      * A new fiber of {@code engine} running {@code body}, not started. {@code loop} (may be null) is
      * the loop the body touches: thread-based fibers take its ownership while they run.
      */

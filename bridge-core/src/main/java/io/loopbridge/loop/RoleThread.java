@@ -1,0 +1,122 @@
+package io.loopbridge.loop;
+
+import io.loopbridge.internal.LoopBinding;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A thread that can hold its loop as a role (thread engines): while {@link #turn} is set it runs the
+ * loop's laps; it waits for the role at the top of {@link EventLoop#roleRun}. A pool thread may start
+ * a task's body inline while it is pure (no body on its stack); the body then keeps this thread for
+ * life. The thread in {@code runForever} has one too, which never runs bodies. Loop internals.
+ */
+final class RoleThread implements LoopBinding, Runnable {
+    /** Why the role was handed over: go on with the lap. */
+    static final int CONTINUE = 0;
+    /** The step of this thread's suspended body: return to it. */
+    static final int RESUME = 1;
+    /** The loop stopped (only the thread in {@code runForever}). */
+    static final int STOP = 2;
+    /** The loop closed: unwind and end. */
+    static final int EXIT = 3;
+    /** Run the first step in {@link #handed}, inline, then go on with the lap. */
+    static final int HANDED = 4;
+
+    static final int ACTIVE = 0;
+    static final int IDLE = 1;
+    static final int ENDED = 2;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(RoleThread.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final EventLoop loop;
+    final Thread thread;
+    /** Whether task bodies may start inline here: not on the thread in {@code runForever}. */
+    final boolean mayRunBodies;
+    /** Set (last) by the thread that hands the role over; cleared by this thread as it hands it on. */
+    volatile boolean turn;
+    /** One of the grant constants; written before {@link #turn}. */
+    int grant;
+    /** The first step handed over with {@link #HANDED}. */
+    Runnable handed;
+    /** The driver whose body is on this thread's stack, or null (the thread is pure). */
+    Object body;
+    /** Set once the thread must end (loop closed, or idle too long). */
+    boolean exiting;
+
+    boolean started;
+    /** {@link #IDLE} while in the loop's pool; a pool thread that waited too long ends itself by CAS. */
+    private volatile int state;
+
+    /** A pool thread (not started). */
+    RoleThread(EventLoop loop, java.util.function.Function<Runnable, Thread> threads) {
+        this.loop = loop;
+        this.mayRunBodies = true;
+        this.thread = threads.apply(this);
+        thread.setDaemon(true);
+        // how EventLoop.running() finds the loop on this thread (no thread-local map)
+        thread.setUncaughtExceptionHandler(this);
+    }
+
+    /** The thread that called {@code runForever}. */
+    RoleThread(EventLoop loop, Thread caller) {
+        this.loop = loop;
+        this.mayRunBodies = false;
+        this.thread = caller;
+        this.started = true;
+    }
+
+    boolean pure() {
+        return body == null && mayRunBodies;
+    }
+
+    void setIdle() {
+        state = IDLE;
+    }
+
+    /** Takes an idle thread out of the pool; false if it has ended itself meanwhile. */
+    boolean take() {
+        return STATE.compareAndSet(this, IDLE, ACTIVE);
+    }
+
+    /** An idle thread that waited too long ends itself; false if it was taken meanwhile. */
+    boolean retire() {
+        return STATE.compareAndSet(this, IDLE, ENDED);
+    }
+
+    boolean idle() {
+        return state == IDLE;
+    }
+
+    @Override
+    public void run() {
+        loop.roleMain(this);
+    }
+
+    @Override
+    public EventLoop boundLoop() {
+        return loop;
+    }
+
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        ThreadGroup g = t.getThreadGroup();
+        if (g != null) {
+            g.uncaughtException(t, e);
+        } else {
+            e.printStackTrace();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return thread.getName();
+    }
+}
