@@ -510,6 +510,34 @@ class TimeoutTest {
         }
 
         @AllEngines
+        void aDeadlineWithdrawnWithUncancelLeavesNothingBehindForALaterCancellation(CoroutineEngine engine) {
+            VirtualTime.run(engine, () -> {
+                Task<String> task = Async.createTask(() -> {
+                    try (Timeout t = Async.timeout(STEP)) {
+                        try {
+                            Async.sleep(FOREVER);
+                        } catch (AsyncTimeoutException e) {
+                            events.add("uncancel: " + Async.currentTask().uncancel()); // handled here
+                        }
+                    }
+                    try {
+                        Async.sleep(FOREVER);
+                    } catch (CancellationException e) {
+                        events.add("later: " + e.getClass().getSimpleName() + " " + e.getMessage());
+                        throw e;
+                    }
+                    return "never";
+                });
+                Async.sleep(STEP.multipliedBy(2));
+                task.cancel("shutdown");
+                assertThat(catchThrowable(() -> Async.await(task))).isInstanceOf(CancellationException.class);
+                return null;
+            });
+
+            assertThat(events).containsExactly("uncancel: 0", "later: CancellationException shutdown");
+        }
+
+        @AllEngines
         void rescheduleAfterExpiryIsRefused(CoroutineEngine engine) {
             Async.run(engine, () -> {
                 try (Timeout t = Async.timeout(STEP)) {

@@ -467,6 +467,8 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             if (timeout && timeoutRequests > 0) {
                 timeoutRequests--;
             }
+            // a plain uncancel() can withdraw a deadline's request too: none may outlive the count
+            timeoutRequests = Math.min(timeoutRequests, cancelRequests);
             if (cancelRequests == 0) {
                 mustCancel = false;
             }
