@@ -21,6 +21,9 @@ import java.time.Duration;
 public final class Timeout implements AutoCloseable {
     private final Driver driver;
     private final EventLoop loop;
+    /** The task's plain cancellation requests at entry: only one made since outranks the deadline. */
+    private final int plainCancellingAtEntry;
+
     private TimerHandle timer;
     private long when;
     private boolean expired;
@@ -29,6 +32,7 @@ public final class Timeout implements AutoCloseable {
     private Timeout(Driver driver, long when) {
         this.driver = driver;
         this.loop = driver.loop();
+        this.plainCancellingAtEntry = driver.plainCancelling();
         schedule(when);
     }
 
@@ -106,7 +110,7 @@ public final class Timeout implements AutoCloseable {
         Runnable fire = () -> {
             if (!closed && !expired) {
                 expired = true;
-                driver.requestCancel("Timeout expired", true);
+                driver.requestTimeoutCancel("Timeout expired", plainCancellingAtEntry);
             }
         };
         timer = when <= loop.time() ? null : loop.callAt(when, fire);

@@ -448,6 +448,96 @@ class TimeoutTest {
         }
 
         @AllEngines
+        void aCancellationTheTaskNeverSawBeforeTheBlockDoesNotHideTheDeadline(CoroutineEngine engine) {
+            // asyncio 3.12+: the request came before timeout() was entered (cancelling() at entry is 1),
+            // so at the deadline the block still raises TimeoutError, seen or not
+            VirtualTime.run(engine, () -> {
+                Task<String> task = Async.createTask(() -> {
+                    String r = Async.await(Async.createTask(() -> {
+                        try {
+                            Async.sleep(FOREVER);
+                            return "never";
+                        } catch (CancellationException e) {
+                            return "swallowed"; // the cancellation forwarded to it stops here
+                        }
+                    }));
+                    events.add(r + ", cancelling " + Async.currentTask().cancelling());
+                    try (Timeout t = Async.timeout(STEP)) {
+                        Async.sleep(FOREVER);
+                    } catch (AsyncTimeoutException e) {
+                        events.add("timed out at " + VirtualTime.now());
+                    }
+                    return "done";
+                });
+                Async.sleep(Duration.ZERO);
+                Async.sleep(Duration.ZERO); // the child is asleep too
+                task.cancel("shutdown");
+                events.add("task " + Async.await(task));
+                return null;
+            });
+
+            assertThat(events).containsExactly("swallowed, cancelling 1", "timed out at " + STEP, "task done");
+        }
+
+        @AllEngines
+        void aCancellationSwallowedInsideTheBlockIsNotTurnedIntoATimeout(CoroutineEngine engine) {
+            // asyncio 3.12+: cancelling() is above its value at entry once the deadline's request is
+            // withdrawn, so the block lets CancelledError through rather than raise TimeoutError
+            VirtualTime.run(engine, () -> {
+                Task<String> task = Async.createTask(() -> {
+                    try (Timeout t = Async.timeout(STEP)) {
+                        try {
+                            Async.sleep(FOREVER);
+                        } catch (CancellationException swallowed) {
+                            events.add("swallowed " + swallowed.getClass().getSimpleName());
+                        }
+                        Async.sleep(FOREVER);
+                    } catch (AsyncTimeoutException e) {
+                        events.add("timed out at " + VirtualTime.now());
+                    } catch (CancellationException e) {
+                        events.add("cancelled at " + VirtualTime.now());
+                        throw e;
+                    }
+                    return "done";
+                });
+                Async.sleep(Duration.ZERO);
+                task.cancel("shutdown");
+                assertThat(catchThrowable(() -> Async.await(task))).isInstanceOf(CancellationException.class);
+                return null;
+            });
+
+            assertThat(events).containsExactly("swallowed CancellationException", "cancelled at " + STEP);
+        }
+
+        @AllEngines
+        void aDeadlineWithdrawnWithUncancelLeavesNothingBehindForALaterCancellation(CoroutineEngine engine) {
+            VirtualTime.run(engine, () -> {
+                Task<String> task = Async.createTask(() -> {
+                    try (Timeout t = Async.timeout(STEP)) {
+                        try {
+                            Async.sleep(FOREVER);
+                        } catch (AsyncTimeoutException e) {
+                            events.add("uncancel: " + Async.currentTask().uncancel()); // handled here
+                        }
+                    }
+                    try {
+                        Async.sleep(FOREVER);
+                    } catch (CancellationException e) {
+                        events.add("later: " + e.getClass().getSimpleName() + " " + e.getMessage());
+                        throw e;
+                    }
+                    return "never";
+                });
+                Async.sleep(STEP.multipliedBy(2));
+                task.cancel("shutdown");
+                assertThat(catchThrowable(() -> Async.await(task))).isInstanceOf(CancellationException.class);
+                return null;
+            });
+
+            assertThat(events).containsExactly("uncancel: 0", "later: CancellationException shutdown");
+        }
+
+        @AllEngines
         void rescheduleAfterExpiryIsRefused(CoroutineEngine engine) {
             Async.run(engine, () -> {
                 try (Timeout t = Async.timeout(STEP)) {

@@ -51,12 +51,12 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     /** Outstanding cancellation requests that came from timeouts. */
     private int timeoutRequests;
     /**
-     * A request that did not come from a deadline arrived since the body last saw a cancellation:
-     * what it sees next is a plain cancellation even if deadlines are outstanding too. One it has
-     * already seen (and perhaps swallowed) no longer counts, as asyncio's timeout compares with
-     * {@code cancelling()} at its entry.
+     * The outstanding requests not from deadlines when the deadline that fired last was set up: a
+     * deadline surfaces as {@link AsyncTimeoutException} unless more are outstanding now (asyncio's
+     * timeout compares {@code cancelling()} with its value at entry). Requests from before, seen or
+     * not, never turn it into a plain cancellation; one made since does, even if swallowed.
      */
-    private boolean plainRequestUnseen;
+    private int plainRequestsAtDeadlineEntry;
     /** Set once the loop closed under the body: a suspend now would never be resumed. */
     private boolean abandoned;
     /** The context the body runs in; null until a context variable is first set in it. */
@@ -477,7 +477,8 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     /**
      * Requests cancellation (asyncio's {@code Task.cancel}); {@code timeout} marks a request made
-     * by a deadline, which surfaces as {@link AsyncTimeoutException} while it is the only one.
+     * by a deadline, which surfaces as {@link AsyncTimeoutException} unless a plain request came since
+     * the deadline was set up ({@link #requestTimeoutCancel}).
      */
     public final boolean requestCancel(String message, boolean timeout) {
         if (finished()) {
@@ -486,8 +487,6 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         cancelRequests++;
         if (timeout) {
             timeoutRequests++;
-        } else {
-            plainRequestUnseen = true;
         }
         cancelMessage = message;
         Object w = waitingOn;
@@ -505,6 +504,23 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         return true;
     }
 
+    /**
+     * {@link #requestCancel} for a deadline set up when {@code plainAtEntry} ({@link
+     * #plainCancelling()}) requests were outstanding.
+     */
+    public final boolean requestTimeoutCancel(String message, int plainAtEntry) {
+        if (finished()) {
+            return false;
+        }
+        plainRequestsAtDeadlineEntry = plainAtEntry;
+        return requestCancel(message, true);
+    }
+
+    /** Outstanding cancellation requests that did not come from deadlines. */
+    public final int plainCancelling() {
+        return cancelRequests - timeoutRequests;
+    }
+
     /** asyncio's {@code Task.cancelling()}: outstanding cancellation requests. */
     public final int cancelling() {
         return cancelRequests;
@@ -517,9 +533,10 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             if (timeout && timeoutRequests > 0) {
                 timeoutRequests--;
             }
+            // a plain uncancel() can withdraw a deadline's request too: none may outlive the count
+            timeoutRequests = Math.min(timeoutRequests, cancelRequests);
             if (cancelRequests == 0) {
                 mustCancel = false;
-                plainRequestUnseen = false;
             }
         }
         return cancelRequests;
@@ -543,9 +560,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     private CancellationException takeCancellation() {
         mustCancel = false;
-        boolean plain = plainRequestUnseen;
-        plainRequestUnseen = false;
-        if (timeoutRequests > 0 && !plain) {
+        if (timeoutRequests > 0 && plainCancelling() <= plainRequestsAtDeadlineEntry) {
             return new AsyncTimeoutException(cancelMessage != null ? cancelMessage : "deadline exceeded");
         }
         return new CancellationException(cancelMessage);
