@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
@@ -1250,6 +1251,7 @@ class ReactorBridgeTest {
          * there would wait forever, so Reactor's block() fails at once, debug mode or not.
          */
         @AllEngines
+        @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the guard it hangs
         void blockingOnABridgedSourceOfTheSameLoopFailsInsteadOfDeadlocking(CoroutineEngine engine) {
             onEngine(engine, () -> {
                 EventLoop loop = Async.loop();
@@ -1277,8 +1279,16 @@ class ReactorBridgeTest {
                         .as("await is the way to wait")
                         .isEqualTo("awaited");
                 pending.setResult("set");
-                Async.sleep(Duration.ofMillis(1)); // the refused subscriptions stay subscribed: let them end
-                assertThat(ReactorBridge.toMono(ready).block())
+                String after = null;
+                for (int i = 0; i < 1000 && after == null; i++) {
+                    Async.sleep(Duration.ofMillis(1)); // the refused subscriptions stay subscribed: let them end
+                    try {
+                        after = ReactorBridge.toMono(ready).block();
+                    } catch (IllegalStateException stillRunning) {
+                        // a refused source has not ended yet
+                    }
+                }
+                assertThat(after)
                         .as("once the bridged sources are over, block() is no longer refused")
                         .isEqualTo("ready");
             });
