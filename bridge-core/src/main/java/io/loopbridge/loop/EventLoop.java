@@ -647,8 +647,23 @@ public class EventLoop implements AutoCloseable {
                 }
                 return;
             default:
+                if (engine == CoroutineEngine.THREADS && me != roleCaller && me.pure() && wouldWait()) {
+                    // an idle loop waits on runForever's thread, as before the role protocol: a pure
+                    // pool thread (a platform thread here) must not stay alive just to poll it
+                    handTo(me, roleCaller, RoleThread.CONTINUE);
+                    return;
+                }
                 startRoleLap();
         }
+    }
+
+    /** Whether the next lap would have to wait for work: nothing ready, queued or due, no stop. */
+    private boolean wouldWait() {
+        return ready.isEmpty()
+                && inbound.isEmpty()
+                && !stopping
+                && ioCount == 0
+                && (timers.isEmpty() || nextTimerWhen() > time() + clockSlackNanos);
     }
 
     private void startRoleLap() {

@@ -12,10 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -205,6 +208,38 @@ class LoopRoleTest {
         waker.get().join();
 
         assertThat(got).isEqualTo("woken");
+    }
+
+    @Test
+    void anIdleLoopOfTheThreadsEngineWaitsOnRunForeversThreadAndItsPoolThreadEnds() throws Exception {
+        try (EventLoop loop = new EventLoop(CoroutineEngine.THREADS)) {
+            AtomicReference<Thread> ranOn = new AtomicReference<>();
+            Thread runner = new Thread(loop::runForever, "the runForever thread");
+            runner.start();
+            Thread mainThread = loop.runCoroutineThreadsafe(() -> {
+                        Async.await(Async.createTask(() -> {
+                            ranOn.set(Thread.currentThread());
+                            return null;
+                        }));
+                        return Thread.currentThread();
+                    })
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(ranOn.get()).isNotNull().isNotSameAs(runner);
+            assertThat(mainThread).isNotSameAs(runner);
+            // nothing left to run: the loop waits on the runForever thread and the pool threads retire
+            for (Thread pooled : List.of(ranOn.get(), mainThread)) {
+                pooled.join(10_000);
+                assertThat(pooled.isAlive())
+                        .as("the idle pool thread %s ended", pooled)
+                        .isFalse();
+            }
+            CompletableFuture<Thread> callbackThread = new CompletableFuture<>();
+            loop.callSoonThreadsafe(() -> callbackThread.complete(Thread.currentThread()));
+            assertThat(callbackThread.get(10, TimeUnit.SECONDS)).isSameAs(runner);
+            loop.callSoonThreadsafe(loop::stop);
+            runner.join(10_000);
+            assertThat(runner.isAlive()).isFalse();
+        }
     }
 
     @ParameterizedTest(name = "{0}")
