@@ -1,6 +1,7 @@
 package io.loopbridge.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.loopbridge.Async;
@@ -256,5 +257,35 @@ class LoopRoleTest {
         });
 
         assertThat(inCallback.get()).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadEngines")
+    void anInterruptedRunForeverThreadWaitsParkedWhileAnotherThreadHoldsTheLoop(CoroutineEngine engine)
+            throws InterruptedException {
+        AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+        try (EventLoop loop = new EventLoop(engine)) {
+            LoopFuture<String> gate = loop.createFuture();
+            // the body waits on a pool thread, which holds the loop and polls it
+            Task<String> waiter = loop.createTask(() -> Async.await(gate));
+            Thread runner = new Thread(() -> {
+                Thread.currentThread().interrupt();
+                loop.runUntilComplete(waiter);
+                interruptedAfter.set(Thread.currentThread().isInterrupted());
+            });
+            runner.start();
+
+            // a thread that spins on park() (an interrupt makes it return at once) never stays WAITING
+            await().during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> runner.getState() == Thread.State.WAITING);
+            loop.callSoonThreadsafe(() -> gate.setResult("opened"));
+            runner.join(10_000);
+            assertThat(runner.isAlive()).isFalse();
+            assertThat(waiter.result()).isEqualTo("opened");
+        }
+        assertThat(interruptedAfter.get())
+                .as("the interrupt is kept for the caller")
+                .isTrue();
     }
 }
