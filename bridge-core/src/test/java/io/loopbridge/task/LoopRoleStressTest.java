@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.loopbridge.Async;
 import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.future.LoopFuture;
+import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.loop.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,12 +62,14 @@ class LoopRoleStressTest {
             for (int i = 0; i < 40; i++) {
                 left.add(loop.createTask(worker(loop, foreign, 10_000 + i, new SplittableRandom(i), true)));
             }
-            runInThread(loop, () -> loop.runUntilComplete(loop.createTask(() -> {
-                for (int i = 0; i < 20; i++) {
-                    Async.sleep(Duration.ZERO);
-                }
-                return null;
-            })));
+            runInThread(
+                    loop,
+                    () -> loop.runUntilComplete(loop.createTask(() -> {
+                        for (int i = 0; i < 20; i++) {
+                            Async.sleep(Duration.ZERO);
+                        }
+                        return null;
+                    })));
             assertThat(left).anyMatch(t -> !t.isDone());
         } finally {
             closeInThread(loop);
@@ -78,7 +81,76 @@ class LoopRoleStressTest {
         assertThat(finallies).hasSize(started.get());
         assertThat(finallies.entrySet())
                 .as("every body's finally ran exactly once")
-                .allSatisfy(e -> assertThat(e.getValue().get()).as("task %d", e.getKey()).isEqualTo(1));
+                .allSatisfy(e ->
+                        assertThat(e.getValue().get()).as("task %d", e.getKey()).isEqualTo(1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadEngines")
+    void asyncGeneratorsSteppedByWhicheverThreadHoldsTheLoop(CoroutineEngine engine) throws Exception {
+        ExecutorService foreign = Executors.newFixedThreadPool(2);
+        EventLoop loop = new EventLoop(engine);
+        loop.setExceptionHandler((l, ctx) -> unexpected.compareAndSet(null, (Throwable) ctx.get("exception")));
+        List<AsyncGenerator<Integer, Void>> gens = new ArrayList<>();
+        List<Task<Integer>> consumers = new ArrayList<>();
+        StringBuilder dump = new StringBuilder();
+        try {
+            for (int g = 0; g < 12; g++) {
+                int id = 20_000 + g;
+                gens.add(AsyncGenerator.of(y -> {
+                    started.incrementAndGet();
+                    try {
+                        for (int i = 0; ; i++) {
+                            LoopFuture<Integer> f = loop.createFuture();
+                            int v = i;
+                            foreign.execute(() -> loop.callSoonThreadsafe(() -> f.setResult(v)));
+                            Async.sleep(Duration.ZERO);
+                            y.yield(Async.await(f));
+                        }
+                    } finally {
+                        finallies.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                    }
+                }));
+            }
+            for (int c = 0; c < 12; c++) {
+                AsyncGenerator<Integer, Void> gen = gens.get(c); // one consumer each: anext() never overlaps
+                int id = 30_000 + c;
+                consumers.add(loop.createTask(() -> {
+                    started.incrementAndGet();
+                    try {
+                        int sum = 0;
+                        for (int i = 0; i < 20; i++) {
+                            sum += Async.await(gen.anext());
+                            if (i == 10 && id == 30_000) {
+                                Async.loop().dumpTasks(dump); // bodies suspended on threads that run the lap
+                            }
+                            Async.sleep(Duration.ZERO);
+                        }
+                        return sum;
+                    } finally {
+                        finallies.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                    }
+                }));
+            }
+            runInThread(
+                    loop,
+                    () -> loop.runUntilComplete(loop.createTask(() -> {
+                        Async.await(Async.gatherSettled(consumers));
+                        return null;
+                    })));
+            for (Task<Integer> t : consumers) {
+                assertThat(t.result()).isNotNull();
+            }
+            assertThat(dump.toString()).contains("live task(s)");
+        } finally {
+            closeInThread(loop); // the generators are left suspended at a yield
+            foreign.shutdown();
+            assertThat(foreign.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+
+        assertThat(unexpected.get()).as("no exception reached the handler").isNull();
+        assertThat(finallies).hasSize(started.get()).hasSize(24);
+        assertThat(finallies.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
     }
 
     /** Tasks work and get cancelled; the loop stops midway, runs again, and runs until all are done. */
@@ -97,18 +169,22 @@ class LoopRoleStressTest {
             return null;
         });
         // stop with bodies suspended (mid-switch, mid-await), then run again until everything ends
-        runInThread(loop, () -> loop.runUntilComplete(loop.createTask(() -> {
-            for (int i = 0; i < 5; i++) {
-                Async.sleep(Duration.ZERO);
-            }
-            return null;
-        })));
+        runInThread(
+                loop,
+                () -> loop.runUntilComplete(loop.createTask(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        Async.sleep(Duration.ZERO);
+                    }
+                    return null;
+                })));
         List<Task<?>> all = new ArrayList<>(tasks);
         all.add(canceller);
-        runInThread(loop, () -> loop.runUntilComplete(loop.createTask(() -> {
-            Async.await(Async.gatherSettled(all));
-            return null;
-        })));
+        runInThread(
+                loop,
+                () -> loop.runUntilComplete(loop.createTask(() -> {
+                    Async.await(Async.gatherSettled(all));
+                    return null;
+                })));
         assertThat(tasks).allMatch(Task::isDone);
         for (Task<Integer> t : tasks) {
             if (!t.isCancelled()) {
