@@ -288,4 +288,51 @@ class LoopRoleTest {
                 .as("the interrupt is kept for the caller")
                 .isTrue();
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadEngines")
+    void aVirtualMachineErrorOfACallbackOnATaskThreadEndsTheRunAndTheLoopRunsAgain(CoroutineEngine engine) {
+        try (EventLoop loop = new EventLoop(engine)) {
+            LoopFuture<String> gate = loop.createFuture();
+            Task<String> waiter = loop.createTask(() -> {
+                try {
+                    // the callback runs in the lap this body's thread goes on with while it waits
+                    Async.loop().callSoon(() -> {
+                        throw new StackOverflowError("deep");
+                    });
+                    return Async.await(gate);
+                } finally {
+                    events.add("finally");
+                }
+            });
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> loop.runUntilComplete(waiter));
+            assertThat(thrown).isInstanceOf(StackOverflowError.class).hasMessage("deep");
+            assertThat(loop.isRunning()).isFalse();
+            assertThat(waiter.isDone()).isFalse();
+
+            loop.callSoon(() -> gate.setResult("again"));
+            assertThat(loop.runUntilComplete(waiter)).isEqualTo("again");
+        }
+        assertThat(events).containsExactly("finally");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadEngines")
+    void anErrorThrownByABodyAfterItSuspendedFailsOnlyItsTask(CoroutineEngine engine) {
+        String got = Async.run(engine, () -> {
+            Task<Void> failing = Async.createTask(() -> {
+                Async.sleep(Duration.ZERO);
+                throw new AssertionError("body failed");
+            });
+            Task<String> other = Async.createTask(() -> {
+                Async.sleep(Duration.ZERO);
+                Async.sleep(Duration.ZERO);
+                return "other";
+            });
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> Async.await(failing));
+            assertThat(thrown).isInstanceOf(AssertionError.class).hasMessage("body failed");
+            return Async.await(other);
+        });
+        assertThat(got).isEqualTo("other");
+    }
 }
