@@ -566,11 +566,16 @@ public class EventLoop implements AutoCloseable {
             try {
                 lapWork(me);
             } catch (Throwable e) {
-                if (me == roleCaller || !me.turn) {
+                if (!me.turn) {
+                    throw e;
+                }
+                // the lap is cut short: what it left in ready runs in the next one, whichever
+                // protocol runs it (a stale lapLeft would count handles another run took)
+                lapPhase = LAP_NONE;
+                if (me == roleCaller) {
                     throw e;
                 }
                 roleFailure = e;
-                lapPhase = LAP_NONE;
                 stopRole(me);
             }
         }

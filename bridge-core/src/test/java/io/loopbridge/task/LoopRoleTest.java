@@ -335,4 +335,31 @@ class LoopRoleTest {
         });
         assertThat(got).isEqualTo("other");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadEngines")
+    void aLapCutShortByAVirtualMachineErrorDoesNotOutliveARunInDebugMode(CoroutineEngine engine) {
+        try (EventLoop loop = new EventLoop(engine)) {
+            loop.callSoon(() -> {
+                throw new StackOverflowError("deep");
+            });
+            loop.callSoon(() -> events.add("after the error"));
+            loop.callSoon(loop::stop);
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(loop::runForever);
+            assertThat(thrown).isInstanceOf(StackOverflowError.class);
+
+            // debug mode runs the older protocol, which runs what the cut-short lap left
+            loop.setDebug(true);
+            loop.runForever();
+            loop.setDebug(false);
+            assertThat(events).containsExactly("after the error");
+
+            loop.callSoon(() -> {
+                events.add("next run");
+                loop.stop();
+            });
+            loop.runForever();
+        }
+        assertThat(events).containsExactly("after the error", "next run");
+    }
 }
