@@ -566,36 +566,53 @@ public class EventLoop implements AutoCloseable {
             try {
                 lapWork(me);
             } catch (Throwable e) {
-                if (me == roleCaller || !me.turn) {
+                if (!me.turn) {
+                    throw e;
+                }
+                // the lap is cut short: what it left in ready runs in the next one, whichever
+                // protocol runs it (a stale lapLeft would count handles another run took)
+                lapPhase = LAP_NONE;
+                if (me == roleCaller) {
                     throw e;
                 }
                 roleFailure = e;
-                lapPhase = LAP_NONE;
                 stopRole(me);
             }
         }
     }
 
-    /** Parks until the role is handed to {@code me}; false if {@code me} idled too long and ended. */
+    /**
+     * Parks until the role is handed to {@code me}; false if {@code me} idled too long and ended. An
+     * interrupt would make every park return at once (a spin): it is kept aside and set again on return.
+     */
     private boolean awaitTurn(RoleThread me) {
-        while (!me.turn) {
-            if (me.idle()) {
-                long deadline = System.nanoTime() + ROLE_IDLE_NANOS;
-                while (!me.turn) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        if (me.retire()) {
-                            return false; // the holder will skip it in the pool
+        boolean interrupted = false;
+        try {
+            while (!me.turn) {
+                if (me.idle()) {
+                    long deadline = System.nanoTime() + ROLE_IDLE_NANOS;
+                    while (!me.turn) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            if (me.retire()) {
+                                return false; // the holder will skip it in the pool
+                            }
+                            break; // taken meanwhile: the role is on its way
                         }
-                        break; // taken meanwhile: the role is on its way
+                        LockSupport.parkNanos(this, left);
+                        interrupted |= Thread.interrupted();
                     }
-                    LockSupport.parkNanos(this, left);
+                } else {
+                    LockSupport.park(this);
+                    interrupted |= Thread.interrupted();
                 }
-            } else {
-                LockSupport.park(this);
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        return true;
     }
 
     private void runHandedStep(Runnable step, RoleThread me) {

@@ -1,6 +1,7 @@
 package io.loopbridge.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.loopbridge.Async;
@@ -291,5 +292,109 @@ class LoopRoleTest {
         });
 
         assertThat(inCallback.get()).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadEngines")
+    void anInterruptedRunForeverThreadWaitsParkedWhileAnotherThreadHoldsTheLoop(CoroutineEngine engine)
+            throws InterruptedException {
+        AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+        try (EventLoop loop = new EventLoop(engine)) {
+            LoopFuture<String> gate = loop.createFuture();
+            // the body waits on a pool thread, which holds the loop and polls it
+            Task<String> waiter = loop.createTask(() -> Async.await(gate));
+            Thread runner = new Thread(() -> {
+                Thread.currentThread().interrupt();
+                loop.runUntilComplete(waiter);
+                interruptedAfter.set(Thread.currentThread().isInterrupted());
+            });
+            runner.start();
+
+            // a thread that spins on park() (an interrupt makes it return at once) never stays WAITING
+            await().during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> runner.getState() == Thread.State.WAITING);
+            loop.callSoonThreadsafe(() -> gate.setResult("opened"));
+            runner.join(10_000);
+            assertThat(runner.isAlive()).isFalse();
+            assertThat(waiter.result()).isEqualTo("opened");
+        }
+        assertThat(interruptedAfter.get())
+                .as("the interrupt is kept for the caller")
+                .isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadEngines")
+    void aVirtualMachineErrorOfACallbackOnATaskThreadEndsTheRunAndTheLoopRunsAgain(CoroutineEngine engine) {
+        try (EventLoop loop = new EventLoop(engine)) {
+            LoopFuture<String> gate = loop.createFuture();
+            Task<String> waiter = loop.createTask(() -> {
+                try {
+                    // the callback runs in the lap this body's thread goes on with while it waits
+                    Async.loop().callSoon(() -> {
+                        throw new StackOverflowError("deep");
+                    });
+                    return Async.await(gate);
+                } finally {
+                    events.add("finally");
+                }
+            });
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> loop.runUntilComplete(waiter));
+            assertThat(thrown).isInstanceOf(StackOverflowError.class).hasMessage("deep");
+            assertThat(loop.isRunning()).isFalse();
+            assertThat(waiter.isDone()).isFalse();
+
+            loop.callSoon(() -> gate.setResult("again"));
+            assertThat(loop.runUntilComplete(waiter)).isEqualTo("again");
+        }
+        assertThat(events).containsExactly("finally");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadEngines")
+    void anErrorThrownByABodyAfterItSuspendedFailsOnlyItsTask(CoroutineEngine engine) {
+        String got = Async.run(engine, () -> {
+            Task<Void> failing = Async.createTask(() -> {
+                Async.sleep(Duration.ZERO);
+                throw new AssertionError("body failed");
+            });
+            Task<String> other = Async.createTask(() -> {
+                Async.sleep(Duration.ZERO);
+                Async.sleep(Duration.ZERO);
+                return "other";
+            });
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> Async.await(failing));
+            assertThat(thrown).isInstanceOf(AssertionError.class).hasMessage("body failed");
+            return Async.await(other);
+        });
+        assertThat(got).isEqualTo("other");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadEngines")
+    void aLapCutShortByAVirtualMachineErrorDoesNotOutliveARunInDebugMode(CoroutineEngine engine) {
+        try (EventLoop loop = new EventLoop(engine)) {
+            loop.callSoon(() -> {
+                throw new StackOverflowError("deep");
+            });
+            loop.callSoon(() -> events.add("after the error"));
+            loop.callSoon(loop::stop);
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(loop::runForever);
+            assertThat(thrown).isInstanceOf(StackOverflowError.class);
+
+            // debug mode runs the older protocol, which runs what the cut-short lap left
+            loop.setDebug(true);
+            loop.runForever();
+            loop.setDebug(false);
+            assertThat(events).containsExactly("after the error");
+
+            loop.callSoon(() -> {
+                events.add("next run");
+                loop.stop();
+            });
+            loop.runForever();
+        }
+        assertThat(events).containsExactly("after the error", "next run");
     }
 }
