@@ -733,6 +733,11 @@ public class EventLoop implements AutoCloseable {
      * must then touch no loop state: it unwinds to its {@link #roleRun}, which waits for the role.
      */
     private void handTo(RoleThread from, RoleThread to, int grant) {
+        if (!to.started) {
+            // before anything is published: if the JVM cannot start a thread, the holder keeps the role
+            to.thread.start(); // it waits for its turn at the top of roleRun
+            to.started = true;
+        }
         if (from.pure()) {
             from.setIdle(); // it joins the pool as it lets go
             idleRoles.push(from);
@@ -742,12 +747,7 @@ public class EventLoop implements AutoCloseable {
         owner = to.thread;
         to.grant = grant;
         to.turn = true; // publishes the loop state to the new holder
-        if (to.started) {
-            LockSupport.unpark(to.thread);
-        } else {
-            to.started = true;
-            to.thread.start();
-        }
+        LockSupport.unpark(to.thread);
     }
 
     /** Hands the role to a pure pool thread (a new one if none waits), with {@code step} to run first. */
