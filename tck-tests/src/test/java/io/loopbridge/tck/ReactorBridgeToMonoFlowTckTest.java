@@ -14,14 +14,14 @@ public class ReactorBridgeToMonoFlowTckTest extends FlowPublisherVerification<Lo
 
     @Override
     public Flow.Publisher<Long> createFlowPublisher(long elements) {
-        return Tck.opaque(FlowAdapters.toFlowPublisher(
-                ReactorBridge.toMono(ReactiveFromAwaitableTckTest.future(elements))));
+        return Tck.opaque(
+                FlowAdapters.toFlowPublisher(ReactorBridge.toMono(ReactiveFromAwaitableTckTest.future(elements))));
     }
 
     @Override
     public Flow.Publisher<Long> createFailedFlowPublisher() {
-        return Tck.opaque(FlowAdapters.toFlowPublisher(
-                ReactorBridge.toMono(ReactiveFromAwaitableTckTest.failedFuture())));
+        return Tck.opaque(
+                FlowAdapters.toFlowPublisher(ReactorBridge.toMono(ReactiveFromAwaitableTckTest.failedFuture())));
     }
 
     @Override
