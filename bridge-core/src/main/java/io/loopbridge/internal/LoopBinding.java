@@ -10,4 +10,15 @@ import io.loopbridge.loop.EventLoop;
 public interface LoopBinding extends Thread.UncaughtExceptionHandler {
     /** The loop the thread's coroutine belongs to. */
     EventLoop boundLoop();
+
+    /** What escapes the thread's own run method: reported as the JVM would without a handler. */
+    @Override
+    default void uncaughtException(Thread t, Throwable e) {
+        ThreadGroup g = t.getThreadGroup();
+        if (g != null) {
+            g.uncaughtException(t, e);
+        } else {
+            e.printStackTrace();
+        }
+    }
 }

@@ -106,16 +106,6 @@ final class RoleThread implements LoopBinding, Runnable {
     }
 
     @Override
-    public void uncaughtException(Thread t, Throwable e) {
-        ThreadGroup g = t.getThreadGroup();
-        if (g != null) {
-            g.uncaughtException(t, e);
-        } else {
-            e.printStackTrace();
-        }
-    }
-
-    @Override
     public String toString() {
         return thread.getName();
     }

@@ -77,17 +77,6 @@ final class ThreadFiber extends Fiber implements Runnable, LoopBinding {
         return loop;
     }
 
-    /** Only what escapes {@link #run()} itself (its body's failures are kept for the resumer): as the JVM would report it. */
-    @Override
-    public void uncaughtException(Thread t, Throwable e) {
-        ThreadGroup g = t.getThreadGroup();
-        if (g != null) {
-            g.uncaughtException(t, e);
-        } else {
-            e.printStackTrace();
-        }
-    }
-
     @Override
     public void resume() {
         if (done) {
