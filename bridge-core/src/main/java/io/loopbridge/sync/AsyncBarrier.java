@@ -29,7 +29,7 @@ public final class AsyncBarrier {
         BROKEN
     }
 
-    private final LoopBinding binding = new LoopBinding(this);
+    private final BoundLoop binding = new BoundLoop(this);
     /** Everyone who waits for the state to change: they all re-check on every change. */
     private final WaitQueue waiters = new WaitQueue();
 

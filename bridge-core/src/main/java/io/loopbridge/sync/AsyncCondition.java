@@ -42,7 +42,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class AsyncCondition {
     private final AsyncLock lock;
-    private final LoopBinding binding;
+    private final BoundLoop binding;
     private final WaitQueue waiters = new WaitQueue();
 
     /** A condition with a lock of its own. */

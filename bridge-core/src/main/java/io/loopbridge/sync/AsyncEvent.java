@@ -18,7 +18,7 @@ import io.loopbridge.task.internal.Driver;
  * Object.wait()} is final.
  */
 public final class AsyncEvent {
-    private final LoopBinding binding = new LoopBinding(this);
+    private final BoundLoop binding = new BoundLoop(this);
     private final WaitQueue waiters = new WaitQueue();
     private boolean set;
 

@@ -27,7 +27,7 @@ import io.loopbridge.task.internal.Driver;
  * </ol>
  */
 public final class AsyncLock {
-    private final LoopBinding binding = new LoopBinding(this);
+    private final BoundLoop binding = new BoundLoop(this);
     private final WaitQueue waiters = new WaitQueue();
     private final Runnable handOn = this::handOn;
     private boolean locked;
@@ -97,7 +97,7 @@ public final class AsyncLock {
     }
 
     /** For the condition variables on this lock: they share its loop. */
-    LoopBinding binding() {
+    BoundLoop binding() {
         return binding;
     }
 

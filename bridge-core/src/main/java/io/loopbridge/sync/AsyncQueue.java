@@ -51,7 +51,7 @@ import java.util.Queue;
 public sealed class AsyncQueue<T> permits AsyncPriorityQueue, AsyncLifoQueue {
     private final Queue<T> items;
     private final int maxsize;
-    private final LoopBinding binding = new LoopBinding(this);
+    private final BoundLoop binding = new BoundLoop(this);
     private final WaitQueue getters = new WaitQueue();
     private final WaitQueue putters = new WaitQueue();
     private final WaitQueue joiners = new WaitQueue();

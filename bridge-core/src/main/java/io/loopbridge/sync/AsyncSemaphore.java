@@ -26,7 +26,7 @@ import io.loopbridge.task.internal.Driver;
  * </ol>
  */
 public sealed class AsyncSemaphore permits AsyncBoundedSemaphore {
-    private final LoopBinding binding = new LoopBinding(this);
+    private final BoundLoop binding = new BoundLoop(this);
     private final WaitQueue waiters = new WaitQueue();
     private final Runnable handOn = this::handOn;
     private final String acquireMethod = getClass().getSimpleName() + ".acquire()";

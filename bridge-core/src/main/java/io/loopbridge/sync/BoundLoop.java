@@ -8,11 +8,11 @@ import io.loopbridge.task.internal.Driver;
  * (asyncio's {@code _LoopBoundMixin}). Every coroutine waiting on the primitive waits on a future of
  * that loop, so a primitive cannot serve two loops.
  */
-final class LoopBinding {
+final class BoundLoop {
     private final Object primitive;
     private EventLoop loop;
 
-    LoopBinding(Object primitive) {
+    BoundLoop(Object primitive) {
         this.primitive = primitive;
     }
 
