@@ -688,13 +688,7 @@ public class EventLoop implements AutoCloseable {
         int count = ready.size();
         int io = ioCount;
         boolean jfr = LoopEvents.enabled();
-        boolean sampled = (++lapCount & 15) == 0 || jfr;
-        lapSampleStart = sampled ? System.nanoTime() : 0;
-        if (jfr) {
-            LoopLapEvent lap = new LoopLapEvent();
-            lap.begin();
-            lapEvent = lap;
-        }
+        lapEvent = beginLap(jfr);
         lapJfr = jfr;
         lapLeft = beforeIo;
         lapAfterIo = count - beforeIo;
@@ -1003,13 +997,7 @@ public class EventLoop implements AutoCloseable {
         int count = ready.size();
         int io = ioCount;
         boolean jfr = LoopEvents.enabled();
-        boolean sampled = (++lapCount & 15) == 0 || jfr;
-        lapSampleStart = sampled ? System.nanoTime() : 0;
-        LoopLapEvent lap = null;
-        if (jfr) {
-            lap = new LoopLapEvent();
-            lap.begin();
-        }
+        LoopLapEvent lap = beginLap(jfr);
         for (int n = beforeIo; n > 0; n--) {
             Handle h = ready.pollFirst();
             if (!h.isCancelled()) {
@@ -1082,6 +1070,17 @@ public class EventLoop implements AutoCloseable {
             }
         }
         return beforeIo;
+    }
+
+    /** Starts a lap's timing (one lap in 16 is sampled, every lap under JFR); its JFR event, or null. */
+    private LoopLapEvent beginLap(boolean jfr) {
+        lapSampleStart = (++lapCount & 15) == 0 || jfr ? System.nanoTime() : 0;
+        if (!jfr) {
+            return null;
+        }
+        LoopLapEvent lap = new LoopLapEvent();
+        lap.begin();
+        return lap;
     }
 
     private void endLapSample() {
