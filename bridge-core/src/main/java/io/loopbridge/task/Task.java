@@ -28,7 +28,11 @@ public class Task<T> extends LoopFuture<T> {
 
     private final Coroutine<T> coroutine;
     private final TaskDriver driver;
-    private final long id;
+    /**
+     * The number in the default name, unsigned: an int rather than a long keeps the task object 8
+     * bytes smaller (a task past the 2^32nd gets its default name made up front instead).
+     */
+    private final int id;
     /** Null until renamed: the default name is made from {@code id} when asked for. */
     private String name;
 
@@ -58,8 +62,9 @@ public class Task<T> extends LoopFuture<T> {
         if (loop.isClosed()) {
             throw new IllegalStateException("Event loop is closed");
         }
-        this.id = COUNTER.incrementAndGet();
-        this.name = name;
+        long n = COUNTER.incrementAndGet();
+        this.id = (int) n;
+        this.name = name != null || n <= 0xFFFF_FFFFL ? name : "Task-" + n;
         this.driver = new TaskDriver(loop);
         LOOPS.liveTasks(loop).add(driver);
         driver.start();
@@ -68,7 +73,7 @@ public class Task<T> extends LoopFuture<T> {
     /** {@return the task's name: the one given, or {@code Task-N} with a number unique in the JVM} */
     public final String getName() {
         String n = name;
-        return n != null ? n : "Task-" + id;
+        return n != null ? n : "Task-" + Integer.toUnsignedString(id);
     }
 
     /**

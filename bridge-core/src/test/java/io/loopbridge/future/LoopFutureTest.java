@@ -68,6 +68,28 @@ class LoopFutureTest {
         }
 
         @Test
+        void anExceptionSetAsTheResultIsAValueNotAFailure() {
+            LoopFuture<Throwable> future = loop.createFuture();
+            IllegalStateException value = new IllegalStateException("a value, not a failure");
+
+            future.setResult(value);
+
+            assertThat(future.result()).isSameAs(value);
+            assertThat(future.exception()).isNull();
+            assertThat(future.toString()).contains("finished result=");
+        }
+
+        @Test
+        void aStringSetAsTheResultIsNotACancelMessage() {
+            LoopFuture<String> future = loop.createFuture();
+
+            future.setResult("done");
+
+            assertThat(future.isCancelled()).isFalse();
+            assertThat(future.toString()).contains("finished result=done").doesNotContain("cancelled");
+        }
+
+        @Test
         void aRuntimeFailureIsRethrownUnchanged() {
             LoopFuture<String> future = loop.createFuture();
             IllegalArgumentException failure = new IllegalArgumentException("bad input");

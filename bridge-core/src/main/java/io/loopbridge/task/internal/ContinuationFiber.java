@@ -6,8 +6,8 @@ import java.lang.invoke.MethodHandle;
  * A fiber as a {@code jdk.internal.vm.Continuation} run by the resumer's own thread: a switch is
  * a stack freeze/thaw, no thread is involved, and the loop thread never changes owner.
  *
- * <p>A generator's body runs on one; a {@link Driver} (a task) holds its continuation itself, with
- * the driver as the continuation's target, through the static operations here.
+ * <p>A generator's body runs on one; a {@link Driver} (a task) holds its continuation itself,
+ * whose target is an entry shared by the loop's drivers, through the static operations here.
  */
 final class ContinuationFiber extends Fiber implements Runnable {
     private static final MethodHandle NEW = Fibers.CONT_NEW;

@@ -35,7 +35,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     protected final EventLoop loop;
     /**
      * Null before the first step; then a {@link Fiber} (threads and virtual engines) or, on the
-     * continuation engine, the bare continuation, whose target is an {@link Entry} of this driver.
+     * continuation engine, the bare continuation, whose target is its loop's {@link Entry}.
      */
     private Object fiber;
 
@@ -46,17 +46,11 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     private Object waitingOn;
 
     private boolean mustCancel;
-    private String cancelMessage;
-    private int cancelRequests;
-    /** Outstanding cancellation requests that came from timeouts. */
-    private int timeoutRequests;
     /**
-     * The outstanding requests not from deadlines when the deadline that fired last was set up: a
-     * deadline surfaces as {@link AsyncTimeoutException} unless more are outstanding now (asyncio's
-     * timeout compares {@code cancelling()} with its value at entry). Requests from before, seen or
-     * not, never turn it into a plain cancellation; one made since does, even if swallowed.
+     * Null until the first cancellation request: the requests' count and message live apart, so a
+     * task never cancelled carries one field for them rather than four (a smaller suspended task).
      */
-    private int plainRequestsAtDeadlineEntry;
+    private Requests requests;
     /** Set once the loop closed under the body: a suspend now would never be resumed. */
     private boolean abandoned;
     /** The context the body runs in; null until a context variable is first set in it. */
@@ -125,19 +119,34 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     }
 
     /**
-     * The continuation engine's entry into the body: the continuation's target. A separate small
-     * object rather than the driver itself, whose {@link #run()} is the step: the entry's compiled
-     * frame stays at the bottom of every suspended stack, so it must not be the step's.
+     * The continuation engine's entry into the body: the target of the continuations of a loop's
+     * drivers, one per loop rather than one per task (nor the driver itself, whose {@link #run()} is
+     * the step: this frame stays at the bottom of every suspended stack, so it must not be the
+     * step's). A continuation first runs inside its driver's {@link #step()} or {@link #abandon()},
+     * which made the driver the loop's current step.
      */
     private static final class Entry implements Runnable {
-        private final Driver driver;
+        /** The entry made last: most programs run one loop at a time. Weak: a closed loop may go. */
+        private static java.lang.ref.WeakReference<Entry> last = new java.lang.ref.WeakReference<>(null);
 
-        Entry(Driver driver) {
-            this.driver = driver;
+        private final EventLoop loop;
+
+        private Entry(EventLoop loop) {
+            this.loop = loop;
+        }
+
+        static Entry of(EventLoop loop) {
+            Entry e = last.get();
+            if (e == null || e.loop != loop) {
+                e = new Entry(loop);
+                last = new java.lang.ref.WeakReference<>(e);
+            }
+            return e;
         }
 
         @Override
         public void run() {
+            Driver driver = (Driver) LOOPS.currentStep(loop);
             try {
                 if (!driver.abandoned) {
                     driver.enterBody();
@@ -251,11 +260,11 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             if (fiber == null) {
                 if (mustCancel) {
                     mustCancel = false;
-                    cancelBeforeStart(cancelMessage);
+                    cancelBeforeStart(cancelMessage());
                     return;
                 }
                 if (loop.engine() == CoroutineEngine.CONTINUATION) {
-                    fiber = ContinuationFiber.newContinuation(new Entry(this));
+                    fiber = ContinuationFiber.newContinuation(Entry.of(loop));
                 } else {
                     fiber = Fibers.create(loop.engine(), loop, this);
                 }
@@ -345,33 +354,38 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     }
 
     /** Suspends the body until {@code future} is done, then returns its result or throws. */
+    @SuppressWarnings("unchecked")
     public final <T> T await(LoopFuture<T> future) {
-        if (!future.isDone()) {
-            if (abandoned) {
-                throw new FiberKilled(); // an await in a finally block while the loop closes
-            }
-            waitingOn = future;
-            future.addDoneCallback(this);
-            boolean cancelledIt = false;
-            if (mustCancel && future.cancel(cancelMessage)) {
-                // cancelled while running (e.g. by itself): as asyncio's __step, cancel what it awaits now
-                mustCancel = false;
-                cancelledIt = true;
-            }
-            try {
-                suspend();
-            } catch (IllegalStateException pinned) {
-                future.removeDoneCallback(this);
-                waitingOn = null; // a done callback already queued now finds the body not waiting
-                mustCancel |= cancelledIt; // nothing suspended: the request stays pending
-                throw pinned;
-            }
-            waitingOn = null;
-            if (mustCancel || (future.isCancelled() && cancelRequests > 0)) {
-                throw takeCancellation();
-            }
+        if (future.isDone()) {
+            return future.result();
         }
-        return future.result();
+        if (abandoned) {
+            throw new FiberKilled(); // an await in a finally block while the loop closes
+        }
+        waitingOn = future;
+        future.addDoneCallback(this);
+        boolean cancelledIt = false;
+        if (mustCancel && future.cancel(cancelMessage())) {
+            // cancelled while running (e.g. by itself): as asyncio's __step, cancel what it awaits now
+            mustCancel = false;
+            cancelledIt = true;
+        }
+        // past here the future is read back from waitingOn: a local live across the suspend would
+        // take a slot in the frame that the suspended stack keeps
+        try {
+            suspend();
+        } catch (IllegalStateException pinned) {
+            ((LoopFuture<?>) waitingOn).removeDoneCallback(this);
+            waitingOn = null; // a done callback already queued now finds the body not waiting
+            mustCancel |= cancelledIt; // nothing suspended: the request stays pending
+            throw pinned;
+        }
+        LoopFuture<T> done = (LoopFuture<T>) waitingOn;
+        waitingOn = null;
+        if (mustCancel || (done.isCancelled() && cancelling() > 0)) {
+            throw takeCancellation();
+        }
+        return done.result();
     }
 
     /**
@@ -410,7 +424,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         waitingOn = null;
         if (timer.isCancelled() || mustCancel) {
             // a cancelled timer raises even after an uncancel(), as asyncio's cancelled sleep future does
-            throw cancelRequests > 0 || mustCancel ? takeCancellation() : new CancellationException(cancelMessage);
+            throw cancelling() > 0 || mustCancel ? takeCancellation() : new CancellationException(cancelMessage());
         }
     }
 
@@ -484,11 +498,12 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         if (finished()) {
             return false;
         }
-        cancelRequests++;
+        Requests r = requests();
+        r.count++;
         if (timeout) {
-            timeoutRequests++;
+            r.deadlines++;
         }
-        cancelMessage = message;
+        r.message = message;
         Object w = waitingOn;
         if (w instanceof LoopFuture) {
             if (((LoopFuture<?>) w).cancel(message)) {
@@ -512,34 +527,40 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         if (finished()) {
             return false;
         }
-        plainRequestsAtDeadlineEntry = plainAtEntry;
+        requests().plainAtDeadlineEntry = plainAtEntry;
         return requestCancel(message, true);
     }
 
     /** Outstanding cancellation requests that did not come from deadlines. */
     public final int plainCancelling() {
-        return cancelRequests - timeoutRequests;
+        Requests r = requests;
+        return r == null ? 0 : r.count - r.deadlines;
     }
 
     /** asyncio's {@code Task.cancelling()}: outstanding cancellation requests. */
     public final int cancelling() {
-        return cancelRequests;
+        Requests r = requests;
+        return r == null ? 0 : r.count;
     }
 
     /** asyncio's {@code Task.uncancel()}; {@code timeout} withdraws a deadline's request. */
     public final int uncancel(boolean timeout) {
-        if (cancelRequests > 0) {
-            cancelRequests--;
-            if (timeout && timeoutRequests > 0) {
-                timeoutRequests--;
+        Requests r = requests;
+        if (r == null) {
+            return 0;
+        }
+        if (r.count > 0) {
+            r.count--;
+            if (timeout && r.deadlines > 0) {
+                r.deadlines--;
             }
             // a plain uncancel() can withdraw a deadline's request too: none may outlive the count
-            timeoutRequests = Math.min(timeoutRequests, cancelRequests);
-            if (cancelRequests == 0) {
+            r.deadlines = Math.min(r.deadlines, r.count);
+            if (r.count == 0) {
                 mustCancel = false;
             }
         }
-        return cancelRequests;
+        return r.count;
     }
 
     /** Whether a cancellation is pending that the body has not seen yet. */
@@ -555,15 +576,45 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     }
 
     public final String cancelMessage() {
-        return cancelMessage;
+        Requests r = requests;
+        return r == null ? null : r.message;
+    }
+
+    /** The cancellation requests made of the driver, apart from it: most tasks never get one. */
+    private static final class Requests {
+        /** Outstanding requests ({@code cancelling()}). */
+        int count;
+        /** Outstanding requests that came from deadlines. */
+        int deadlines;
+        /**
+         * The outstanding requests not from deadlines when the deadline that fired last was set up:
+         * a deadline surfaces as {@link AsyncTimeoutException} unless more are outstanding now
+         * (asyncio's timeout compares {@code cancelling()} with its value at entry). Requests from
+         * before, seen or not, never turn it into a plain cancellation; one made since does, even
+         * if swallowed.
+         */
+        int plainAtDeadlineEntry;
+        /** The message of the last request. */
+        String message;
+    }
+
+    private Requests requests() {
+        Requests r = requests;
+        if (r == null) {
+            r = new Requests();
+            requests = r;
+        }
+        return r;
     }
 
     private CancellationException takeCancellation() {
         mustCancel = false;
-        if (timeoutRequests > 0 && plainCancelling() <= plainRequestsAtDeadlineEntry) {
-            return new AsyncTimeoutException(cancelMessage != null ? cancelMessage : "deadline exceeded");
+        Requests r = requests;
+        String message = r == null ? null : r.message;
+        if (r != null && r.deadlines > 0 && r.count - r.deadlines <= r.plainAtDeadlineEntry) {
+            return new AsyncTimeoutException(message != null ? message : "deadline exceeded");
         }
-        return new CancellationException(cancelMessage);
+        return new CancellationException(message);
     }
 
     /** Where the body waits, innermost first (library frames dropped); empty if unknown. */
