@@ -123,9 +123,18 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
     public void onError(Throwable t) {
         Objects.requireNonNull(t, "§2.13 violated: onError(null)");
         if (channel.isTerminated()) {
-            return;
+            dropped("the upstream failed after the stream had ended (§1.7)", t);
+        } else if (upstream == CANCELLED) {
+            // closed by the consumer (or cancelled by us): the error would wait in the channel unread
+            dropped("the upstream failed after the subscriber was closed", t);
+        } else {
+            channel.fail(t);
         }
-        channel.fail(t);
+    }
+
+    /** Nobody reads {@code t} any more: the loop's exception handler, or the bridge's hook for this subscriber. */
+    private void dropped(String message, Throwable t) {
+        Signals.dropped(loop, SubscriberFactory.droppedErrorsOf(this), message, t, this);
     }
 
     @Override
