@@ -110,6 +110,11 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
     public void onNext(T item) {
         Objects.requireNonNull(item, "§2.13 violated: onNext(null)");
         if (channel.isTerminated()) {
+            // after the end (§1.7): the bridge's hook for dropped items, if it has one (the core has none)
+            Consumer<Object> dropped = SubscriberFactory.droppedItemsOf(this);
+            if (dropped != null) {
+                dropped.accept(item);
+            }
             return;
         }
         if (!channel.offer(item)) {

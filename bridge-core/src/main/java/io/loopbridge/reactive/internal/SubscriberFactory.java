@@ -4,6 +4,7 @@ import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactive.LoopSubscriber;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -14,8 +15,8 @@ import org.reactivestreams.Subscription;
  * through {@link ServiceLoader} so the core depends on no reactive library: the Reactor bridge
  * gives Reactor publishers a subscriber that is a {@code CoreSubscriber}, which Reactor then calls
  * without its per-item safety wrapper and which carries the coroutine's context; it fuses
- * Reactor's synchronous sources so that the coroutine pulls their items; and it sends the errors a
- * Reactor subscriber can no longer receive to Reactor's dropped-error hook. Not API.
+ * Reactor's synchronous sources so that the coroutine pulls their items; and it sends the signals a
+ * Reactor subscriber can no longer receive to Reactor's dropped-error and dropped-item hooks. Not API.
  */
 public interface SubscriberFactory {
     /** Where an error goes that nobody can receive any more (see {@link #droppedErrors}). */
@@ -33,6 +34,26 @@ public interface SubscriberFactory {
      * (§3.13: a publisher forgets a subscriber that cancelled).
      */
     default DroppedErrors droppedErrors(Subscriber<?> subscriber) {
+        return null;
+    }
+
+    /**
+     * Where the items go that {@code subscriber} receives after the end of its stream (the upstream
+     * broke §1.7), or {@code null} if this factory does not know it: the core then drops them, having
+     * no hook for items. Called when such an item arrives.
+     */
+    default Consumer<Object> droppedItems(Subscriber<?> subscriber) {
+        return null;
+    }
+
+    /** The first installed factory's {@link #droppedItems} for {@code subscriber}, or {@code null}. */
+    static Consumer<Object> droppedItemsOf(Subscriber<?> subscriber) {
+        for (SubscriberFactory f : Installed.FACTORIES) {
+            Consumer<Object> route = f.droppedItems(subscriber);
+            if (route != null) {
+                return route;
+            }
+        }
         return null;
     }
 

@@ -5,6 +5,7 @@ import io.loopbridge.reactive.LoopSubscriber;
 import io.loopbridge.reactive.internal.ItemChannel;
 import io.loopbridge.reactive.internal.SubscriberFactory;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -20,7 +21,7 @@ import reactor.util.context.Context;
  * and whose context carries the coroutine's bound context vars; and fuses a synchronous source
  * ({@code Flux.range}, {@code fromIterable}, their {@code map}/{@code filter}…) with it, so the
  * coroutine pulls the items itself; and sends what a Reactor subscriber can no longer receive to
- * Reactor's dropped-error hook. Registered through {@code ServiceLoader}; not API.
+ * Reactor's dropped-error and dropped-item hooks. Registered through {@code ServiceLoader}; not API.
  */
 public final class ReactorSubscriberFactory implements SubscriberFactory {
     /** For {@code ServiceLoader} only (the constructor it needs, written out to document it). */
@@ -44,6 +45,16 @@ public final class ReactorSubscriberFactory implements SubscriberFactory {
         }
         Context context = ((CoreSubscriber<?>) subscriber).currentContext();
         return (loop, message, error, source) -> Operators.onErrorDropped(error, context);
+    }
+
+    /** A Reactor subscriber's items after the end go to {@code Hooks.onNextDropped}, as in Reactor's operators. */
+    @Override
+    public Consumer<Object> droppedItems(Subscriber<?> subscriber) {
+        if (!(subscriber instanceof CoreSubscriber)) {
+            return null;
+        }
+        Context context = ((CoreSubscriber<?>) subscriber).currentContext();
+        return item -> Operators.onNextDropped(item, context);
     }
 
     @Override

@@ -23,10 +23,11 @@ import reactor.test.publisher.TestPublisher;
 /**
  * An error from a Reactor source that nobody can receive any more — it came after the coroutine
  * closed its subscriber, or after the stream of a {@code mapAsync} had ended — goes to {@code
- * Hooks.onErrorDropped}, as Reactor's own operators send it, and not to the loop's exception handler.
+ * Hooks.onErrorDropped}, as Reactor's own operators send it, and not to the loop's exception handler;
+ * an item after the end goes to {@code Hooks.onNextDropped}.
  */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
-class LateErrorsTest {
+class LateSignalsTest {
     final List<Throwable> dropped = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -37,6 +38,26 @@ class LateErrorsTest {
     @AfterEach
     void resetHooks() {
         Hooks.resetOnErrorDropped();
+        Hooks.resetOnNextDropped();
+    }
+
+    @AllEngines
+    void anItemAfterTheEndGoesToOnNextDropped(CoroutineEngine engine) {
+        List<Object> droppedItems = new CopyOnWriteArrayList<>();
+        Hooks.onNextDropped(droppedItems::add);
+        List<Integer> read = Async.run(engine, () -> {
+            TestPublisher<Integer> source =
+                    TestPublisher.createNoncompliant(TestPublisher.Violation.CLEANUP_ON_TERMINATE);
+            LoopSubscriber<Integer> items = ReactorBridge.iterate(source.flux(), 4);
+            source.next(1).complete();
+            source.next(2); // after the end: §1.7 broken
+            List<Integer> seen = new java.util.ArrayList<>();
+            items.forEach(seen::add);
+            return seen;
+        });
+        assertThat(read).containsExactly(1);
+        assertThat(droppedItems).containsExactly(2);
+        assertThat(dropped).isEmpty();
     }
 
     @AllEngines
