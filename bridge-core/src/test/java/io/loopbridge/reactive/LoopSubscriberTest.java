@@ -386,8 +386,7 @@ class LoopSubscriberTest {
             IllegalStateException late = new IllegalStateException("late");
             Thread producer = new Thread(() -> s.onError(late), "producer");
             producer.start();
-            producer.join();
-            eventually("the late error is reported", () -> !reported.isEmpty());
+            eventually("the late error is reported", () -> !reported.isEmpty() && !producer.isAlive());
             settle();
             assertThat(reported).singleElement().satisfies(ctx -> {
                 assertThat(ctx.get("exception")).isSameAs(late);

@@ -92,7 +92,11 @@ class LateSignalsTest {
                 throw boom;
             }));
             StepVerifier.create(mapped)
-                    .then(() -> source.next(1))
+                    .then(() -> {
+                        // mapAsync subscribes upstream from the loop: wait for its request
+                        eventually().untilAsserted(() -> source.assertMinRequested(1));
+                        source.next(1);
+                    })
                     .expectErrorSatisfies(e -> assertThat(e).isSameAs(boom))
                     .verify(PATIENCE);
             source.assertCancelled();
