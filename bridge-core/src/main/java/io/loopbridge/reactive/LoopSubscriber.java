@@ -31,6 +31,11 @@ import org.reactivestreams.Subscription;
  * error is rethrown by {@code hasNext()} where the coroutine iterates. Cancelling the coroutine
  * while it waits cancels the subscription. Consumer methods are loop thread only.
  *
+ * <p>An upstream error that arrives after {@link #close()} (the upstream ignored the cancel) or
+ * after the end has nobody to read it: it goes to the loop's exception handler, once, on the loop;
+ * for a Reactor publisher (bridge-reactor present) to {@code Hooks.onErrorDropped} instead, and for
+ * a {@code Flowable} (bridge-rxjava present) to the RxJava bridge's undeliverable-error policy.
+ *
  * <p>Offered Reactor's synchronous fusion (a {@code Fuseable.QueueSubscription} in {@code SYNC}
  * mode, when bridge-reactor is present), it pulls the items on the loop as it consumes them: no
  * buffer and no requests.
