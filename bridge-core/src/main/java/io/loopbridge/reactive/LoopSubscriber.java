@@ -31,6 +31,11 @@ import org.reactivestreams.Subscription;
  * error is rethrown by {@code hasNext()} where the coroutine iterates. Cancelling the coroutine
  * while it waits cancels the subscription. Consumer methods are loop thread only.
  *
+ * <p>An upstream error that arrives after {@link #close()} (the upstream ignored the cancel) or
+ * after the end has nobody to read it: it goes to the loop's exception handler, once, on the loop;
+ * for a Reactor publisher (bridge-reactor present) to {@code Hooks.onErrorDropped} instead, and for
+ * a {@code Flowable} (bridge-rxjava present) to the RxJava bridge's undeliverable-error policy.
+ *
  * <p>Offered Reactor's synchronous fusion (a {@code Fuseable.QueueSubscription} in {@code SYNC}
  * mode, when bridge-reactor is present), it pulls the items on the loop as it consumes them: no
  * buffer and no requests.
@@ -110,6 +115,11 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
     public void onNext(T item) {
         Objects.requireNonNull(item, "§2.13 violated: onNext(null)");
         if (channel.isTerminated()) {
+            // after the end (§1.7): the bridge's hook for dropped items, if it has one (the core has none)
+            Consumer<Object> dropped = SubscriberFactory.droppedItemsOf(this);
+            if (dropped != null) {
+                dropped.accept(item);
+            }
             return;
         }
         if (!channel.offer(item)) {
@@ -123,9 +133,18 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
     public void onError(Throwable t) {
         Objects.requireNonNull(t, "§2.13 violated: onError(null)");
         if (channel.isTerminated()) {
-            return;
+            dropped("the upstream failed after the stream had ended (§1.7)", t);
+        } else if (upstream == CANCELLED) {
+            // closed by the consumer (or cancelled by us): the error would wait in the channel unread
+            dropped("the upstream failed after the subscriber was closed", t);
+        } else {
+            channel.fail(t);
         }
-        channel.fail(t);
+    }
+
+    /** Nobody reads {@code t} any more: the loop's exception handler, or the bridge's hook for this subscriber. */
+    private void dropped(String message, Throwable t) {
+        Signals.dropped(loop, SubscriberFactory.droppedErrorsOf(this), message, t, this);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.loopbridge.reactive;
 
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.reactive.internal.SubscriberFactory;
 import io.loopbridge.task.CoroutineFunction;
 import io.loopbridge.task.Task;
 import java.lang.invoke.MethodHandles;
@@ -67,6 +68,9 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
 
         private final PublisherMapAsync<T, R> parent;
         private final EventLoop loop;
+        /** Where errors nobody can receive go, chosen for the subscriber without keeping it (§3.13). */
+        private final SubscriberFactory.DroppedErrors dropped;
+
         private volatile long requested;
         private volatile long badRequest;
         private volatile boolean cancelled;
@@ -94,6 +98,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
             this.parent = parent;
             this.loop = parent.loop;
             this.downstream = downstream;
+            this.dropped = SubscriberFactory.droppedErrorsOf(downstream);
         }
 
         void start() {
@@ -158,7 +163,8 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 }
             } else if (!t.isCancelled() && t.exception() != null && t.exception() != failure) {
                 // cancelled by the end of the stream, it failed instead (a finally threw): nobody else can see it
-                Signals.report(loop, "a mapAsync coroutine failed after its stream ended", t.exception(), this);
+                Signals.dropped(
+                        loop, dropped, "a mapAsync coroutine failed after its stream ended", t.exception(), this);
             }
             drain();
         }
@@ -169,6 +175,11 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
             fromUpstream(() -> {
                 upstreamDone = true;
                 upstream = null;
+                if (terminated || cancelled) {
+                    // e.g. racing our cancel after a coroutine failed, or after the subscriber cancelled
+                    Signals.dropped(loop, dropped, "the upstream of mapAsync failed after its stream ended", t, this);
+                    return;
+                }
                 fail(t);
             });
         }
@@ -245,6 +256,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
 
         private void fail(Throwable error) {
             if (terminated) {
+                Signals.dropped(loop, dropped, "mapAsync failed after its stream ended", error, this);
                 return;
             }
             terminated = true;

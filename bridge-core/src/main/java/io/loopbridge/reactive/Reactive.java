@@ -102,7 +102,9 @@ public final class Reactive {
      * concurrency} at a time, and emits the results in upstream order as downstream demand allows
      * (like Reactor's {@code flatMapSequential} with a coroutine per item). A failed coroutine, a
      * {@code null} result or an upstream error cancels the rest and is signalled as {@code onError};
-     * a cancel cancels the upstream and every task in flight.
+     * a cancel cancels the upstream and every task in flight. An upstream error or a coroutine
+     * failure that comes after the end or the cancel goes to the loop's exception handler (for a
+     * Reactor subscriber, to {@code Hooks.onErrorDropped}).
      *
      * @param <T> the type of the upstream items
      * @param <R> the type of the results

@@ -1,6 +1,7 @@
 package io.loopbridge.reactive;
 
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.reactive.internal.SubscriberFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.reactivestreams.Subscriber;
@@ -83,5 +84,23 @@ final class Signals {
         ctx.put("exception", t);
         ctx.put("subscriber", subscriber);
         loop.callExceptionHandler(ctx);
+    }
+
+    /**
+     * An error nobody can receive any more (it came after a cancel or after the end): to {@code
+     * route} if a bridge gave one for the subscriber (Reactor's dropped-error hook), else to the
+     * loop's exception handler, on the loop. Any thread.
+     */
+    static void dropped(
+            EventLoop loop, SubscriberFactory.DroppedErrors route, String message, Throwable t, Object source) {
+        if (route != null) {
+            route.drop(loop, message, t, source);
+        } else if (!onLoop(loop, () -> report(loop, message, t, source))) {
+            Map<String, Object> ctx = new LinkedHashMap<>();
+            ctx.put("message", message);
+            ctx.put("exception", t);
+            ctx.put("subscriber", source);
+            loop.defaultExceptionHandler(ctx); // the loop is closed: still not silent
+        }
     }
 }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -356,6 +357,53 @@ class LoopSubscriberTest {
             assertThat(seen).as("nothing accepted is lost").containsExactly(1, 2, 3, 4);
             assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessageContaining("1.1");
             assertThat(upstream.cancels).hasValue(1);
+        });
+    }
+
+    /**
+     * An upstream that ignores our cancel and fails afterwards: nobody will read the error, so the
+     * loop's exception handler gets it, once, on the loop, whatever thread it came from. So does an
+     * error after the end (§1.7).
+     */
+    @AllEngines
+    void anErrorAfterCloseGoesToTheLoopsExceptionHandlerOnce(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            EventLoop loop = Async.loop();
+            List<Map<String, Object>> reported = new CopyOnWriteArrayList<>();
+            List<Boolean> onLoop = new CopyOnWriteArrayList<>();
+            loop.setExceptionHandler((l, ctx) -> {
+                reported.add(ctx);
+                onLoop.add(l.inLoop());
+            });
+            LoopSubscriber<Integer> s = new LoopSubscriber<>(loop, 4);
+            FakeSubscription upstream = new FakeSubscription(loop);
+            s.onSubscribe(upstream);
+            s.onNext(1);
+            assertThat(s.next()).isEqualTo(1);
+            s.close();
+            assertThat(upstream.cancels).hasValue(1);
+
+            IllegalStateException late = new IllegalStateException("late");
+            Thread producer = new Thread(() -> s.onError(late), "producer");
+            producer.start();
+            eventually("the late error is reported", () -> !reported.isEmpty() && !producer.isAlive());
+            settle();
+            assertThat(reported).singleElement().satisfies(ctx -> {
+                assertThat(ctx.get("exception")).isSameAs(late);
+                assertThat(ctx.get("subscriber")).isSameAs(s);
+                assertThat((String) ctx.get("message")).contains("after the subscriber was closed");
+            });
+            assertThat(onLoop).containsExactly(true);
+
+            LoopSubscriber<Integer> ended = new LoopSubscriber<>(loop, 4);
+            ended.onSubscribe(new FakeSubscription(loop));
+            ended.onComplete();
+            IllegalStateException afterEnd = new IllegalStateException("after the end");
+            ended.onError(afterEnd);
+            assertThat(ended.hasNext()).as("the stream still just completed").isFalse();
+            assertThat(reported).hasSize(2);
+            assertThat(reported.get(1).get("exception")).isSameAs(afterEnd);
+            assertThat((String) reported.get(1).get("message")).contains("1.7");
         });
     }
 }

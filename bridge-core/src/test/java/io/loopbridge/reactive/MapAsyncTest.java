@@ -356,4 +356,63 @@ class MapAsyncTest {
             assertThat(Async.loop().allTasks()).hasSize(1);
         });
     }
+
+    /** An upstream that ignores cancel: it gives the subscriber to the test and does nothing on a request. */
+    static final class IgnoresCancel implements Publisher<Integer> {
+        volatile org.reactivestreams.Subscriber<? super Integer> subscriber;
+
+        @Override
+        public void subscribe(org.reactivestreams.Subscriber<? super Integer> s) {
+            subscriber = s;
+            s.onSubscribe(new Subscription() {
+                @Override
+                public void request(long n) {}
+
+                @Override
+                public void cancel() {}
+            });
+        }
+    }
+
+    /**
+     * An upstream error after the stream has ended — a coroutine failed and our cancel raced the
+     * upstream's own failure, or the subscriber cancelled — reaches nobody downstream: the loop's
+     * exception handler gets it, once.
+     */
+    @AllEngines
+    void anUpstreamErrorAfterTheStreamEndedGoesToTheLoopsExceptionHandler(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            List<Map<String, Object>> errors = new CopyOnWriteArrayList<>();
+            Async.loop().setExceptionHandler((loop, ctx) -> errors.add(ctx));
+            IllegalStateException coroutineFailed = new IllegalStateException("coroutine failed");
+            IgnoresCancel upstream = new IgnoresCancel();
+            RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps, Long.MAX_VALUE);
+            Reactive.<Integer, Integer>mapAsync(upstream, Async.loop(), 2, i -> {
+                        throw coroutineFailed;
+                    })
+                    .subscribe(s);
+            settle();
+            upstream.subscriber.onNext(1);
+            settle();
+            assertThat(s.terminated).isCompletedWithValue(coroutineFailed);
+            IllegalStateException late = new IllegalStateException("upstream failed too");
+            upstream.subscriber.onError(late);
+            settle();
+            assertThat(errors).singleElement().satisfies(ctx -> {
+                assertThat(ctx.get("exception")).isSameAs(late);
+                assertThat((String) ctx.get("message")).contains("upstream of mapAsync failed after its stream ended");
+            });
+
+            IgnoresCancel second = new IgnoresCancel();
+            RecordingSubscriber<Integer> cancelling = new RecordingSubscriber<>(Async.loop(), steps, 1);
+            Reactive.mapAsync(second, Async.loop(), 2, i -> i).subscribe(cancelling);
+            settle();
+            cancelling.cancel();
+            IllegalStateException afterCancel = new IllegalStateException("after the cancel");
+            second.subscriber.onError(afterCancel);
+            settle();
+            assertThat(errors).hasSize(2);
+            assertThat(errors.get(1).get("exception")).isSameAs(afterCancel);
+        });
+    }
 }

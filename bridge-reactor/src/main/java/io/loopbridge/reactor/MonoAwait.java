@@ -27,7 +27,7 @@ import reactor.util.context.Context;
  *       stops waiting (it was cancelled), which cancels the subscription.
  *   <li>A signal that finds the state already left is Reactor's to handle: an error goes to
  *       {@code onErrorDropped}, an item to {@code onNextDropped} after the end and to the discard
- *       hook after a cancel.
+ *       hook after a cancel. So do a second item and an error after the value (which is returned).
  *   <li>A terminal signal writes the state then reads {@code waiter}; {@code result} writes {@code
  *       waiter} then reads the state: one of them sees the other, so the coroutine is never left
  *       waiting.
@@ -161,6 +161,8 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
             Operators.onDiscard(t, context);
         } else if (value == null) {
             value = t;
+        } else {
+            Operators.onNextDropped(t, context); // a second item: the source broke the Mono contract
         }
     }
 
@@ -168,6 +170,12 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
     public void onError(Throwable t) {
         if (state != WAITING) {
             Operators.onErrorDropped(t, context);
+            return;
+        }
+        if (value != null) {
+            // a Mono ends with its value (Reactor's block() and toFuture() return it too): the error is dropped
+            Operators.onErrorDropped(t, context);
+            onComplete();
             return;
         }
         error = t;

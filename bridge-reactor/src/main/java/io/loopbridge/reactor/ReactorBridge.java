@@ -277,7 +277,8 @@ public final class ReactorBridge {
      * reaches the upstream, and each coroutine sees it as a {@link #mono} coroutine does (bound
      * context vars, {@link #subscriberContext()}). <b>Scheduler:</b> the coroutines run and
      * the results are emitted on {@code loop}'s thread; upstream signals from other threads hop onto
-     * it.
+     * it. An upstream error or a coroutine failure after the {@code Flux} ended or was cancelled
+     * goes to {@code Hooks.onErrorDropped}.
      *
      * @param <T> the upstream item type
      * @param <R> the result type
@@ -334,7 +335,9 @@ public final class ReactorBridge {
      * value, or {@code null} when it is empty ({@code Mono<Void>} included). A ready {@code Mono}
      * costs no suspension. Cancelling the coroutine cancels the subscription. The coroutine form of
      * {@code mono.block()}, without blocking the loop; an error is rethrown as it is when unchecked,
-     * wrapped in {@code CompletionException} when checked.
+     * wrapped in {@code CompletionException} when checked. A source that breaks the {@code Mono}
+     * contract keeps its first value: a second item goes to {@code Hooks.onNextDropped}, an error
+     * after the value to {@code Hooks.onErrorDropped}.
      *
      * <p><b>Scheduler:</b> loop thread only (inside a coroutine); a signal from another thread hops
      * onto the loop before the coroutine resumes.
@@ -443,7 +446,9 @@ public final class ReactorBridge {
 
     /**
      * Inside a coroutine: iterates {@code flux}, {@code prefetch} items at a time; see {@link
-     * LoopSubscriber}. Close it (try-with-resources) to cancel early.
+     * LoopSubscriber}. Close it (try-with-resources) to cancel early; an error the {@code Flux}
+     * sends after that goes to {@code Hooks.onErrorDropped}, an item after its end to {@code
+     * Hooks.onNextDropped}.
      *
      * <p><b>Backpressure:</b> requests {@code prefetch} items, then more as they are read, so at most
      * {@code prefetch} wait in its buffer. <b>Scheduler:</b> loop thread only; items from other

@@ -28,6 +28,7 @@ import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.test.publisher.TestPublisher;
 
 /**
  * {@code ReactorBridge.await(Mono)}: suspends the coroutine until the {@code Mono} is done, except
@@ -220,6 +221,36 @@ class MonoAwaitTest {
                 assertThat(ReactorBridge.await(signalsAfterItsEnd)).isEqualTo("value");
             });
             assertThat(droppedItems).containsExactly("after the end");
+            assertThat(droppedErrors).containsExactly(late);
+        } finally {
+            Hooks.resetOnNextDropped();
+            Hooks.resetOnErrorDropped();
+        }
+    }
+
+    /**
+     * A Mono made from a publisher that sends two items and then an error breaks the Mono contract:
+     * the first value is the result (Reactor's block() returns it too), the second item goes to
+     * Hooks.onNextDropped and the error to Hooks.onErrorDropped.
+     */
+    @AllEngines
+    void aSecondItemAndAnErrorAfterTheValueGoToReactorsDroppedHooks(CoroutineEngine engine) {
+        List<Object> droppedItems = new CopyOnWriteArrayList<>();
+        List<Throwable> droppedErrors = new CopyOnWriteArrayList<>();
+        Hooks.onNextDropped(droppedItems::add);
+        Hooks.onErrorDropped(droppedErrors::add);
+        IllegalStateException late = new IllegalStateException("late");
+        try {
+            onEngine(engine, () -> {
+                TestPublisher<String> source =
+                        TestPublisher.createNoncompliant(TestPublisher.Violation.CLEANUP_ON_TERMINATE);
+                Task<String> t = Async.createTask(() -> ReactorBridge.await(source.mono()));
+                Async.sleep(Duration.ofMillis(1));
+                source.next("value", "second");
+                source.error(late);
+                assertThat(Async.await(t)).isEqualTo("value");
+            });
+            assertThat(droppedItems).containsExactly("second");
             assertThat(droppedErrors).containsExactly(late);
         } finally {
             Hooks.resetOnNextDropped();

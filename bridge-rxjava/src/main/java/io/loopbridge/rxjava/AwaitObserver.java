@@ -22,6 +22,8 @@ import java.util.concurrent.CancellationException;
  *       loop's thread completes the waiter at once.
  *   <li>Cancelling the waiting coroutine disposes the subscription, also one whose {@code
  *       onSubscribe} has not arrived yet; an error that arrives after that is {@link Undeliverable}.
+ *   <li>The first outcome stands: an error after it is {@link Undeliverable}, a second value is
+ *       dropped (RxJava's convention for late items).
  * </ol>
  */
 final class AwaitObserver<T> implements SingleObserver<T>, MaybeObserver<T>, CompletableObserver {
@@ -103,8 +105,12 @@ final class AwaitObserver<T> implements SingleObserver<T>, MaybeObserver<T>, Com
     }
 
     private void undeliverable(Throwable t) {
+        undeliverable("the source failed after the coroutine awaiting it was cancelled", t);
+    }
+
+    private void undeliverable(String message, Throwable t) {
         if (!(t instanceof CancellationException)) {
-            Undeliverable.report(loop, "the source failed after the coroutine awaiting it was cancelled", t, this);
+            Undeliverable.report(loop, message, t, this);
         }
     }
 
@@ -132,6 +138,9 @@ final class AwaitObserver<T> implements SingleObserver<T>, MaybeObserver<T>, Com
 
     @Override
     public void onSuccess(T t) {
+        if (state == DONE) {
+            return; // a second outcome breaks the source's contract: RxJava drops a late item; the first stands
+        }
         value = t;
         finish();
     }
@@ -143,6 +152,11 @@ final class AwaitObserver<T> implements SingleObserver<T>, MaybeObserver<T>, Com
 
     @Override
     public void onError(Throwable t) {
+        if (state == DONE) {
+            // signals are serial, so DONE was set by this source's earlier outcome, which stands
+            undeliverable("the source failed after it had already signalled its outcome", t);
+            return;
+        }
         error = t;
         if (!finish()) {
             undeliverable(t);

@@ -49,7 +49,8 @@ import java.util.function.Supplier;
  * <p><b>Errors RxJava cannot deliver</b> — a coroutine or generator that fails after its observer
  * disposed it (say, it catches the cancellation and throws something else), an observer or
  * subscriber that throws from a signal method (its subscription is cancelled first), a source that
- * fails after the coroutine awaiting or iterating it has left, a scheduled task that throws — follow
+ * fails after the coroutine awaiting or iterating it has left (or after its outcome), an upstream
+ * of {@code mapAsync} that fails after the stream ended, a scheduled task that throws — follow
  * one policy:
  *
  * <ol>

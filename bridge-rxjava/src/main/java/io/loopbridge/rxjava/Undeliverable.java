@@ -3,9 +3,8 @@ package io.loopbridge.rxjava;
 import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.gen.GeneratorExit;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.rxjava.internal.UndeliverableErrors;
 import io.reactivex.rxjava3.plugins.RxJavaPlugins;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
@@ -30,22 +29,7 @@ final class Undeliverable {
 
     /** Reports {@code error} as the policy says. Any thread. */
     static void report(EventLoop loop, String message, Throwable error, Object source) {
-        Map<String, Object> ctx = new LinkedHashMap<>();
-        ctx.put("message", message);
-        ctx.put("exception", error);
-        ctx.put("source", source);
-        if (loop.inLoop()) {
-            loop.callExceptionHandler(ctx);
-        } else {
-            try {
-                loop.callSoonThreadsafe(() -> loop.callExceptionHandler(ctx));
-            } catch (IllegalStateException closedLoop) {
-                loop.defaultExceptionHandler(ctx);
-            }
-        }
-        if (RxJavaPlugins.getErrorHandler() != null) {
-            RxJavaPlugins.onError(error);
-        }
+        UndeliverableErrors.report(loop, message, error, source);
     }
 
     /**

@@ -194,6 +194,48 @@ class AwaitTest {
             });
         }
 
+        /**
+         * A source that signals again after its outcome breaks the contract: the first outcome is
+         * the result, a later error is undeliverable (loop's handler and RxJavaPlugins) and a later
+         * value is dropped, as RxJava drops late items.
+         */
+        @AllEngines
+        void aSignalAfterTheOutcomeLeavesItAndALateErrorIsUndeliverable(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                List<Map<String, Object>> loopErrors = captureLoopErrors(Async.loop());
+                IOException late = new IOException("late");
+                Single<Integer> ready = Single.unsafeCreate(o -> {
+                    o.onSubscribe(Disposable.empty());
+                    o.onSuccess(1);
+                    o.onError(late);
+                    o.onSuccess(2);
+                });
+                assertThat(RxBridge.await(ready)).isEqualTo(1);
+
+                AtomicReference<SingleObserver<? super Integer>> observer = new AtomicReference<>();
+                Task<Integer> waiting = Async.createTask(() -> RxBridge.await(Single.<Integer>unsafeCreate(o -> {
+                    o.onSubscribe(Disposable.empty());
+                    observer.set(o);
+                })));
+                Async.sleep(Duration.ZERO);
+                observer.get().onSuccess(3);
+                observer.get().onError(late);
+                observer.get().onSuccess(4);
+                assertThat(Async.await(waiting)).isEqualTo(3);
+                Async.sleep(Duration.ZERO);
+
+                assertThat(loopErrors).hasSize(2).allSatisfy(ctx -> {
+                    assertThat((String) ctx.get("message")).contains("after it had already signalled its outcome");
+                    assertThat(ctx.get("exception")).isSameAs(late);
+                });
+                assertThat(RxJavaErrors.take())
+                        .hasSize(2)
+                        .allSatisfy(e -> assertThat(e)
+                                .isInstanceOf(UndeliverableException.class)
+                                .hasCause(late));
+            });
+        }
+
         @Test
         void outsideACoroutineItFails() {
             assertThatThrownBy(() -> RxBridge.await(Single.just(1)))

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loopbridge.Async;
 import io.loopbridge.loop.TestEventLoop;
+import io.loopbridge.reactive.LoopSubscriber;
 import io.loopbridge.rxjava.RxTesting.LoopThread;
 import io.loopbridge.rxjava.RxTesting.NoThreadsLeft;
 import io.loopbridge.rxjava.RxTesting.RxJavaErrors;
@@ -15,8 +16,10 @@ import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.exceptions.UndeliverableException;
+import io.reactivex.rxjava3.internal.subscriptions.BooleanSubscription;
 import io.reactivex.rxjava3.observers.TestObserver;
 import io.reactivex.rxjava3.plugins.RxJavaPlugins;
+import io.reactivex.rxjava3.subscribers.TestSubscriber;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +28,9 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.reactivestreams.Subscriber;
 
 /**
  * The undeliverable-error policy of {@link RxBridge}: a task cancelled by a dispose ends in silence,
@@ -230,6 +235,75 @@ class UndeliverableTest {
             assertThat(uncaught).as("RxJava's default handler was not run").isEmpty();
         } finally {
             Thread.setDefaultUncaughtExceptionHandler(previous);
+        }
+    }
+
+    /**
+     * A Flowable that ignores the cancel of the coroutine that iterated it and fails afterwards: the
+     * policy applies (RxJava's own subscribers send an error after their cancel to RxJavaPlugins).
+     */
+    @AllEngines
+    void aFlowableFailingAfterTheCoroutineClosedItsIteratorIsUndeliverable(CoroutineEngine engine) {
+        try (TestEventLoop loop = new TestEventLoop(engine)) {
+            List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
+            AtomicReference<Subscriber<? super Integer>> source = new AtomicReference<>();
+            Flowable<Integer> ignoresCancel = Flowable.unsafeCreate(s -> {
+                s.onSubscribe(new BooleanSubscription());
+                source.set(s);
+            });
+            IOException late = new IOException("failed after the cancel");
+            loop.runUntilComplete(loop.createTask(() -> {
+                try (LoopSubscriber<Integer> items = RxBridge.iterate(ignoresCancel, 4)) {
+                    source.get().onNext(1);
+                    assertThat(items.next()).isEqualTo(1);
+                }
+                source.get().onError(late);
+                return null;
+            }));
+            loop.runUntilIdle();
+            assertThat(loopErrors).singleElement().satisfies(ctx -> {
+                assertThat((String) ctx.get("message")).contains("after the subscriber was closed");
+                assertThat(ctx.get("exception")).isSameAs(late);
+            });
+            assertThat(RxJavaErrors.take())
+                    .singleElement()
+                    .isInstanceOf(UndeliverableException.class)
+                    .extracting(Throwable::getCause)
+                    .isSameAs(late);
+        }
+    }
+
+    /** mapAsync's upstream failing after a coroutine failed (the stream has ended): the policy applies. */
+    @AllEngines
+    void mapAsyncsUpstreamFailingAfterTheStreamEndedIsUndeliverable(CoroutineEngine engine) {
+        try (TestEventLoop loop = new TestEventLoop(engine)) {
+            List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
+            AtomicReference<Subscriber<? super Integer>> source = new AtomicReference<>();
+            Flowable<Integer> ignoresCancel = Flowable.unsafeCreate(s -> {
+                s.onSubscribe(new BooleanSubscription());
+                source.set(s);
+            });
+            IllegalStateException boom = new IllegalStateException("boom");
+            IOException late = new IOException("the upstream failed as well");
+            TestSubscriber<Integer> ts = ignoresCancel
+                    .compose(RxBridge.<Integer, Integer>mapAsync(loop, 2, i -> {
+                        throw boom;
+                    }))
+                    .test();
+            loop.runUntilIdle();
+            source.get().onNext(1);
+            loop.runUntilIdle();
+            ts.assertError(boom);
+            source.get().onError(late);
+            loop.runUntilIdle();
+            assertThat(loopErrors)
+                    .singleElement()
+                    .satisfies(ctx -> assertThat(ctx.get("exception")).isSameAs(late));
+            assertThat(RxJavaErrors.take())
+                    .singleElement()
+                    .isInstanceOf(UndeliverableException.class)
+                    .extracting(Throwable::getCause)
+                    .isSameAs(late);
         }
     }
 }

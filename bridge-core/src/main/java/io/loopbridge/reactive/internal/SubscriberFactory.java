@@ -4,18 +4,69 @@ import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactive.LoopSubscriber;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
 /**
  * Lets a bridge module supply the {@link LoopSubscriber} for publishers of its library, found
  * through {@link ServiceLoader} so the core depends on no reactive library: the Reactor bridge
  * gives Reactor publishers a subscriber that is a {@code CoreSubscriber}, which Reactor then calls
- * without its per-item safety wrapper and which carries the coroutine's context; and it fuses
- * Reactor's synchronous sources so that the coroutine pulls their items. Not API.
+ * without its per-item safety wrapper and which carries the coroutine's context; it fuses
+ * Reactor's synchronous sources so that the coroutine pulls their items; and it sends the signals a
+ * Reactor subscriber can no longer receive to Reactor's dropped-error and dropped-item hooks. Not API.
  */
 public interface SubscriberFactory {
+    /** Where an error goes that nobody can receive any more (see {@link #droppedErrors}). */
+    @FunctionalInterface
+    interface DroppedErrors {
+        /** Takes {@code error}; any thread. {@code message} says what happened, {@code source} who saw it. */
+        void drop(EventLoop loop, String message, Throwable error, Object source);
+    }
+
+    /**
+     * Where the errors go that {@code subscriber}, or the stream it reads, can no longer deliver
+     * (they arrive after it was closed or cancelled, or after the end), or {@code null} if this
+     * factory does not know it: the loop's exception handler then takes them. Called once per
+     * subscription, possibly before {@code onSubscribe}; the route must not keep {@code subscriber}
+     * (§3.13: a publisher forgets a subscriber that cancelled).
+     */
+    default DroppedErrors droppedErrors(Subscriber<?> subscriber) {
+        return null;
+    }
+
+    /**
+     * Where the items go that {@code subscriber} receives after the end of its stream (the upstream
+     * broke §1.7), or {@code null} if this factory does not know it: the core then drops them, having
+     * no hook for items. Called when such an item arrives.
+     */
+    default Consumer<Object> droppedItems(Subscriber<?> subscriber) {
+        return null;
+    }
+
+    /** The first installed factory's {@link #droppedItems} for {@code subscriber}, or {@code null}. */
+    static Consumer<Object> droppedItemsOf(Subscriber<?> subscriber) {
+        for (SubscriberFactory f : Installed.FACTORIES) {
+            Consumer<Object> route = f.droppedItems(subscriber);
+            if (route != null) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    /** The first installed factory's {@link #droppedErrors} route for {@code subscriber}, or {@code null}. */
+    static DroppedErrors droppedErrorsOf(Subscriber<?> subscriber) {
+        for (SubscriberFactory f : Installed.FACTORIES) {
+            DroppedErrors route = f.droppedErrors(subscriber);
+            if (route != null) {
+                return route;
+            }
+        }
+        return null;
+    }
     /** A subscriber for {@code publisher}, or {@code null} if this factory does not know it. */
     <T> LoopSubscriber<T> create(Publisher<T> publisher, EventLoop loop, int prefetch);
 

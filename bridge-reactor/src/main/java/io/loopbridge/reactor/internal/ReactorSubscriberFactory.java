@@ -5,7 +5,9 @@ import io.loopbridge.reactive.LoopSubscriber;
 import io.loopbridge.reactive.internal.ItemChannel;
 import io.loopbridge.reactive.internal.SubscriberFactory;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import reactor.core.CorePublisher;
 import reactor.core.CoreSubscriber;
@@ -18,7 +20,8 @@ import reactor.util.context.Context;
  * ReactorBridge.iterate}) a subscriber that Reactor calls directly — no per-item safety wrapper —
  * and whose context carries the coroutine's bound context vars; and fuses a synchronous source
  * ({@code Flux.range}, {@code fromIterable}, their {@code map}/{@code filter}…) with it, so the
- * coroutine pulls the items itself. Registered through {@code ServiceLoader}; not API.
+ * coroutine pulls the items itself; and sends what a Reactor subscriber can no longer receive to
+ * Reactor's dropped-error and dropped-item hooks. Registered through {@code ServiceLoader}; not API.
  */
 public final class ReactorSubscriberFactory implements SubscriberFactory {
     /** For {@code ServiceLoader} only (the constructor it needs, written out to document it). */
@@ -29,6 +32,29 @@ public final class ReactorSubscriberFactory implements SubscriberFactory {
         return publisher instanceof CorePublisher
                 ? new CoreLoopSubscriber<>(loop, prefetch, ContextBridge.current())
                 : null;
+    }
+
+    /**
+     * A Reactor subscriber's undeliverable errors go to {@code Hooks.onErrorDropped} with its context,
+     * as Reactor's own operators send them, instead of the loop's exception handler.
+     */
+    @Override
+    public DroppedErrors droppedErrors(Subscriber<?> subscriber) {
+        if (!(subscriber instanceof CoreSubscriber)) {
+            return null;
+        }
+        Context context = ((CoreSubscriber<?>) subscriber).currentContext();
+        return (loop, message, error, source) -> Operators.onErrorDropped(error, context);
+    }
+
+    /** A Reactor subscriber's items after the end go to {@code Hooks.onNextDropped}, as in Reactor's operators. */
+    @Override
+    public Consumer<Object> droppedItems(Subscriber<?> subscriber) {
+        if (!(subscriber instanceof CoreSubscriber)) {
+            return null;
+        }
+        Context context = ((CoreSubscriber<?>) subscriber).currentContext();
+        return item -> Operators.onNextDropped(item, context);
     }
 
     @Override

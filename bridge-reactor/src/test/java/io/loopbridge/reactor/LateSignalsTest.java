@@ -1,0 +1,110 @@
+package io.loopbridge.reactor;
+
+import static io.loopbridge.reactor.testing.BackgroundLoop.PATIENCE;
+import static io.loopbridge.reactor.testing.BackgroundLoop.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loopbridge.Async;
+import io.loopbridge.reactive.LoopSubscriber;
+import io.loopbridge.reactor.testing.AllEngines;
+import io.loopbridge.reactor.testing.BackgroundLoop;
+import io.loopbridge.reactor.testing.NoLoopbridgeThreadsLeft;
+import io.loopbridge.task.CoroutineEngine;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
+import reactor.test.StepVerifier;
+import reactor.test.publisher.TestPublisher;
+
+/**
+ * An error from a Reactor source that nobody can receive any more — it came after the coroutine
+ * closed its subscriber, or after the stream of a {@code mapAsync} had ended — goes to {@code
+ * Hooks.onErrorDropped}, as Reactor's own operators send it, and not to the loop's exception handler;
+ * an item after the end goes to {@code Hooks.onNextDropped}.
+ */
+@ExtendWith(NoLoopbridgeThreadsLeft.class)
+class LateSignalsTest {
+    final List<Throwable> dropped = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void recordDroppedErrors() {
+        Hooks.onErrorDropped(dropped::add);
+    }
+
+    @AfterEach
+    void resetHooks() {
+        Hooks.resetOnErrorDropped();
+        Hooks.resetOnNextDropped();
+    }
+
+    @AllEngines
+    void anItemAfterTheEndGoesToOnNextDropped(CoroutineEngine engine) {
+        List<Object> droppedItems = new CopyOnWriteArrayList<>();
+        Hooks.onNextDropped(droppedItems::add);
+        List<Integer> read = Async.run(engine, () -> {
+            TestPublisher<Integer> source =
+                    TestPublisher.createNoncompliant(TestPublisher.Violation.CLEANUP_ON_TERMINATE);
+            LoopSubscriber<Integer> items = ReactorBridge.iterate(source.flux(), 4);
+            source.next(1).complete();
+            source.next(2); // after the end: §1.7 broken
+            List<Integer> seen = new java.util.ArrayList<>();
+            items.forEach(seen::add);
+            return seen;
+        });
+        assertThat(read).containsExactly(1);
+        assertThat(droppedItems).containsExactly(2);
+        assertThat(dropped).isEmpty();
+    }
+
+    @AllEngines
+    void anErrorAfterTheCoroutineClosedItsSubscriberGoesToOnErrorDropped(CoroutineEngine engine) {
+        IllegalStateException late = new IllegalStateException("late");
+        List<Object> reported = new CopyOnWriteArrayList<>();
+        Async.run(engine, () -> {
+            Async.loop().setExceptionHandler((loop, ctx) -> reported.add(ctx));
+            TestPublisher<Integer> source =
+                    TestPublisher.createNoncompliant(TestPublisher.Violation.DEFER_CANCELLATION);
+            LoopSubscriber<Integer> items = ReactorBridge.iterate(source.flux(), 4);
+            source.next(1);
+            assertThat(items.next()).isEqualTo(1);
+            items.close();
+            source.assertCancelled();
+            source.error(late); // the source ignored the cancel
+            Async.sleep(java.time.Duration.ofMillis(1));
+            return null;
+        });
+        assertThat(dropped).containsExactly(late);
+        assertThat(reported).as("the loop's exception handler").isEmpty();
+    }
+
+    @AllEngines
+    void anUpstreamErrorAfterMapAsyncFailedGoesToOnErrorDropped(CoroutineEngine engine) {
+        try (BackgroundLoop bg = new BackgroundLoop(engine)) {
+            IllegalStateException boom = new IllegalStateException("boom");
+            IllegalStateException late = new IllegalStateException("the upstream failed as well");
+            TestPublisher<Integer> source =
+                    TestPublisher.createNoncompliant(TestPublisher.Violation.DEFER_CANCELLATION);
+            Flux<Integer> mapped = source.flux().transform(ReactorBridge.<Integer, Integer>mapAsync(bg.loop(), 2, i -> {
+                throw boom;
+            }));
+            StepVerifier.create(mapped)
+                    .then(() -> {
+                        // mapAsync subscribes upstream from the loop: wait for its request
+                        eventually().untilAsserted(() -> source.assertMinRequested(1));
+                        source.next(1);
+                    })
+                    .expectErrorSatisfies(e -> assertThat(e).isSameAs(boom))
+                    .verify(PATIENCE);
+            source.assertCancelled();
+            source.error(late); // racing our cancel, and losing
+            eventually().untilAsserted(() -> assertThat(dropped).containsExactly(late));
+            assertThat(bg.call(() -> bg.reported))
+                    .as("the loop's exception handler")
+                    .isEmpty();
+        }
+    }
+}
