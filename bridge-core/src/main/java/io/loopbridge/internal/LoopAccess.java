@@ -55,7 +55,7 @@ public interface LoopAccess {
     /** The body of {@code token}'s thread has ended: the thread is pure again. */
     void roleEndBody(EventLoop loop, Object token);
 
-    /** Hands the role to a pure thread that runs {@code step} first; the caller must then return. */
+    /** Hands the role to a pure thread that runs {@code step} (a driver's first step) first; the caller must then return. */
     void roleHandFirstStep(EventLoop loop, Runnable step);
 
     /**
@@ -72,7 +72,7 @@ public interface LoopAccess {
     boolean roleSuspend(EventLoop loop, Object token, Runnable step);
 
     /** Makes the (waiting) thread of {@code token} unwind its body and end; returns once it has. */
-    void roleKill(EventLoop loop, Object token);
+    void roleKill(Object token);
 
     /** The thread of a role token. */
     Thread roleThread(Object token);

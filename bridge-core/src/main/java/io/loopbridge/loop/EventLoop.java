@@ -15,6 +15,7 @@ import io.loopbridge.internal.jfr.SlowCallbackEvent;
 import io.loopbridge.task.Coroutine;
 import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.task.Task;
+import io.loopbridge.task.internal.Driver;
 import io.loopbridge.task.internal.Fibers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -535,14 +536,11 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
-    /** A pool thread's life: the laps it holds the role for, until the loop closes or it idles too long. */
-    void roleMain(RoleThread me) {
-        roleRun(me);
-    }
-
     /**
-     * Runs the lap while {@code me} holds the role; waits for it when another thread does. Returns
-     * when granted its body's step (RESUME), the stop (the thread in runForever), or the exit.
+     * A pool thread's life and the wait of the thread in runForever: waits for the role and runs
+     * what it is granted for; returns when granted the stop (the thread in runForever) or the
+     * exit, or when an idle pool thread waited too long. A body started inline here sits on this
+     * frame for life, so it is kept small: the lap itself is {@link #roleLaps}.
      */
     final void roleRun(RoleThread me) {
         while (true) {
@@ -556,13 +554,58 @@ public class EventLoop implements AutoCloseable {
             if (g != RoleThread.CONTINUE) {
                 me.grant = RoleThread.CONTINUE;
                 if (g != RoleThread.HANDED) {
-                    return; // RESUME, STOP or EXIT
+                    return; // STOP or EXIT
                 }
-                Runnable step = me.handed;
+                Driver step = me.handed;
                 me.handed = null;
-                runHandedStep(step, me);
+                try {
+                    step.runHandedStep(); // the body starts here, with no step() frame under it for life
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable e) {
+                    if (me.turn) { // else not ours to report: the role moved on
+                        reportHandedStepFailure(step, e);
+                    }
+                }
                 continue;
             }
+            roleLaps(me);
+        }
+    }
+
+    private void reportHandedStepFailure(Driver step, Throwable e) {
+        Map<String, Object> ctx = new LinkedHashMap<>();
+        ctx.put("message", "Exception in callback " + step);
+        ctx.put("exception", e);
+        callExceptionHandler(ctx);
+    }
+
+    /**
+     * The wait of a body suspended on its own thread, which holds the role: it goes on with the
+     * lap until the role comes back with its step (true) or the loop closes (false). Every
+     * suspended body's frozen stack holds this frame, so the lap ({@link #roleLaps}) has returned
+     * by the time it parks. A body's thread is never pure (never handed a first step, never idle)
+     * nor the thread in runForever: RESUME and EXIT are all it is granted.
+     */
+    private boolean roleWait(RoleThread me) {
+        while (true) {
+            roleLaps(me);
+            if (!me.turn) {
+                awaitTurn(me); // never idle: it has a body
+            }
+            if (me.exiting) {
+                return false;
+            }
+            if (me.grant != RoleThread.CONTINUE) {
+                me.grant = RoleThread.CONTINUE;
+                return true; // RESUME
+            }
+        }
+    }
+
+    /** Runs the lap while {@code me} holds the role and nothing else was granted to it. */
+    private void roleLaps(RoleThread me) {
+        while (me.turn && me.grant == RoleThread.CONTINUE && !me.exiting) {
             try {
                 lapWork(me);
             } catch (Throwable e) {
@@ -586,6 +629,23 @@ public class EventLoop implements AutoCloseable {
      * interrupt would make every park return at once (a spin): it is kept aside and set again on return.
      */
     private boolean awaitTurn(RoleThread me) {
+        if (me.idle()) {
+            return awaitTurnIdle(me);
+        }
+        // only the thread itself makes it idle (as it lets go): it stays busy while it waits here
+        boolean interrupted = false;
+        while (!me.turn) {
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    /** {@link #awaitTurn} of a pure pool thread in the pool, which ends itself after a while. */
+    private boolean awaitTurnIdle(RoleThread me) {
         boolean interrupted = false;
         try {
             while (!me.turn) {
@@ -612,22 +672,6 @@ public class EventLoop implements AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private void runHandedStep(Runnable step, RoleThread me) {
-        try {
-            step.run();
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            if (!me.turn) {
-                return; // not ours to report: the role moved on
-            }
-            Map<String, Object> ctx = new LinkedHashMap<>();
-            ctx.put("message", "Exception in callback " + step);
-            ctx.put("exception", e);
-            callExceptionHandler(ctx);
         }
     }
 
@@ -745,7 +789,7 @@ public class EventLoop implements AutoCloseable {
     }
 
     /** Hands the role to a pure pool thread (a new one if none waits), with {@code step} to run first. */
-    private void handToPool(RoleThread from, Runnable step) {
+    private void handToPool(RoleThread from, Driver step) {
         RoleThread to;
         while ((to = idleRoles.pollFirst()) != null && !to.take()) {
             // it idled too long and ended itself
@@ -1766,7 +1810,7 @@ public class EventLoop implements AutoCloseable {
 
         @Override
         public void roleHandFirstStep(EventLoop loop, Runnable step) {
-            loop.handToPool(loop.holder, step);
+            loop.handToPool(loop.holder, (Driver) step); // a driver's first step, from Driver.step
         }
 
         @Override
@@ -1784,13 +1828,11 @@ public class EventLoop implements AutoCloseable {
             if (loop.takeRoleLoneStep(step)) {
                 return true; // the next lap would only resume this body: it goes on at once
             }
-            RoleThread me = (RoleThread) token;
-            loop.roleRun(me);
-            return !me.exiting;
+            return loop.roleWait((RoleThread) token);
         }
 
         @Override
-        public void roleKill(EventLoop loop, Object token) {
+        public void roleKill(Object token) {
             endRoleThread((RoleThread) token);
         }
 

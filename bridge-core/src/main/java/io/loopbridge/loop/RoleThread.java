@@ -1,6 +1,7 @@
 package io.loopbridge.loop;
 
 import io.loopbridge.internal.LoopBinding;
+import io.loopbridge.task.internal.Driver;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -45,7 +46,7 @@ final class RoleThread implements LoopBinding, Runnable {
     /** One of the grant constants; written before {@link #turn}. */
     int grant;
     /** The first step handed over with {@link #HANDED}. */
-    Runnable handed;
+    Driver handed;
     /** The driver whose body is on this thread's stack, or null (the thread is pure). */
     Object body;
     /** Set once the thread must end (loop closed, or idle too long). */
@@ -97,7 +98,7 @@ final class RoleThread implements LoopBinding, Runnable {
 
     @Override
     public void run() {
-        loop.roleMain(this);
+        loop.roleRun(this);
     }
 
     @Override

@@ -326,6 +326,46 @@ class LoopRoleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("threadEngines")
+    void anInterruptedSuspendedBodysThreadWaitsParkedAndTheBodyKeepsTheInterrupt(CoroutineEngine engine)
+            throws InterruptedException {
+        AtomicReference<Thread> aThread = new AtomicReference<>();
+        AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+        try (EventLoop loop = new EventLoop(engine)) {
+            LoopFuture<String> gateA = loop.createFuture();
+            LoopFuture<String> gateB = loop.createFuture();
+            // a waits on its thread while b's thread holds the loop and polls it
+            Task<String> a = loop.createTask(() -> {
+                aThread.set(Thread.currentThread());
+                String v = Async.await(gateA);
+                interruptedAfter.set(Thread.interrupted());
+                return v;
+            });
+            Task<String> b = loop.createTask(() -> Async.await(gateB));
+            LoopFuture<List<String>> both = Async.gather(a, b);
+            Thread runner = new Thread(() -> loop.runUntilComplete(both));
+            runner.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> aThread.get() != null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> aThread.get().getState() == Thread.State.WAITING);
+
+            aThread.get().interrupt();
+            // a thread that spins on park() (an interrupt makes it return at once) never stays WAITING
+            await().during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> aThread.get().getState() == Thread.State.WAITING);
+            loop.callSoonThreadsafe(() -> gateA.setResult("a"));
+            loop.callSoonThreadsafe(() -> gateB.setResult("b"));
+            runner.join(10_000);
+            assertThat(runner.isAlive()).isFalse();
+            assertThat(a.result()).isEqualTo("a");
+            assertThat(b.result()).isEqualTo("b");
+        }
+        assertThat(interruptedAfter.get())
+                .as("the interrupt is kept for the body")
+                .isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadEngines")
     void aVirtualMachineErrorOfACallbackOnATaskThreadEndsTheRunAndTheLoopRunsAgain(CoroutineEngine engine) {
         try (EventLoop loop = new EventLoop(engine)) {
             LoopFuture<String> gate = loop.createFuture();

@@ -284,11 +284,21 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     }
 
     /**
+     * A first step that {@link #step()} handed to a pure role thread ({@link
+     * LoopAccess#roleHandFirstStep}), which runs it before anything else: the body starts inline
+     * there without {@code step()}'s frame below it for life (the frozen stack of every suspended
+     * virtual-engine task holds the frames under its body).
+     */
+    public final void runHandedStep() {
+        runInline();
+    }
+
+    /**
      * The first step on a pure role thread: the body runs here, on the loop's role, as a callback
      * of the lap; if it suspends, this thread goes on with the lap inside the suspend.
      */
     private void runInline() {
-        RoleFiber f = new RoleFiber(loop, LOOPS.roleBeginBody(loop, this));
+        RoleFiber f = new RoleFiber(LOOPS.roleBeginBody(loop, this));
         fiber = f;
         Object previous = LOOPS.currentStep(loop);
         LOOPS.setCurrentStep(loop, this);

@@ -1,7 +1,6 @@
 package io.loopbridge.task.internal;
 
 import io.loopbridge.internal.LoopAccess;
-import io.loopbridge.loop.EventLoop;
 
 /**
  * A task body started inline on one of its loop's role threads (thread engines, {@code
@@ -12,20 +11,19 @@ import io.loopbridge.loop.EventLoop;
 final class RoleFiber extends Fiber {
     private static final LoopAccess LOOPS = LoopAccess.get();
 
-    private final EventLoop loop;
-    /** The loop's token for the thread. */
+    /**
+     * The loop's token for the thread, which knows the thread and the loop: a suspended task holds
+     * this object for life, so it keeps no more than it must (24 bytes).
+     */
     final Object token;
 
-    final Thread thread;
     /** The context the thread's slot held around the body, put back while the body is suspended. */
     Object outerContext;
 
     volatile boolean done;
 
-    RoleFiber(EventLoop loop, Object token) {
-        this.loop = loop;
+    RoleFiber(Object token) {
         this.token = token;
-        this.thread = LOOPS.roleThread(token);
     }
 
     @Override
@@ -45,13 +43,13 @@ final class RoleFiber extends Fiber {
 
     @Override
     public boolean isCurrent() {
-        return Thread.currentThread() == thread;
+        return Thread.currentThread() == LOOPS.roleThread(token);
     }
 
     /** The body's frames: what lies below its suspend (the thread runs the loop's laps above it). */
     @Override
     public StackTraceElement[] stackTrace() {
-        StackTraceElement[] all = thread.getStackTrace();
+        StackTraceElement[] all = LOOPS.roleThread(token).getStackTrace();
         for (int i = 0; i < all.length; i++) {
             if (all[i].getMethodName().equals("roleSuspend")
                     && all[i].getClassName().equals(Driver.class.getName())) {
@@ -64,12 +62,12 @@ final class RoleFiber extends Fiber {
     @Override
     public void kill() {
         if (!done) {
-            LOOPS.roleKill(loop, token);
+            LOOPS.roleKill(token);
         }
     }
 
     @Override
     public String toString() {
-        return thread.getName();
+        return LOOPS.roleThread(token).getName();
     }
 }
