@@ -3,6 +3,7 @@ package io.loopbridge.future;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.loopbridge.NoLoopbridgeThreadsLeft;
@@ -87,6 +88,25 @@ class LoopFutureTest {
 
             assertThat(future.isCancelled()).isFalse();
             assertThat(future.toString()).contains("finished result=done").doesNotContain("cancelled");
+        }
+
+        @Test
+        void aFailureAndACancelMessageShowInTheDescriptionAsSuch() {
+            LoopFuture<String> failed = loop.createFuture();
+            LoopFuture<String> cancelled = loop.createFuture();
+            LoopFuture<String> cancelledWithoutMessage = loop.createFuture();
+
+            failed.setException(new IOException("disk gone"));
+            cancelled.cancel("no longer needed");
+            cancelledWithoutMessage.cancel();
+
+            assertThat(failed.toString()).contains("finished exception=java.io.IOException: disk gone");
+            assertThat(cancelled.toString()).contains("cancelled message='no longer needed'");
+            assertThat(cancelledWithoutMessage.toString()).endsWith("[cancelled]");
+            assertThat(catchThrowable(cancelledWithoutMessage::result))
+                    .isInstanceOf(CancellationException.class)
+                    .extracting(Throwable::getMessage)
+                    .isNull();
         }
 
         @Test
@@ -248,6 +268,52 @@ class LoopFutureTest {
         }
 
         @Test
+        void anExceptionThatIsTheResultCompletesItNormally() throws Exception {
+            LoopFuture<Throwable> future = loop.createFuture();
+            CompletableFuture<Throwable> cf = future.toCompletableFuture();
+            IOException value = new IOException("a value, not a failure");
+
+            future.setResult(value);
+            runOneLap();
+
+            assertThat(cf).isCompletedWithValue(value);
+        }
+
+        @Test
+        void aCancelMessageReachesTheCompletableFuture() {
+            LoopFuture<String> future = loop.createFuture();
+            CompletableFuture<String> cf = future.toCompletableFuture();
+
+            future.cancel("enough");
+            runOneLap();
+
+            assertThat(cf).isCancelled();
+            assertThat(cf.handle((value, error) -> error).join())
+                    .isInstanceOf(CancellationException.class)
+                    .hasMessage("enough");
+        }
+
+        @Test
+        void aReaderOnAnotherThreadSeesTheOutcomeThroughIt() throws Exception {
+            LoopFuture<Object> value = loop.createFuture();
+            LoopFuture<Object> failed = loop.createFuture();
+            CompletableFuture<Object> valueSeen = value.toCompletableFuture();
+            CompletableFuture<Object> failureSeen = failed.toCompletableFuture();
+            IOException failure = new IOException("disk gone");
+            IllegalStateException exceptionAsValue = new IllegalStateException("a value");
+            CompletableFuture<List<Object>> read = CompletableFuture.supplyAsync(() -> {
+                Throwable thrown = failureSeen.handle((v, e) -> e).join();
+                return List.of(valueSeen.join(), thrown);
+            });
+
+            loop.callSoon(() -> value.setResult(exceptionAsValue));
+            loop.callSoon(() -> failed.setException(failure));
+            loop.runUntilComplete(LoopFuture.from(loop, read));
+
+            assertThat(read.get()).containsExactly(exceptionAsValue, failure);
+        }
+
+        @Test
         void isCancelledWhenTheFutureIsCancelled() {
             LoopFuture<String> future = loop.createFuture();
             CompletableFuture<String> cf = future.toCompletableFuture();
@@ -272,6 +338,18 @@ class LoopFutureTest {
 
     @Nested
     class FromCompletionStage {
+
+        @Test
+        void aStageWhoseValueIsAnExceptionCompletesTheFutureWithThatValue() {
+            CompletableFuture<Throwable> stage = new CompletableFuture<>();
+            LoopFuture<Throwable> future = LoopFuture.from(loop, stage);
+            IOException value = new IOException("a value, not a failure");
+
+            stage.complete(value);
+
+            assertThat(loop.runUntilComplete(future)).isSameAs(value);
+            assertThat(future.exception()).isNull();
+        }
 
         @Test
         void aStageCompletedOnAnotherThreadCompletesTheFutureOnTheLoopThread() throws InterruptedException {

@@ -8,8 +8,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.loopbridge.Async;
 import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.task.CoroutineEngine;
+import io.loopbridge.task.Task;
 import io.loopbridge.testing.AllEngines;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -201,6 +203,31 @@ class GeneratorTest {
 
             assertThat(values).containsExactly(3, 2, 1);
             assertThat(countdown.result()).isEqualTo("liftoff");
+        }
+
+        /**
+         * A generator used with no loop whose body runs a whole loop for each value: the loops
+         * follow each other on the generator's stack, each starting tasks of its own.
+         */
+        @AllEngines
+        void aGeneratorWithNoLoopMayRunALoopForEachValue(CoroutineEngine engine) {
+            Generator<String, Void, Void> perValue = Generator.of(y -> {
+                for (int i = 0; i < 3; i++) {
+                    int n = i;
+                    y.yield(Async.run(engine, () -> {
+                        Task<String> inner = Async.createTask(() -> {
+                            Async.sleep(Duration.ofMillis(1));
+                            return "value " + n;
+                        });
+                        return Async.await(inner);
+                    }));
+                }
+                return null;
+            });
+            List<String> values = new ArrayList<>();
+            perValue.forEachRemaining(values::add);
+
+            assertThat(values).containsExactly("value 0", "value 1", "value 2");
         }
 
         @AllEngines

@@ -9,16 +9,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.loopbridge.Async;
 import io.loopbridge.NoLoopbridgeThreadsLeft;
+import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.internal.Fibers;
 import io.loopbridge.testing.AllEngines;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -250,5 +258,99 @@ class EngineTest {
         }
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(newCoroutineThreads(before)).isEmpty());
+    }
+
+    /**
+     * On the continuation engine a loop's tasks share one entry into their bodies, which finds the
+     * task as the loop's current step: loops taking turns on one thread, each with tasks suspended
+     * and tasks taking their first step after the other loop's, each run their own bodies.
+     */
+    @AllEngines
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a body never entered fails, not hangs
+    void loopsTakingTurnsOnOneThreadEachRunTheirOwnTasks(CoroutineEngine engine) {
+        try (EventLoop a = new EventLoop(engine);
+                EventLoop b = new EventLoop(engine)) {
+            LoopFuture<String> gateA = a.createFuture();
+            LoopFuture<String> gateB = b.createFuture();
+            Task<String> a1 = a.createTask(() -> "a1 " + Async.await(gateA) + " " + (EventLoop.running() == a));
+            a.runUntilComplete(a.createTask(() -> null)); // a1 took its first step and waits
+            Task<String> b1 = b.createTask(() -> "b1 " + Async.await(gateB) + " " + (EventLoop.running() == b));
+            b.runUntilComplete(b.createTask(() -> null));
+            Task<String> a2 = a.createTask(() -> "a2 " + Async.await(a1) + " " + (EventLoop.running() == a));
+
+            a.callSoon(() -> gateA.setResult("opened"));
+            assertThat(a.runUntilComplete(a2)).isEqualTo("a2 a1 opened true true");
+            assertThat(b1.isDone()).isFalse();
+            b.callSoon(() -> gateB.setResult("opened"));
+            assertThat(b.runUntilComplete(b1)).isEqualTo("b1 opened true");
+        }
+    }
+
+    @AllEngines
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a body never entered fails, not hangs
+    void loopsOnTwoThreadsAtOnceEachRunTheirOwnTasks(CoroutineEngine engine) throws Exception {
+        int tasks = engine == CoroutineEngine.THREADS ? 50 : 2_000;
+        CyclicBarrier together = new CyclicBarrier(2);
+        Callable<List<String>> run = () -> {
+            String me = Thread.currentThread().getName();
+            together.await(); // before the loop: no blocking on a loop thread
+            return Async.run(engine, () -> runTasks(me, tasks));
+        };
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<List<String>> one = threads.submit(run);
+            Future<List<String>> two = threads.submit(run);
+            for (Future<List<String>> f : List.of(one, two)) {
+                List<String> results = f.get(60, TimeUnit.SECONDS);
+                String thread = results.get(0).substring(0, results.get(0).indexOf(' '));
+                for (int i = 0; i < tasks; i++) {
+                    assertThat(results.get(i)).isEqualTo(thread + " " + i);
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static List<String> runTasks(String me, int tasks) {
+        List<Task<String>> started = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            int n = i;
+            started.add(Async.createTask(() -> {
+                Async.sleep(Duration.ZERO);
+                return me + " " + n;
+            }));
+            if (i % 7 == 0) {
+                Async.sleep(Duration.ZERO); // first steps interleave with the other loop's
+            }
+        }
+        return Async.await(Async.gather(started));
+    }
+
+    /** The loop's shared entry is cached weakly: a loop closed and dropped can be collected. */
+    @AllEngines
+    void aClosedLoopThatRanTasksCanBeCollected(CoroutineEngine engine) {
+        WeakReference<EventLoop> dropped = runTasksAndClose(engine);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            System.gc();
+            return dropped.get() == null;
+        });
+    }
+
+    private static WeakReference<EventLoop> runTasksAndClose(CoroutineEngine engine) {
+        EventLoop loop = new EventLoop(engine);
+        try {
+            loop.runUntilComplete(loop.createTask(() -> {
+                Task<Void> t = Async.createTask(() -> {
+                    Async.sleep(Duration.ZERO);
+                    return null;
+                });
+                return Async.await(t);
+            }));
+        } finally {
+            loop.close();
+        }
+        return new WeakReference<>(loop);
     }
 }

@@ -83,6 +83,46 @@ class TaskTest {
                 return Async.await(Async.gather(first, second, named));
             });
         }
+
+        /**
+         * The number in a default name is kept in an int read as unsigned, and a task past the
+         * 2^32nd gets its name made up front: the names stay {@code Task-N} with N growing, across
+         * both the int's sign bit and its end. The counter is moved there and back by reflection.
+         */
+        @AllEngines
+        void defaultNamesStayUniqueAndGrowingPastTwoToThe31stAndTwoToThe32ndTask(CoroutineEngine engine)
+                throws Exception {
+            java.lang.reflect.Field counterField = Task.class.getDeclaredField("COUNTER");
+            counterField.setAccessible(true);
+            java.util.concurrent.atomic.AtomicLong counter =
+                    (java.util.concurrent.atomic.AtomicLong) counterField.get(null);
+            List<String> names = new java.util.ArrayList<>();
+            long saved = counter.get();
+            try {
+                Async.run(engine, () -> {
+                    for (long start : new long[] {(1L << 31) - 2, (1L << 32) - 2}) {
+                        counter.set(start);
+                        for (int i = 0; i < 3; i++) {
+                            Task<Void> t = Async.createTask(() -> null);
+                            Async.await(t);
+                            names.add(t.getName());
+                        }
+                    }
+                    return null;
+                });
+            } finally {
+                counter.set(saved); // the other tests parse their numbers as ints
+            }
+
+            assertThat(names)
+                    .containsExactly(
+                            "Task-2147483647",
+                            "Task-2147483648",
+                            "Task-2147483649",
+                            "Task-4294967295",
+                            "Task-4294967296",
+                            "Task-4294967297");
+        }
     }
 
     @Nested
@@ -121,6 +161,44 @@ class TaskTest {
                         .isExactlyInstanceOf(CompletionException.class)
                         .hasCause(io);
                 assertThat(task.exception()).isSameAs(io);
+                return null;
+            });
+        }
+
+        @AllEngines
+        void aTaskThatReturnsAnExceptionSucceedsWithItAsItsResult(CoroutineEngine engine) {
+            IOException value = new IOException("a value, not a failure");
+
+            Async.run(engine, () -> {
+                Task<IOException> task = Async.createTask(() -> {
+                    Async.sleep(STEP);
+                    return value;
+                });
+
+                assertThat(Async.await(task)).isSameAs(value);
+                assertThat(task.exception()).isNull();
+                assertThat(task.isCancelled()).isFalse();
+                assertThat(task.toString()).contains("finished result=");
+                return null;
+            });
+        }
+
+        @AllEngines
+        void aTaskThatReturnsAStringIsNotCancelledAndKeepsItsNameInItsDescription(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                Task<String> task = Async.createTask(
+                        () -> {
+                            Async.sleep(STEP);
+                            return "a result, not a cancel message";
+                        },
+                        "worker");
+
+                assertThat(Async.await(task)).isEqualTo("a result, not a cancel message");
+                assertThat(task.cancel("too late")).isFalse();
+                assertThat(task.isCancelled()).isFalse();
+                assertThat(task.toString())
+                        .contains("name=worker finished result=a result, not a cancel message")
+                        .doesNotContain("cancelled");
                 return null;
             });
         }

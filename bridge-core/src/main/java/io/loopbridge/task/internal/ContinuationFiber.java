@@ -74,8 +74,8 @@ final class ContinuationFiber extends Fiber implements Runnable {
         }
     }
 
-    // The bare-continuation operations, shared with Driver, whose continuation runs the driver
-    // itself: on this engine a task has no fiber object at all.
+    // The bare-continuation operations, shared with Driver, whose continuation runs its loop's
+    // shared entry: on this engine a task has no fiber object at all.
 
     /** A new continuation in the loopbridge scope running {@code target}. */
     static Object newContinuation(Runnable target) {
