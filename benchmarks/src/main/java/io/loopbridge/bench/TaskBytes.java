@@ -22,8 +22,13 @@ import java.util.Map;
  * {@code Async.run(engine, ...)}: a full GC, heap used; create N tasks that each await one
  * never-completed {@code LoopFuture}; yield once so every task runs up to its await; a full GC,
  * heap used again; the difference over N. N is {@value #TASKS} ({@value #THREAD_TASKS} on the
- * threads engine); median of {@value #RUNS} runs (one on the threads engine) after {@value
- * #WARMUP_PASSES} unmeasured passes with N/5 tasks that get the await path JIT-compiled.
+ * threads engine); median of {@value #RUNS} runs (one on the threads engine) after unmeasured
+ * passes with N tasks that get the await path JIT-compiled: at least {@value #WARMUP_PASSES}, and
+ * more (up to {@value #MAX_WARMUP_PASSES}) until two passes in a row agree within {@value
+ * #SETTLED_PERCENT} %. A frozen frame's size is that of the code the JIT had compiled when the task
+ * suspended, and each pass's cancellations recompile parts of the path (the third pass often runs
+ * deoptimized), so a fixed three passes left the figure to chance (±150 B between JVMs on the
+ * virtual engine); what remains is which compiled code a JVM settles on (±50 B there).
  *
  * <p>The figure counts the task, its driver and fiber, the name, the loop's live-task entry and
  * the future's callback entry, and the suspended stack where the engine keeps it on the heap: a
@@ -42,8 +47,12 @@ final class TaskBytes implements Report {
     static final int THREAD_TASKS = 10_000;
     /** Measured runs; one on the threads engine, whose heap figure holds no stacks and barely moves. */
     static final int RUNS = 5;
-    /** Unmeasured passes of N/5 tasks before the runs. */
-    static final int WARMUP_PASSES = 3;
+    /** Unmeasured passes of N tasks before the runs, at least. */
+    static final int WARMUP_PASSES = 4;
+    /** At most; the runs start then whether or not the figure settled. */
+    static final int MAX_WARMUP_PASSES = 12;
+    /** Two passes in a row this close (in percent) count as settled. */
+    static final int SETTLED_PERCENT = 2;
 
     private final CoroutineEngine engine;
     private final int tasks;
@@ -72,10 +81,15 @@ final class TaskBytes implements Report {
         // larger than compiled ones. Unmeasured passes first get the await path compiled, as it
         // is in an application that has been running for a while (the C2 compiles of the parking
         // path can take more than one pass on a busy machine).
-        for (int w = 0; w < WARMUP_PASSES; w++) {
-            System.err.printf(
-                    Locale.ROOT, "[bench] %s warm-up %d/%d (%d tasks)%n", name(), w + 1, WARMUP_PASSES, tasks / 2);
-            Async.run(engine, () -> measure(tasks / 2, null));
+        double previous = Double.NaN;
+        for (int w = 1; w <= MAX_WARMUP_PASSES; w++) {
+            double bytes = (double) Async.run(engine, () -> measure(tasks, null))[0] / tasks;
+            System.err.printf(Locale.ROOT, "[bench] %s warm-up %d: %.0f B/task%n", name(), w, bytes);
+            boolean settled = Math.abs(bytes - previous) <= previous * SETTLED_PERCENT / 100.0;
+            if (w >= WARMUP_PASSES && settled) {
+                break;
+            }
+            previous = bytes;
         }
         double[] heap = new double[runs];
         double[] rss = new double[runs];

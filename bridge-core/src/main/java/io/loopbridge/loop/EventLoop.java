@@ -144,6 +144,11 @@ public class EventLoop implements AutoCloseable {
     private boolean roleMode;
     /** The thread holding the role (its {@link #owner}); role mode only. */
     private RoleThread holder;
+    /**
+     * The first step handed with the role ({@link RoleThread#HANDED}): loop state, published to the
+     * new holder with the role and taken by it before anything else, so no thread carries a field for it.
+     */
+    private Driver handedStep;
     /** The thread in {@link #runForever}, waiting for the stop; role mode only. */
     private RoleThread roleCaller;
     /** Pure pool threads waiting for the role, last parked first. */
@@ -556,8 +561,8 @@ public class EventLoop implements AutoCloseable {
                 if (g != RoleThread.HANDED) {
                     return; // STOP or EXIT
                 }
-                Driver step = me.handed;
-                me.handed = null;
+                Driver step = handedStep;
+                handedStep = null;
                 try {
                     step.runHandedStep(); // the body starts here, with no step() frame under it for life
                 } catch (VirtualMachineError e) {
@@ -770,12 +775,8 @@ public class EventLoop implements AutoCloseable {
      * Hands the role from {@code from} (the holder, the calling thread) to {@code to}. The caller
      * must then touch no loop state: it unwinds to its {@link #roleRun}, which waits for the role.
      */
-    private void handTo(RoleThread from, RoleThread to, int grant) {
-        if (!to.started) {
-            // before anything is published: if the JVM cannot start a thread, the holder keeps the role
-            to.thread.start(); // it waits for its turn at the top of roleRun
-            to.started = true;
-        }
+    private void handTo(RoleThread from, RoleThread to, byte grant) {
+        startRoleThread(to);
         if (from.pure()) {
             from.setIdle(); // it joins the pool as it lets go
             idleRoles.push(from);
@@ -788,6 +789,14 @@ public class EventLoop implements AutoCloseable {
         LockSupport.unpark(to.thread);
     }
 
+    /** Before anything is published: if the JVM cannot start a thread, the holder keeps the role. */
+    private static void startRoleThread(RoleThread t) {
+        if (!t.started) {
+            t.thread.start(); // it waits for its turn at the top of roleRun
+            t.started = true;
+        }
+    }
+
     /** Hands the role to a pure pool thread (a new one if none waits), with {@code step} to run first. */
     private void handToPool(RoleThread from, Driver step) {
         RoleThread to;
@@ -797,7 +806,8 @@ public class EventLoop implements AutoCloseable {
         if (to == null) {
             to = new RoleThread(this, r -> Fibers.newRoleThread(engine, r));
         }
-        to.handed = step;
+        startRoleThread(to); // first: if it cannot start, the holder keeps the role and the step
+        handedStep = step;
         handTo(from, to, step == null ? RoleThread.CONTINUE : RoleThread.HANDED);
     }
 
