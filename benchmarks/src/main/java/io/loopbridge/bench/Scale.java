@@ -1,15 +1,9 @@
 package io.loopbridge.bench;
 
 import io.loopbridge.task.CoroutineEngine;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code scale_<engine>}: tasks per GiB and switch cost at 1 000, 100 000 and 1 000 000 live tasks
@@ -51,38 +45,21 @@ final class Scale implements Report {
         return engine == CoroutineEngine.THREADS ? List.of("1000", "10000") : List.of("1000", "100000", "1000000");
     }
 
+    private List<String> cmdArgs() {
+        List<String> args = new ArrayList<>();
+        args.add(Engines.label(engine));
+        args.addAll(sizes());
+        return args;
+    }
+
     @Override
     public List<String> run() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                BenchLoop.ADD_EXPORTS,
-                "-Xms" + HEAP,
-                "-Xmx" + HEAP,
-                "-XX:+AlwaysPreTouch",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ScaleRun.class.getName(),
-                Engines.label(engine)));
-        cmd.addAll(sizes());
-        Process p = new ProcessBuilder(cmd)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        // A hung child must not hang the bench: stop it after the time-out, which ends the read below.
-        CompletableFuture.delayedExecutor(TIMEOUT_S, TimeUnit.SECONDS).execute(p::destroyForcibly);
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                lines.add(line);
-            }
-        } finally {
-            p.waitFor();
-        }
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException(name() + ": the child JVM exited with " + p.exitValue() + " (killed after "
-                    + TIMEOUT_S + " s, or failed: see its stderr above)");
-        }
+        List<String> lines = ChildJvm.run(
+                name(),
+                List.of(BenchLoop.ADD_EXPORTS, "-Xms" + HEAP, "-Xmx" + HEAP, "-XX:+AlwaysPreTouch"),
+                ScaleRun.class,
+                cmdArgs(),
+                TIMEOUT_S);
         if (engine == CoroutineEngine.THREADS) {
             lines.add("ABS " + name()
                     + ".note 100000 and 1000000 tasks not run on the threads engine: a platform thread per task");

@@ -22,13 +22,15 @@ import java.util.Map;
  * {@code Async.run(engine, ...)}: a full GC, heap used; create N tasks that each await one
  * never-completed {@code LoopFuture}; yield once so every task runs up to its await; a full GC,
  * heap used again; the difference over N. N is {@value #TASKS} ({@value #THREAD_TASKS} on the
- * threads engine); median of {@value #RUNS} runs (one on the threads engine) after unmeasured
- * passes with N tasks that get the await path JIT-compiled: at least {@value #WARMUP_PASSES}, and
+ * threads engine); the median of {@value #RUNS_PER_JVM} runs in each of {@value #JVMS} JVMs of
+ * their own (one on the threads engine), each run after unmeasured passes with N tasks that get the await path JIT-compiled: at least {@value #WARMUP_PASSES}, and
  * more (up to {@value #MAX_WARMUP_PASSES}) until two passes in a row agree within {@value
  * #SETTLED_PERCENT} %. A frozen frame's size is that of the code the JIT had compiled when the task
  * suspended, and each pass's cancellations recompile parts of the path (the third pass often runs
  * deoptimized), so a fixed three passes left the figure to chance (±150 B between JVMs on the
  * virtual engine); what remains is which compiled code a JVM settles on (±50 B there).
+ *
+ * Each engine is measured in a JVM of its own (see {@link #run}).
  *
  * <p>The figure counts the task, its driver and fiber, the name, the loop's live-task entry and
  * the future's callback entry, and the suspended stack where the engine keeps it on the heap: a
@@ -45,8 +47,14 @@ import java.util.Map;
 final class TaskBytes implements Report {
     static final int TASKS = 100_000;
     static final int THREAD_TASKS = 10_000;
-    /** Measured runs; one on the threads engine, whose heap figure holds no stacks and barely moves. */
-    static final int RUNS = 5;
+    /**
+     * JVMs measured; one on the threads engine, whose heap figure holds no stacks and barely moves.
+     * Which code the JIT settles on for the await path differs between JVMs (±100 B per task on
+     * the virtual engine), while the runs within one JVM agree, hence several JVMs of few runs.
+     */
+    static final int JVMS = 3;
+    /** Measured runs per JVM, after the warm-up. */
+    static final int RUNS_PER_JVM = 2;
     /** Unmeasured passes of N tasks before the runs, at least. */
     static final int WARMUP_PASSES = 4;
     /** At most; the runs start then whether or not the figure settled. */
@@ -54,15 +62,17 @@ final class TaskBytes implements Report {
     /** Two passes in a row this close (in percent) count as settled. */
     static final int SETTLED_PERCENT = 2;
 
+    static final long CHILD_TIMEOUT_S = 300;
+
     private final CoroutineEngine engine;
     private final int tasks;
-    private final int runs;
+    private final int jvms;
 
     TaskBytes(CoroutineEngine engine) {
         this.engine = engine;
         boolean threads = engine == CoroutineEngine.THREADS;
         this.tasks = threads ? THREAD_TASKS : TASKS;
-        this.runs = threads ? 1 : RUNS;
+        this.jvms = threads ? 1 : JVMS;
     }
 
     @Override
@@ -75,8 +85,52 @@ final class TaskBytes implements Report {
         return Engines.skipReason(engine);
     }
 
+    /**
+     * In a JVM of its own, with this JVM's options: a frozen frame is as big as the code the JIT
+     * compiled for the await path, and in the bench's JVM that code has first served every other
+     * comparison (less inlining, bigger frames: 737 against 513 B/task on the continuation engine
+     * in one session). Alone, the figure is what a program that suspends tasks holds, as asyncio's
+     * figure is its own process's.
+     */
     @Override
-    public List<String> run() {
+    public List<String> run() throws Exception {
+        List<Double> heap = new ArrayList<>();
+        List<Double> rss = new ArrayList<>();
+        boolean haveRss = true;
+        for (int j = 0; j < jvms; j++) {
+            System.err.printf(Locale.ROOT, "[bench] %s JVM %d/%d%n", name(), j + 1, jvms);
+            boolean histogram = j == jvms - 1 && Boolean.getBoolean("bench.taskBytes.histogram");
+            for (String line : ChildJvm.run(
+                    name(),
+                    ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                    TaskBytes.class,
+                    List.of(Engines.label(engine), Boolean.toString(histogram)),
+                    CHILD_TIMEOUT_S)) {
+                String[] f = line.split(" "); // "RUN <heap B/task> <rss B/task> <rss readable>"
+                if (f.length == 4 && f[0].equals("RUN")) {
+                    heap.add(Double.parseDouble(f[1]));
+                    rss.add(Double.parseDouble(f[2]));
+                    haveRss &= Boolean.parseBoolean(f[3]);
+                }
+            }
+        }
+        return lines(
+                heap.stream().mapToDouble(d -> d).toArray(),
+                rss.stream().mapToDouble(d -> d).toArray(),
+                haveRss);
+    }
+
+    /** The child JVM of {@link #run}: {@code RUN} lines for the engine named by {@code args[0]}. */
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: TaskBytes threads|virtual|continuation HISTOGRAM");
+            System.exit(2);
+        }
+        new TaskBytes(Engines.require(args[0])).measureHere(Boolean.parseBoolean(args[1]));
+    }
+
+    /** Warms up, then prints a {@code RUN} line per measured run. */
+    private void measureHere(boolean histogramLast) {
         // A suspended task keeps its frames as they were when it suspended: interpreted ones are
         // larger than compiled ones. Unmeasured passes first get the await path compiled, as it
         // is in an application that has been running for a while (the C2 compiles of the parking
@@ -91,18 +145,18 @@ final class TaskBytes implements Report {
             }
             previous = bytes;
         }
-        double[] heap = new double[runs];
-        double[] rss = new double[runs];
-        boolean haveRss = true;
-        for (int r = 0; r < runs; r++) {
-            System.err.printf(Locale.ROOT, "[bench] %s run %d/%d%n", name(), r + 1, runs);
-            boolean histogram = r == runs - 1 && Boolean.getBoolean("bench.taskBytes.histogram");
+        for (int r = 0; r < RUNS_PER_JVM; r++) {
+            boolean histogram = histogramLast && r == RUNS_PER_JVM - 1;
             long[] m = Async.run(engine, () -> measure(tasks, histogram ? name() : null));
-            heap[r] = (double) m[0] / tasks;
-            rss[r] = (double) m[1] / tasks;
-            haveRss &= m[2] != 0;
-            System.err.printf(Locale.ROOT, "[bench]   %.0f B/task heap, %.0f B/task resident set%n", heap[r], rss[r]);
+            double heap = (double) m[0] / tasks;
+            double rss = (double) m[1] / tasks;
+            System.err.printf(Locale.ROOT, "[bench]   %.0f B/task heap, %.0f B/task resident set%n", heap, rss);
+            System.out.printf(Locale.ROOT, "RUN %.1f %.1f %b%n", heap, rss, m[2] != 0);
         }
+    }
+
+    private List<String> lines(double[] heap, double[] rss, boolean haveRss) {
+        int runs = heap.length;
         double[] sorted = heap.clone();
         Arrays.sort(sorted);
         List<String> lines = new ArrayList<>();
@@ -116,8 +170,9 @@ final class TaskBytes implements Report {
                         ? "one run"
                         : String.format(
                                 Locale.ROOT,
-                                "median of %d runs, spread %.0f..%.0f",
+                                "median of %d runs in %d JVMs, spread %.0f..%.0f",
                                 runs,
+                                jvms,
                                 sorted[0],
                                 sorted[runs - 1])));
         if (haveRss) {
