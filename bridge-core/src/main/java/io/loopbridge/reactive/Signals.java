@@ -79,11 +79,15 @@ final class Signals {
     }
 
     static void report(EventLoop loop, String message, Throwable t, Object subscriber) {
+        loop.callExceptionHandler(context(message, t, subscriber));
+    }
+
+    private static Map<String, Object> context(String message, Throwable t, Object subscriber) {
         Map<String, Object> ctx = new LinkedHashMap<>();
         ctx.put("message", message);
         ctx.put("exception", t);
         ctx.put("subscriber", subscriber);
-        loop.callExceptionHandler(ctx);
+        return ctx;
     }
 
     /**
@@ -96,11 +100,7 @@ final class Signals {
         if (route != null) {
             route.drop(loop, message, t, source);
         } else if (!onLoop(loop, () -> report(loop, message, t, source))) {
-            Map<String, Object> ctx = new LinkedHashMap<>();
-            ctx.put("message", message);
-            ctx.put("exception", t);
-            ctx.put("subscriber", source);
-            loop.defaultExceptionHandler(ctx); // the loop is closed: still not silent
+            loop.defaultExceptionHandler(context(message, t, source)); // the loop is closed: still not silent
         }
     }
 }

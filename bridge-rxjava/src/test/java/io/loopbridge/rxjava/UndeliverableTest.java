@@ -247,10 +247,7 @@ class UndeliverableTest {
         try (TestEventLoop loop = new TestEventLoop(engine)) {
             List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
             AtomicReference<Subscriber<? super Integer>> source = new AtomicReference<>();
-            Flowable<Integer> ignoresCancel = Flowable.unsafeCreate(s -> {
-                s.onSubscribe(new BooleanSubscription());
-                source.set(s);
-            });
+            Flowable<Integer> ignoresCancel = ignoringCancel(source);
             IOException late = new IOException("failed after the cancel");
             loop.runUntilComplete(loop.createTask(() -> {
                 try (LoopSubscriber<Integer> items = RxBridge.iterate(ignoresCancel, 4)) {
@@ -279,10 +276,7 @@ class UndeliverableTest {
         try (TestEventLoop loop = new TestEventLoop(engine)) {
             List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
             AtomicReference<Subscriber<? super Integer>> source = new AtomicReference<>();
-            Flowable<Integer> ignoresCancel = Flowable.unsafeCreate(s -> {
-                s.onSubscribe(new BooleanSubscription());
-                source.set(s);
-            });
+            Flowable<Integer> ignoresCancel = ignoringCancel(source);
             IllegalStateException boom = new IllegalStateException("boom");
             IOException late = new IOException("the upstream failed as well");
             TestSubscriber<Integer> ts = ignoresCancel
@@ -305,5 +299,13 @@ class UndeliverableTest {
                     .extracting(Throwable::getCause)
                     .isSameAs(late);
         }
+    }
+
+    /** A Flowable that hands its subscriber to {@code source} and goes on signalling after a cancel. */
+    private static Flowable<Integer> ignoringCancel(AtomicReference<Subscriber<? super Integer>> source) {
+        return Flowable.unsafeCreate(s -> {
+            s.onSubscribe(new BooleanSubscription());
+            source.set(s);
+        });
     }
 }

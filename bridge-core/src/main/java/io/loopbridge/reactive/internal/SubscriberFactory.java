@@ -5,6 +5,7 @@ import io.loopbridge.reactive.LoopSubscriber;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -48,21 +49,20 @@ public interface SubscriberFactory {
 
     /** The first installed factory's {@link #droppedItems} for {@code subscriber}, or {@code null}. */
     static Consumer<Object> droppedItemsOf(Subscriber<?> subscriber) {
-        for (SubscriberFactory f : Installed.FACTORIES) {
-            Consumer<Object> route = f.droppedItems(subscriber);
-            if (route != null) {
-                return route;
-            }
-        }
-        return null;
+        return firstAnswer(f -> f.droppedItems(subscriber));
     }
 
     /** The first installed factory's {@link #droppedErrors} route for {@code subscriber}, or {@code null}. */
     static DroppedErrors droppedErrorsOf(Subscriber<?> subscriber) {
+        return firstAnswer(f -> f.droppedErrors(subscriber));
+    }
+
+    /** The first non-null answer of the installed factories to {@code question}, or {@code null}. */
+    private static <R> R firstAnswer(Function<SubscriberFactory, R> question) {
         for (SubscriberFactory f : Installed.FACTORIES) {
-            DroppedErrors route = f.droppedErrors(subscriber);
-            if (route != null) {
-                return route;
+            R answer = question.apply(f);
+            if (answer != null) {
+                return answer;
             }
         }
         return null;
@@ -82,24 +82,13 @@ public interface SubscriberFactory {
 
     /** The first installed factory's {@link #fuse} of {@code upstream}, or {@code null}. */
     static <T> ItemChannel.SyncSource<T> fuseSync(Subscription upstream, boolean threadBarrier) {
-        for (SubscriberFactory f : Installed.FACTORIES) {
-            ItemChannel.SyncSource<T> s = f.fuse(upstream, threadBarrier);
-            if (s != null) {
-                return s;
-            }
-        }
-        return null;
+        return firstAnswer(f -> f.<T>fuse(upstream, threadBarrier));
     }
 
     /** The subscriber for {@code publisher}: the first factory's that knows it, else a plain one. */
     static <T> LoopSubscriber<T> subscriberFor(Publisher<T> publisher, EventLoop loop, int prefetch) {
-        for (SubscriberFactory f : Installed.FACTORIES) {
-            LoopSubscriber<T> s = f.create(publisher, loop, prefetch);
-            if (s != null) {
-                return s;
-            }
-        }
-        return new LoopSubscriber<>(loop, prefetch);
+        LoopSubscriber<T> s = firstAnswer(f -> f.create(publisher, loop, prefetch));
+        return s != null ? s : new LoopSubscriber<>(loop, prefetch);
     }
 
     /** Not API. */
