@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -34,7 +35,8 @@ import org.reactivestreams.Subscription;
  * <p>An upstream error that arrives after {@link #close()} (the upstream ignored the cancel) or
  * after the end has nobody to read it: it goes to the loop's exception handler, once, on the loop;
  * for a Reactor publisher (bridge-reactor present) to {@code Hooks.onErrorDropped} instead, and for
- * a {@code Flowable} (bridge-rxjava present) to the RxJava bridge's undeliverable-error policy.
+ * a {@code Flowable} (bridge-rxjava present) to the RxJava bridge's undeliverable-error policy. A
+ * {@code CancellationException} after our own cancel is its echo, not an error: it goes nowhere.
  *
  * <p>Offered Reactor's synchronous fusion (a {@code Fuseable.QueueSubscription} in {@code SYNC}
  * mode, when bridge-reactor is present), it pulls the items on the loop as it consumes them: no
@@ -132,6 +134,9 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
     @Override
     public void onError(Throwable t) {
         Objects.requireNonNull(t, "§2.13 violated: onError(null)");
+        if (t instanceof CancellationException && upstream == CANCELLED) {
+            return; // the echo of our own cancel: not an error (Reactor's fromFuture ignores it too)
+        }
         if (channel.isTerminated()) {
             dropped("the upstream failed after the stream had ended (§1.7)", t);
         } else if (upstream == CANCELLED) {

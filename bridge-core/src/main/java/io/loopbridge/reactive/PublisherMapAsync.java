@@ -9,6 +9,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -173,9 +174,13 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         public void onError(Throwable t) {
             Objects.requireNonNull(t, "§2.13 violated: onError(null)");
             fromUpstream(() -> {
+                boolean ended = upstreamDone;
                 upstreamDone = true;
                 upstream = null;
                 if (terminated || cancelled) {
+                    if (!ended && t instanceof CancellationException) {
+                        return; // the echo of our cancel (the stream ended or was cancelled first): not an error
+                    }
                     // e.g. racing our cancel after a coroutine failed, or after the subscriber cancelled
                     Signals.dropped(loop, dropped, "the upstream of mapAsync failed after its stream ended", t, this);
                     return;
@@ -306,7 +311,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 }
                 inFlight.pollFirst();
                 if (head.isCancelled()) {
-                    fail(new java.util.concurrent.CancellationException("a mapAsync coroutine was cancelled: " + head));
+                    fail(new CancellationException("a mapAsync coroutine was cancelled: " + head));
                     return;
                 }
                 Throwable e = head.exception();

@@ -406,4 +406,33 @@ class LoopSubscriberTest {
             assertThat((String) reported.get(1).get("message")).contains("1.7");
         });
     }
+
+    /**
+     * A {@code CancellationException} after our own cancel is that cancel's echo (a future-backed
+     * source completing as cancelled), not an error: it goes nowhere, as Reactor's {@code
+     * Mono.fromFuture} ignores it. After the end we cancelled nothing, so it is reported like any
+     * late error.
+     */
+    @AllEngines
+    void theEchoOfOurCancelIsNotReportedButACancellationAfterTheEndIs(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            EventLoop loop = Async.loop();
+            List<Map<String, Object>> reported = new CopyOnWriteArrayList<>();
+            loop.setExceptionHandler((l, ctx) -> reported.add(ctx));
+            LoopSubscriber<Integer> closed = new LoopSubscriber<>(loop, 4);
+            closed.onSubscribe(new FakeSubscription(loop));
+            closed.close();
+            closed.onError(new CancellationException("the source saw our cancel"));
+
+            LoopSubscriber<Integer> ended = new LoopSubscriber<>(loop, 4);
+            ended.onSubscribe(new FakeSubscription(loop));
+            ended.onComplete();
+            CancellationException afterEnd = new CancellationException("after the end");
+            ended.onError(afterEnd);
+            Async.sleep(Duration.ZERO); // a report would come from the loop
+            assertThat(reported)
+                    .singleElement()
+                    .satisfies(ctx -> assertThat(ctx.get("exception")).isSameAs(afterEnd));
+        });
+    }
 }

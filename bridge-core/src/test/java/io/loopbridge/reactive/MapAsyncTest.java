@@ -415,4 +415,47 @@ class MapAsyncTest {
             assertThat(errors.get(1).get("exception")).isSameAs(afterCancel);
         });
     }
+
+    /**
+     * A {@code CancellationException} from the upstream after we cancelled it (a coroutine failed, or
+     * the subscriber cancelled) is the echo of that cancel: not reported. After the upstream's own
+     * end it is a late error like any other.
+     */
+    @AllEngines
+    void theUpstreamsEchoOfOurCancelIsNotReported(CoroutineEngine engine) {
+        onEngine(engine, () -> {
+            List<Map<String, Object>> errors = new CopyOnWriteArrayList<>();
+            Async.loop().setExceptionHandler((loop, ctx) -> errors.add(ctx));
+            IgnoresCancel failing = new IgnoresCancel();
+            RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps, Long.MAX_VALUE);
+            Reactive.<Integer, Integer>mapAsync(failing, Async.loop(), 2, i -> {
+                        throw new IllegalStateException("coroutine failed");
+                    })
+                    .subscribe(s);
+            settle();
+            failing.subscriber.onNext(1);
+            settle();
+            failing.subscriber.onError(new CancellationException("our cancel, echoed"));
+
+            IgnoresCancel cancelled = new IgnoresCancel();
+            RecordingSubscriber<Integer> cancelling = new RecordingSubscriber<>(Async.loop(), steps, 1);
+            Reactive.mapAsync(cancelled, Async.loop(), 2, i -> i).subscribe(cancelling);
+            settle();
+            cancelling.cancel();
+            settle();
+            cancelled.subscriber.onError(new CancellationException("our cancel, echoed"));
+
+            IgnoresCancel completed = new IgnoresCancel();
+            Reactive.mapAsync(completed, Async.loop(), 2, i -> i)
+                    .subscribe(new RecordingSubscriber<>(Async.loop(), steps, 1));
+            settle();
+            completed.subscriber.onComplete();
+            CancellationException afterEnd = new CancellationException("after its own end");
+            completed.subscriber.onError(afterEnd);
+            settle();
+            assertThat(errors)
+                    .singleElement()
+                    .satisfies(ctx -> assertThat(ctx.get("exception")).isSameAs(afterEnd));
+        });
+    }
 }

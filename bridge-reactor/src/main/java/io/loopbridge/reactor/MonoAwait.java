@@ -7,6 +7,7 @@ import io.loopbridge.reactor.internal.ContextBridge;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Fuseable;
@@ -26,8 +27,9 @@ import reactor.util.context.Context;
  *       (after {@code value}/{@code error} are written), or to {@code ABANDONED} when the coroutine
  *       stops waiting (it was cancelled), which cancels the subscription.
  *   <li>A signal that finds the state already left is Reactor's to handle: an error goes to
- *       {@code onErrorDropped}, an item to {@code onNextDropped} after the end and to the discard
- *       hook after a cancel. So do a second item and an error after the value (which is returned).
+ *       {@code onErrorDropped} (except a {@code CancellationException} after our cancel: its echo),
+ *       an item to {@code onNextDropped} after the end and to the discard hook after a cancel. So do
+ *       a second item and an error after the value (which is returned).
  *   <li>A terminal signal writes the state then reads {@code waiter}; {@code result} writes {@code
  *       waiter} then reads the state: one of them sees the other, so the coroutine is never left
  *       waiting.
@@ -125,7 +127,17 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
                 s.cancel();
             }
         } else if (error != null) {
-            Operators.onErrorDropped(error, context);
+            afterLeaving(error);
+        }
+    }
+
+    /**
+     * An error nobody awaits any more goes to {@code onErrorDropped}, but a cancellation does not: it
+     * is the echo of our cancel (Reactor's {@code Mono.fromFuture} ignores it the same way).
+     */
+    private void afterLeaving(Throwable t) {
+        if (!(t instanceof CancellationException)) {
+            Operators.onErrorDropped(t, context);
         }
     }
 
@@ -168,8 +180,13 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
 
     @Override
     public void onError(Throwable t) {
-        if (state != WAITING) {
-            Operators.onErrorDropped(t, context);
+        int s = state;
+        if (s == ABANDONED) {
+            afterLeaving(t);
+            return;
+        }
+        if (s == DONE) {
+            Operators.onErrorDropped(t, context); // after the end: we cancelled nothing, so a cancellation too
             return;
         }
         if (value != null) {
@@ -184,7 +201,7 @@ final class MonoAwait<T> implements CoreSubscriber<T> {
         } else if (STATE.compareAndSet(this, WAITING, DONE)) {
             wake();
         } else {
-            Operators.onErrorDropped(t, context);
+            afterLeaving(t); // abandoned meanwhile
         }
     }
 

@@ -166,7 +166,11 @@ class MonoAwaitTest {
         });
     }
 
-    /** An error that arrives after the coroutine gave up is Reactor's dropped error, not lost silently. */
+    /**
+     * An error that arrives after the coroutine gave up is Reactor's dropped error, not lost silently;
+     * a {@code CancellationException} then is the echo of our cancel and is ignored, as Reactor's own
+     * {@code Mono.fromFuture} ignores a future cancelled after its subscriber cancelled.
+     */
     @AllEngines
     void anErrorAfterTheCoroutineWasCancelledGoesToOnErrorDropped(CoroutineEngine engine) {
         List<Throwable> dropped = new CopyOnWriteArrayList<>();
@@ -186,6 +190,7 @@ class MonoAwaitTest {
                 t.cancel();
                 assertThatThrownBy(() -> Async.await(t)).isInstanceOf(CancellationException.class);
 
+                subscriber.get().onError(new CancellationException("the echo of our cancel"));
                 IllegalStateException late = new IllegalStateException("late");
                 subscriber.get().onError(late);
                 assertThat(dropped).containsExactly(late);

@@ -21,9 +21,10 @@ import java.util.concurrent.CancellationException;
  *   <li>An outcome from another thread hops onto the loop ({@code callSoonThreadsafe}); one on the
  *       loop's thread completes the waiter at once.
  *   <li>Cancelling the waiting coroutine disposes the subscription, also one whose {@code
- *       onSubscribe} has not arrived yet; an error that arrives after that is {@link Undeliverable}.
- *   <li>The first outcome stands: an error after it is {@link Undeliverable}, a second value is
- *       dropped (RxJava's convention for late items).
+ *       onSubscribe} has not arrived yet; an error that arrives after that is {@link Undeliverable},
+ *       unless it is a {@code CancellationException} (the echo of the dispose).
+ *   <li>The first outcome stands: an error after it is {@link Undeliverable} (a cancellation too: we
+ *       disposed nothing), a second value is dropped (RxJava's convention for late items).
  * </ol>
  */
 final class AwaitObserver<T> implements SingleObserver<T>, MaybeObserver<T>, CompletableObserver {
@@ -100,17 +101,17 @@ final class AwaitObserver<T> implements SingleObserver<T>, MaybeObserver<T>, Com
         if (STATE.compareAndSet(this, WAITING, ABANDONED)) {
             dispose();
         } else if (error != null) {
-            undeliverable(error);
+            afterLeaving(error);
         }
     }
 
-    private void undeliverable(Throwable t) {
-        undeliverable("the source failed after the coroutine awaiting it was cancelled", t);
-    }
-
-    private void undeliverable(String message, Throwable t) {
+    /**
+     * An error nobody awaits any more: undeliverable, but a cancellation is not reported — it is the
+     * echo of our dispose, or the cancel of a source nobody wants.
+     */
+    private void afterLeaving(Throwable t) {
         if (!(t instanceof CancellationException)) {
-            Undeliverable.report(loop, message, t, this);
+            Undeliverable.report(loop, "the source failed after the coroutine awaiting it was cancelled", t, this);
         }
     }
 
@@ -153,13 +154,14 @@ final class AwaitObserver<T> implements SingleObserver<T>, MaybeObserver<T>, Com
     @Override
     public void onError(Throwable t) {
         if (state == DONE) {
-            // signals are serial, so DONE was set by this source's earlier outcome, which stands
-            undeliverable("the source failed after it had already signalled its outcome", t);
+            // signals are serial, so DONE was set by this source's earlier outcome, which stands; we
+            // disposed nothing, so even a cancellation is the source's own late error
+            Undeliverable.report(loop, "the source failed after it had already signalled its outcome", t, this);
             return;
         }
         error = t;
         if (!finish()) {
-            undeliverable(t);
+            afterLeaving(t);
         }
     }
 

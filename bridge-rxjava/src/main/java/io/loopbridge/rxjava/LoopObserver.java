@@ -10,6 +10,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 
 /**
  * An {@link Observer} that a coroutine reads like an iterator, as {@code RxBridge.iterate(observable,
@@ -30,7 +31,8 @@ import java.util.Objects;
  * hasNext()} throws {@link MissingBackpressureException} naming the buffer size. Signals may come
  * from any thread; an upstream error is rethrown by {@code hasNext()} after the buffered items.
  * Cancelling the coroutine while it waits disposes the upstream. Consumer methods are loop thread
- * only.
+ * only. An error after the end or after {@link #close()} is undeliverable ({@code RxBridge}'s
+ * policy), except a {@code CancellationException} after our own dispose: that is its echo.
  *
  * @param <T> the type of the items
  */
@@ -102,6 +104,9 @@ public final class LoopObserver<T> implements Observer<T>, Iterator<T>, Iterable
     @Override
     public void onError(Throwable t) {
         Objects.requireNonNull(t, "onError(null)");
+        if (t instanceof CancellationException && upstream == DISPOSED) {
+            return; // the echo of our own dispose: not an error
+        }
         if (channel.isTerminated() || upstream == DISPOSED) {
             Undeliverable.report(loop, "the Observable failed after " + this + " had stopped reading it", t, this);
             return;

@@ -236,6 +236,29 @@ class AwaitTest {
             });
         }
 
+        /**
+         * A cancellation after the outcome is no echo of ours (the coroutine disposed nothing): it is the
+         * source's late error, undeliverable like any other, as it is for the iterators.
+         */
+        @AllEngines
+        void aCancellationAfterTheOutcomeIsUndeliverable(CoroutineEngine engine) {
+            onEngine(engine, () -> {
+                List<Map<String, Object>> loopErrors = captureLoopErrors(Async.loop());
+                CancellationException late = new CancellationException("after the value");
+                Single<Integer> broken = Single.unsafeCreate(o -> {
+                    o.onSubscribe(Disposable.empty());
+                    o.onSuccess(1);
+                    o.onError(late);
+                });
+                assertThat(RxBridge.await(broken)).isEqualTo(1);
+                Async.sleep(Duration.ZERO);
+                assertThat(loopErrors)
+                        .singleElement()
+                        .satisfies(ctx -> assertThat(ctx.get("exception")).isSameAs(late));
+                assertThat(RxJavaErrors.take()).singleElement().isSameAs(late); // an IllegalStateException: a bug
+            });
+        }
+
         @Test
         void outsideACoroutineItFails() {
             assertThatThrownBy(() -> RxBridge.await(Single.just(1)))

@@ -301,6 +301,47 @@ class UndeliverableTest {
         }
     }
 
+    /**
+     * The iterators of a {@code Flowable} and an {@code Observable} agree with {@code await}: a
+     * {@code CancellationException} after the coroutine closed them is the echo of their own cancel
+     * or dispose, not an error, while any other error then is undeliverable.
+     */
+    @AllEngines
+    void theEchoOfOurDisposeIsNotUndeliverable(CoroutineEngine engine) {
+        try (TestEventLoop loop = new TestEventLoop(engine)) {
+            List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
+            AtomicReference<Subscriber<? super Integer>> flowable = new AtomicReference<>();
+            AtomicReference<io.reactivex.rxjava3.core.Observer<? super Integer>> observable = new AtomicReference<>();
+            IOException late = new IOException("a real failure after the dispose");
+            loop.runUntilComplete(loop.createTask(() -> {
+                RxBridge.iterate(ignoringCancel(flowable), 4).close();
+                LoopObserver<Integer> items = RxBridge.iterate(
+                        io.reactivex.rxjava3.core.Observable.<Integer>unsafeCreate(o -> {
+                            o.onSubscribe(Disposable.empty()); // ignores the dispose
+                            observable.set(o);
+                        }),
+                        4);
+                items.close();
+                flowable.get().onError(new CancellationException("the Flowable saw our cancel"));
+                observable.get().onError(new CancellationException("the Observable saw our dispose"));
+                return null;
+            }));
+            loop.runUntilIdle();
+            assertThat(loopErrors).as("echoes of our own cancel").isEmpty();
+            assertThat(RxJavaErrors.take()).isEmpty();
+
+            observable.get().onError(late);
+            loop.runUntilIdle();
+            assertThat(loopErrors)
+                    .singleElement()
+                    .satisfies(ctx -> assertThat(ctx.get("exception")).isSameAs(late));
+            assertThat(RxJavaErrors.take())
+                    .singleElement()
+                    .extracting(Throwable::getCause)
+                    .isSameAs(late);
+        }
+    }
+
     /** A Flowable that hands its subscriber to {@code source} and goes on signalling after a cancel. */
     private static Flowable<Integer> ignoringCancel(AtomicReference<Subscriber<? super Integer>> source) {
         return Flowable.unsafeCreate(s -> {
