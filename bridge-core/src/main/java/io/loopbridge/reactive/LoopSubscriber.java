@@ -53,6 +53,8 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
         public void cancel() {}
     };
 
+    private static final Consumer<Object> NO_DISCARDS = item -> {};
+
     private static final VarHandle UPSTREAM;
 
     static {
@@ -69,6 +71,11 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
     private final ItemChannel<T> channel;
 
     private volatile Subscription upstream;
+    /**
+     * Where unread items go once closed: asked of the bridges at the first such item (any thread; a
+     * racing second lookup gives the same route).
+     */
+    private Consumer<Object> discards;
 
     // consumer side, loop thread only
     private int consumed;
@@ -87,7 +94,7 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
         }
         this.prefetch = prefetch;
         this.limit = prefetch == 1 ? 1 : prefetch - (prefetch >> 2);
-        this.channel = new ItemChannel<>(loop, prefetch, this::cancelUpstream);
+        this.channel = new ItemChannel<>(loop, prefetch, this::cancelUpstream, this::discard);
     }
 
     // ---------------------------------------------------------------- producer side, any thread
@@ -124,10 +131,18 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
             }
             return;
         }
+        if (upstream == CANCELLED) {
+            discard(item); // closed: nobody will read it
+            return;
+        }
         if (!channel.offer(item)) {
+            discard(item);
             channel.fail(new IllegalStateException(
                     "the publisher emitted more items than requested (§1.1); prefetch was " + prefetch));
             channel.onLoop(this::cancelUpstream);
+        } else if (upstream == CANCELLED) {
+            // closed while we offered: the close may have emptied the buffer before the item landed
+            channel.onLoop(channel::discardBuffered);
         }
     }
 
@@ -145,6 +160,16 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
         } else {
             channel.fail(t);
         }
+    }
+
+    /** Nobody will read {@code item}: the bridge's discard hook, if it has one for this subscriber. */
+    private void discard(T item) {
+        Consumer<Object> route = discards;
+        if (route == null) {
+            route = SubscriberFactory.discardedItemsOf(this);
+            discards = route = route != null ? route : NO_DISCARDS;
+        }
+        route.accept(item);
     }
 
     /** Nobody reads {@code t} any more: the loop's exception handler, or the bridge's hook for this subscriber. */
@@ -224,7 +249,11 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
         forEachRemaining(action);
     }
 
-    /** Cancels the upstream and drops buffered items. Idempotent. */
+    /**
+     * Cancels the upstream and drops the items not read yet (for a Reactor publisher they go to the
+     * subscriber context's discard hook, set with {@code Operators.enableOnDiscard}, as Reactor's own operators
+     * clear their queues, so pooled buffers are released). Idempotent.
+     */
     @Override
     public void close() {
         channel.close();

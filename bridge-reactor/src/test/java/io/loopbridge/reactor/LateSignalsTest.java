@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
 
@@ -24,7 +25,9 @@ import reactor.test.publisher.TestPublisher;
  * An error from a Reactor source that nobody can receive any more — it came after the coroutine
  * closed its subscriber, or after the stream of a {@code mapAsync} had ended — goes to {@code
  * Hooks.onErrorDropped}, as Reactor's own operators send it, and not to the loop's exception handler;
- * an item after the end goes to {@code Hooks.onNextDropped}.
+ * an item after the end goes to {@code Hooks.onNextDropped}. Items the coroutine leaves unread when
+ * it closes its subscriber go to the discard hook of the subscriber's context ({@code doOnDiscard}
+ * around the bridged coroutine), as Reactor's operators clear their queues on cancel.
  */
 @ExtendWith(NoLoopbridgeThreadsLeft.class)
 class LateSignalsTest {
@@ -106,5 +109,59 @@ class LateSignalsTest {
                     .as("the loop's exception handler")
                     .isEmpty();
         }
+    }
+
+    /**
+     * Reads the first item of {@code source}, asks whether there is another and closes, inside a
+     * {@code mono} with a discard hook.
+     */
+    static Mono<Integer> firstThenClose(Flux<Integer> source, List<Object> discarded) {
+        return ReactorBridge.mono(() -> {
+                    try (LoopSubscriber<Integer> items = ReactorBridge.iterate(source, 8)) {
+                        int first = items.next();
+                        assertThat(items.hasNext()).isTrue(); // holds the second item
+                        return first;
+                    }
+                })
+                .doOnDiscard(Object.class, discarded::add);
+    }
+
+    @AllEngines
+    void bufferedItemsLeftByTheCoroutineGoToTheDiscardHook(CoroutineEngine engine) {
+        List<Object> discarded = new CopyOnWriteArrayList<>();
+        Integer first = Async.run(
+                engine,
+                () -> ReactorBridge.await(firstThenClose(Flux.range(1, 5).hide(), discarded)));
+        assertThat(first).isEqualTo(1);
+        assertThat(discarded).as("requested 8, read 1").containsExactly(2, 3, 4, 5);
+    }
+
+    @AllEngines
+    void aFusedSourceDiscardsWhatItStillHolds(CoroutineEngine engine) {
+        List<Object> discarded = new CopyOnWriteArrayList<>();
+        Integer first = Async.run(
+                engine, () -> ReactorBridge.await(firstThenClose(Flux.fromIterable(List.of(1, 2, 3)), discarded)));
+        assertThat(first).isEqualTo(1);
+        // the held item by us, the rest by Flux.fromIterable's cancel
+        assertThat(discarded).containsExactlyInAnyOrder(2, 3);
+    }
+
+    @AllEngines
+    void anItemArrivingAfterTheCloseGoesToTheDiscardHook(CoroutineEngine engine) {
+        List<Object> discarded = new CopyOnWriteArrayList<>();
+        TestPublisher<Integer> source = TestPublisher.createNoncompliant(TestPublisher.Violation.DEFER_CANCELLATION);
+        Async.run(
+                engine,
+                () -> ReactorBridge.await(ReactorBridge.mono(() -> {
+                            LoopSubscriber<Integer> items = ReactorBridge.iterate(source.flux(), 4);
+                            source.next(1, 2);
+                            assertThat(items.next()).isEqualTo(1);
+                            items.close();
+                            source.next(3); // the source ignored the cancel
+                            return null;
+                        })
+                        .doOnDiscard(Object.class, discarded::add)));
+        assertThat(discarded).containsExactly(2, 3);
+        assertThat(dropped).isEmpty();
     }
 }

@@ -119,9 +119,11 @@ final class FusedItems<T> implements Iterator<T> {
         return ended && peeked == null;
     }
 
-    /** Drops the held item; the channel cancels the source. */
-    void close() {
+    /** Gives up the held item (returned, or {@code null}); the channel cancels the source. */
+    T close() {
         ended = true;
+        T held = peeked;
         peeked = null;
+        return held;
     }
 }

@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The waiting half of {@code LoopSubscriber} and of bridge-rxjava's {@code LoopObserver}: a bounded
@@ -54,6 +55,8 @@ public final class ItemChannel<T> {
     private final EventLoop loop;
     private final SpscArrayQueue<T> queue;
     private final Runnable cancelUpstream;
+    /** Takes each item dropped unread once the consumer closed; see {@link #discardBuffered}. */
+    private final Consumer<? super T> discard;
 
     private volatile boolean done;
     private Throwable error;
@@ -80,9 +83,19 @@ public final class ItemChannel<T> {
      * cancelUpstream} runs on the loop when the consumer closes or is cancelled while it waits.
      */
     public ItemChannel(EventLoop loop, int capacity, Runnable cancelUpstream) {
+        this(loop, capacity, cancelUpstream, item -> {});
+    }
+
+    /**
+     * As {@link #ItemChannel(EventLoop, int, Runnable)}; {@code discard} takes, on the loop, each item
+     * the consumer's close drops unread (held, buffered, or arriving after it through {@link
+     * #discardBuffered}).
+     */
+    public ItemChannel(EventLoop loop, int capacity, Runnable cancelUpstream, Consumer<? super T> discard) {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.queue = new SpscArrayQueue<>(capacity);
         this.cancelUpstream = Objects.requireNonNull(cancelUpstream, "cancelUpstream");
+        this.discard = Objects.requireNonNull(discard, "discard");
     }
 
     // ---------------------------------------------------------------- producer side, any thread
@@ -249,19 +262,37 @@ public final class ItemChannel<T> {
         return v;
     }
 
-    /** Cancels the upstream and drops buffered items. Idempotent. */
+    /** Cancels the upstream and hands the items not read yet to the discard route. Idempotent. */
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        T held = hasPeeked ? peeked : null;
         hasPeeked = false;
         peeked = null;
         if (fused != null) {
-            fused.close();
+            held = fused.close();
         }
         cancelUpstream.run();
-        queue.clear();
+        if (held != null) {
+            discard.accept(held); // a fused source discards the items it still holds itself, on cancel
+        }
+        discardBuffered();
+    }
+
+    /**
+     * Once closed, hands the buffered items to the discard route: {@link #close} does, and the owner
+     * calls it again (on the loop) for an item that it buffered while the close ran. Loop thread only;
+     * nothing before the close.
+     */
+    public void discardBuffered() {
+        if (!closed) {
+            return;
+        }
+        for (T v = queue.poll(); v != null; v = queue.poll()) {
+            discard.accept(v);
+        }
     }
 
     /** Whether the consumer closed the channel. */

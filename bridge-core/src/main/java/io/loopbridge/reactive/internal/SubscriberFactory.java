@@ -17,7 +17,8 @@ import org.reactivestreams.Subscription;
  * gives Reactor publishers a subscriber that is a {@code CoreSubscriber}, which Reactor then calls
  * without its per-item safety wrapper and which carries the coroutine's context; it fuses
  * Reactor's synchronous sources so that the coroutine pulls their items; and it sends the signals a
- * Reactor subscriber can no longer receive to Reactor's dropped-error and dropped-item hooks. Not API.
+ * Reactor subscriber can no longer receive to Reactor's dropped-error and dropped-item hooks, and
+ * the items it clears unread to Reactor's discard hook. Not API.
  */
 public interface SubscriberFactory {
     /** Where an error goes that nobody can receive any more (see {@link #droppedErrors}). */
@@ -45,6 +46,22 @@ public interface SubscriberFactory {
      */
     default Consumer<Object> droppedItems(Subscriber<?> subscriber) {
         return null;
+    }
+
+    /**
+     * Where the items go that {@code subscriber} received but nobody will read, or {@code null} if
+     * this factory does not know it: the core then lets them go to the garbage collector. They are
+     * the items buffered when its consumer closed it (or was cancelled), those arriving after that,
+     * and one beyond the demand (§1.1). The route must not throw; it is asked when such an item is
+     * dropped, and may be kept for the rest of the subscription.
+     */
+    default Consumer<Object> discardedItems(Subscriber<?> subscriber) {
+        return null;
+    }
+
+    /** The first installed factory's {@link #discardedItems} for {@code subscriber}, or {@code null}. */
+    static Consumer<Object> discardedItemsOf(Subscriber<?> subscriber) {
+        return firstAnswer(f -> f.discardedItems(subscriber));
     }
 
     /** The first installed factory's {@link #droppedItems} for {@code subscriber}, or {@code null}. */

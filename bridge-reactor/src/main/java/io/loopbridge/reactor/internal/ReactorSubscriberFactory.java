@@ -21,7 +21,8 @@ import reactor.util.context.Context;
  * and whose context carries the coroutine's bound context vars; and fuses a synchronous source
  * ({@code Flux.range}, {@code fromIterable}, their {@code map}/{@code filter}…) with it, so the
  * coroutine pulls the items itself; and sends what a Reactor subscriber can no longer receive to
- * Reactor's dropped-error and dropped-item hooks. Registered through {@code ServiceLoader}; not API.
+ * Reactor's dropped-error and dropped-item hooks, and the items it clears unread to the discard hook.
+ * Registered through {@code ServiceLoader}; not API.
  */
 public final class ReactorSubscriberFactory implements SubscriberFactory {
     /** For {@code ServiceLoader} only (the constructor it needs, written out to document it). */
@@ -55,6 +56,19 @@ public final class ReactorSubscriberFactory implements SubscriberFactory {
         }
         Context context = ((CoreSubscriber<?>) subscriber).currentContext();
         return item -> Operators.onNextDropped(item, context);
+    }
+
+    /**
+     * The items a Reactor subscriber clears unread go to the discard hook of its context, as Reactor's
+     * operators clear their queues on cancel ({@code Operators.onDiscard}, which logs a failing hook).
+     */
+    @Override
+    public Consumer<Object> discardedItems(Subscriber<?> subscriber) {
+        if (!(subscriber instanceof CoreSubscriber)) {
+            return null;
+        }
+        Context context = ((CoreSubscriber<?>) subscriber).currentContext();
+        return item -> Operators.onDiscard(item, context);
     }
 
     @Override
