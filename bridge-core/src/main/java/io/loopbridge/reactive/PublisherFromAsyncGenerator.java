@@ -8,6 +8,7 @@ import io.loopbridge.gen.GeneratorExit;
 import io.loopbridge.internal.jfr.DemandStallEvent;
 import io.loopbridge.internal.jfr.LoopEvents;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.reactive.internal.SubscriberFactory;
 import io.loopbridge.task.Task;
 import io.loopbridge.task.internal.Driver;
 import java.lang.invoke.MethodHandles;
@@ -81,6 +82,9 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
 
         private final EventLoop loop;
         private final AsyncGenerator.Body<T, Void> body;
+        /** Where a failure after the subscriber left goes, chosen for it without keeping it (§3.13). */
+        private final SubscriberFactory.DroppedErrors dropped;
+
         private volatile long requested;
         private volatile boolean cancelled;
         private volatile LoopFuture<Void> waiter;
@@ -116,6 +120,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             this.loop = loop;
             this.body = body;
             this.downstream = downstream;
+            this.dropped = SubscriberFactory.droppedErrorsOf(downstream);
         }
 
         void start() {
@@ -157,7 +162,12 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
 
         private void fail(Throwable t) {
             if (terminated || cancelled) {
-                report("the publisher's generator failed after its subscriber left", t);
+                String message = "the publisher's generator failed after its subscriber left";
+                if (dropped != null) {
+                    dropped.drop(loop, message, t, task); // a bridge's subscriber: its library's hook
+                } else {
+                    report(message, t);
+                }
                 return;
             }
             terminated = true;

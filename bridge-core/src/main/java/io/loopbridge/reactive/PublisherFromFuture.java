@@ -2,6 +2,7 @@ package io.loopbridge.reactive;
 
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.reactive.internal.SubscriberFactory;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
@@ -44,6 +45,9 @@ final class PublisherFromFuture<T> implements Publisher<T> {
     /** One subscription; everything but {@code request}/{@code cancel} runs on the loop. */
     private static final class One<T> implements Subscription {
         private final PublisherFromFuture<T> parent;
+        /** Where a failure after the subscriber left goes, chosen for it without keeping it (§3.13). */
+        private final SubscriberFactory.DroppedErrors dropped;
+
         private Subscriber<? super T> downstream;
         private LoopFuture<T> future;
         private volatile boolean requested;
@@ -54,6 +58,7 @@ final class PublisherFromFuture<T> implements Publisher<T> {
         One(PublisherFromFuture<T> parent, Subscriber<? super T> downstream) {
             this.parent = parent;
             this.downstream = downstream;
+            this.dropped = parent.cancelOnUnsubscribe ? SubscriberFactory.droppedErrorsOf(downstream) : null;
         }
 
         void start() {
@@ -159,8 +164,9 @@ final class PublisherFromFuture<T> implements Publisher<T> {
                     f.addDoneCallback(done -> {
                         // a coroutine may fail instead of ending cancelled (a finally threw): nobody else sees it
                         if (!done.isCancelled() && done.exception() != null) {
-                            Signals.report(
+                            Signals.dropped(
                                     parent.loop,
+                                    dropped,
                                     "the publisher's coroutine failed after its subscriber left",
                                     done.exception(),
                                     null);

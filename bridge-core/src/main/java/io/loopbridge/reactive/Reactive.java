@@ -43,7 +43,9 @@ public final class Reactive {
      * y.yield(v)} is an {@code onNext}. A yield returns at once while the subscriber has demand and
      * waits for demand otherwise, so nothing is buffered. Returning completes; an exception is
      * {@code onError}; cancelling closes the body ({@code finally} blocks run). Subscribe from any
-     * thread.
+     * thread. A failure after the cancel (a {@code finally} block that throws) goes to the loop's
+     * exception handler; for a Reactor subscriber to {@code Hooks.onErrorDropped} instead, and for an
+     * RxJava one to the RxJava bridge's undeliverable policy (bridge modules present).
      *
      * @param <T> the type of the items
      * @param loop the loop each subscription's task runs on; must not be null
@@ -56,7 +58,8 @@ public final class Reactive {
 
     /**
      * A cold publisher of the coroutine's result: each subscription runs it as a new task on
-     * {@code loop}; a {@code null} result completes empty; cancelling cancels the task.
+     * {@code loop}; a {@code null} result completes empty; cancelling cancels the task. A failure
+     * after the cancel goes where {@link #publisher}'s does.
      *
      * @param <T> the type of the result
      * @param loop the loop each subscription's task runs on; must not be null

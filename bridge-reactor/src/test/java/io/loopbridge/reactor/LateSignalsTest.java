@@ -6,15 +6,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loopbridge.Async;
 import io.loopbridge.reactive.LoopSubscriber;
+import io.loopbridge.reactive.Reactive;
 import io.loopbridge.reactor.testing.AllEngines;
 import io.loopbridge.reactor.testing.BackgroundLoop;
 import io.loopbridge.reactor.testing.NoLoopbridgeThreadsLeft;
 import io.loopbridge.task.CoroutineEngine;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.reactivestreams.Publisher;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
@@ -163,5 +170,48 @@ class LateSignalsTest {
                         .doOnDiscard(Object.class, discarded::add)));
         assertThat(discarded).containsExactly(2, 3);
         assertThat(dropped).isEmpty();
+    }
+
+    /**
+     * A core publisher subscribed by a Reactor subscriber directly: its generator or coroutine
+     * failing after the cancel goes to {@code Hooks.onErrorDropped}, where {@code Flux.generate} sends
+     * a failure of its state cleanup, and not to the loop's exception handler.
+     */
+    @AllEngines
+    void aCorePublisherFailingAfterItsReactorSubscriberCancelledGoesToOnErrorDropped(CoroutineEngine engine)
+            throws InterruptedException {
+        try (BackgroundLoop bg = new BackgroundLoop(engine)) {
+            IllegalStateException generatorLate = new IllegalStateException("the generator's cleanup failed");
+            IllegalStateException coroutineLate = new IllegalStateException("the coroutine's cleanup failed");
+            CountDownLatch running = new CountDownLatch(2);
+            Publisher<Integer> generator = Reactive.publisher(bg.loop(), y -> {
+                try {
+                    running.countDown();
+                    Async.sleep(Duration.ofDays(1));
+                } catch (CancellationException cancelled) {
+                    throw generatorLate;
+                }
+            });
+            Publisher<Integer> coroutine = Reactive.fromCoroutine(bg.loop(), () -> {
+                try {
+                    running.countDown();
+                    Async.sleep(Duration.ofDays(1));
+                    return 1;
+                } catch (CancellationException cancelled) {
+                    throw coroutineLate;
+                }
+            });
+            Disposable fromGenerator = Flux.from(generator).subscribe();
+            Disposable fromCoroutine = Mono.from(coroutine).subscribe();
+            assertThat(running.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+                    .isTrue();
+            fromGenerator.dispose();
+            fromCoroutine.dispose();
+            eventually()
+                    .untilAsserted(() -> assertThat(dropped).containsExactlyInAnyOrder(generatorLate, coroutineLate));
+            assertThat(bg.call(() -> bg.reported))
+                    .as("the loop's exception handler")
+                    .isEmpty();
+        }
     }
 }

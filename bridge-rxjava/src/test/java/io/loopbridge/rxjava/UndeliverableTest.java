@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.loopbridge.Async;
 import io.loopbridge.loop.TestEventLoop;
 import io.loopbridge.reactive.LoopSubscriber;
+import io.loopbridge.reactive.Reactive;
 import io.loopbridge.rxjava.RxTesting.LoopThread;
 import io.loopbridge.rxjava.RxTesting.NoThreadsLeft;
 import io.loopbridge.rxjava.RxTesting.RxJavaErrors;
@@ -337,6 +338,41 @@ class UndeliverableTest {
                     .satisfies(ctx -> assertThat(ctx.get("exception")).isSameAs(late));
             assertThat(RxJavaErrors.take())
                     .singleElement()
+                    .extracting(Throwable::getCause)
+                    .isSameAs(late);
+        }
+    }
+
+    /**
+     * A core publisher read by an RxJava subscriber directly ({@code Flowable.fromPublisher}): its
+     * generator failing after the cancel follows the undeliverable policy, as if it came from {@code
+     * RxBridge.flowable}.
+     */
+    @AllEngines
+    void aCorePublisherFailingAfterItsRxJavaSubscriberCancelledIsUndeliverable(CoroutineEngine engine) {
+        try (TestEventLoop loop = new TestEventLoop(engine)) {
+            List<Map<String, Object>> loopErrors = captureLoopErrors(loop);
+            IOException late = new IOException("cleanup failed");
+            TestSubscriber<Integer> ts = Flowable.fromPublisher(Reactive.<Integer>publisher(loop, y -> {
+                        y.yield(1);
+                        try {
+                            Async.sleep(FOREVER);
+                        } catch (CancellationException e) {
+                            throw late;
+                        }
+                    }))
+                    .test(1);
+            loop.runUntilIdle();
+            ts.assertValues(1);
+            ts.cancel();
+            loop.runUntilIdle();
+            ts.assertNotComplete().assertNoErrors();
+            assertThat(loopErrors)
+                    .singleElement()
+                    .satisfies(ctx -> assertThat(ctx.get("exception")).isSameAs(late));
+            assertThat(RxJavaErrors.take())
+                    .singleElement()
+                    .isInstanceOf(UndeliverableException.class)
                     .extracting(Throwable::getCause)
                     .isSameAs(late);
         }
