@@ -4,6 +4,7 @@ import io.loopbridge.loop.EventLoop;
 import io.loopbridge.loop.Handle;
 import java.nio.channels.Selector;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Loop internals that other packages of the library need (coroutine engines, tasks, I/O). Not API:
@@ -32,6 +33,13 @@ public interface LoopAccess {
 
     /** The loop's selector, opened on first use. Loop thread only. */
     Selector selector(EventLoop loop);
+
+    /**
+     * How many subscriptions made on the loop's thread to sources that need that thread are still
+     * running, as a bridge counts them (bridge-reactor: a {@code block()} there would never end, so
+     * Reactor is told the thread must not block). The loop only owns the counter; any thread.
+     */
+    AtomicInteger pendingOnOwnThread(EventLoop loop);
 
     /**
      * Schedules {@code step} as {@code callSoon} does, queueing {@code handle} again when it is not

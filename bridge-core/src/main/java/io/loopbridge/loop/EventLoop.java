@@ -91,6 +91,8 @@ public class EventLoop implements AutoCloseable {
     private final CoroutineEngine engine;
     /** The task (or other coroutine driver) whose step is running; see {@link LoopAccess}. */
     private Object currentStep;
+    /** See {@link LoopAccess#pendingOnOwnThread}; any thread. */
+    private final AtomicInteger pendingOnOwnThread = new AtomicInteger();
 
     private final Set<LiveTask> liveTasks = new LiveTaskSet();
     private final LapHistogram lapHistogram = new LapHistogram();
@@ -1797,6 +1799,11 @@ public class EventLoop implements AutoCloseable {
         @Override
         public Selector selector(EventLoop loop) {
             return loop.selector();
+        }
+
+        @Override
+        public AtomicInteger pendingOnOwnThread(EventLoop loop) {
+            return loop.pendingOnOwnThread;
         }
 
         @Override

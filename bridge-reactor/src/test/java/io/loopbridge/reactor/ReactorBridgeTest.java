@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.loopbridge.Async;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.gen.AsyncGenerator;
+import io.loopbridge.internal.LoopAccess;
 import io.loopbridge.internal.SharedLoop;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactor.internal.ReactorSubscriberFactory;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
@@ -1292,6 +1294,37 @@ class ReactorBridgeTest {
                         .as("once the bridged sources are over, block() is no longer refused")
                         .isEqualTo("ready");
             });
+        }
+
+        /**
+         * The guard's count is the loop's own counter, not an entry in a map every thread locks: a
+         * bridged subscription made on the loop's thread adds to it until it ends, whatever thread
+         * ends it, and another loop's count does not move.
+         */
+        @AllEngines
+        void theLoopOwnsTheCountOfItsPendingBridgedSubscriptions(CoroutineEngine engine) {
+            try (BackgroundLoop other = new BackgroundLoop(engine)) {
+                onEngine(engine, () -> {
+                    EventLoop loop = Async.loop();
+                    AtomicInteger pending = LoopAccess.get().pendingOnOwnThread(loop);
+                    AtomicInteger elsewhere = LoopAccess.get().pendingOnOwnThread(other.loop());
+                    LoopFuture<String> gate = loop.createFuture();
+                    Disposable toMono = ReactorBridge.toMono(gate).subscribe();
+                    Disposable flux = ReactorBridge.<Integer>flux(loop, y -> Async.sleep(Duration.ofDays(1)))
+                            .subscribe();
+                    assertThat(pending)
+                            .as("both subscribed on the loop's thread")
+                            .hasValue(2);
+                    gate.setResult("open");
+                    Async.sleep(Duration.ZERO);
+                    assertThat(toMono.isDisposed()).isTrue();
+                    Thread disposer = new Thread(flux::dispose); // ended from another thread
+                    disposer.start();
+                    disposer.join();
+                    assertThat(pending).hasValue(0);
+                    assertThat(elsewhere).hasValue(0);
+                });
+            }
         }
 
         @AllEngines
