@@ -1318,9 +1318,10 @@ class ReactorBridgeTest {
                     gate.setResult("open");
                     Async.sleep(Duration.ZERO);
                     assertThat(toMono.isDisposed()).isTrue();
-                    Thread disposer = new Thread(flux::dispose); // ended from another thread
-                    disposer.start();
-                    disposer.join();
+                    Async.await(loop.runInExecutor(ReactorBridge.boundedElastic(), () -> {
+                        flux.dispose(); // ended from another thread
+                        return null;
+                    }));
                     assertThat(pending).hasValue(0);
                     assertThat(elsewhere).hasValue(0);
                 });
