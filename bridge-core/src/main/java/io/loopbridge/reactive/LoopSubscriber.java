@@ -251,8 +251,8 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
 
     /**
      * Cancels the upstream and drops the items not read yet (for a Reactor publisher they go to the
-     * subscriber context's discard hook, set with {@code Operators.enableOnDiscard}, as Reactor's own operators
-     * clear their queues, so pooled buffers are released). Idempotent.
+     * discard hook of the subscriber's context, {@code doOnDiscard}, as Reactor's own operators clear
+     * their queues, so pooled buffers are released). Idempotent.
      */
     @Override
     public void close() {
