@@ -32,10 +32,15 @@ import java.util.function.Consumer;
 public abstract class Driver extends LiveTask implements Runnable, Consumer<LoopFuture<?>> {
     private static final LoopAccess LOOPS = LoopAccess.get();
 
+    /** What a driver whose body started inline on a role thread ({@link RoleFiber}) holds once it ends. */
+    private static final Fiber ENDED = new Ended();
+
     protected final EventLoop loop;
     /**
      * Null before the first step; then a {@link Fiber} (threads and virtual engines) or, on the
-     * continuation engine, the bare continuation, whose target is its loop's {@link Entry}.
+     * continuation engine, the bare continuation, whose target is its loop's {@link Entry}. A
+     * {@link RoleFiber} is the body's thread itself, which goes on with other bodies once this one
+     * ended: then {@link #ENDED}.
      */
     private Object fiber;
 
@@ -157,6 +162,39 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         }
     }
 
+    /** The fiber of a body that ended on a role thread, which has gone on without it. */
+    private static final class Ended extends Fiber {
+        @Override
+        public void resume() {
+            throw new IllegalStateException("the coroutine has ended");
+        }
+
+        @Override
+        public void suspend() {
+            throw new IllegalStateException("the coroutine has ended");
+        }
+
+        @Override
+        public boolean isDone() {
+            return true;
+        }
+
+        @Override
+        public boolean isCurrent() {
+            return false;
+        }
+
+        @Override
+        public StackTraceElement[] stackTrace() {
+            return new StackTraceElement[0];
+        }
+
+        @Override
+        public void kill() {
+            // nothing runs
+        }
+    }
+
     /** Whether the calling code runs on this driver's fiber. */
     private boolean runsHere() {
         Object f = fiber;
@@ -237,7 +275,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         }
         Object f = fiber;
         if (f instanceof RoleFiber) {
-            LOOPS.roleResume(loop, ((RoleFiber) f).token);
+            LOOPS.roleResume(loop, (RoleFiber) f);
             return; // the body resumes on its own thread, which holds the loop now
         }
         if (f == null && ownsContext && !mustCancel) {
@@ -298,7 +336,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
      * of the lap; if it suspends, this thread goes on with the lap inside the suspend.
      */
     private void runInline() {
-        RoleFiber f = new RoleFiber(LOOPS.roleBeginBody(loop, this));
+        RoleFiber f = LOOPS.roleBeginBody(loop);
         fiber = f;
         Object previous = LOOPS.currentStep(loop);
         LOOPS.setCurrentStep(loop, this);
@@ -309,10 +347,12 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         } catch (FiberKilled expected) {
             // unwound on purpose: the loop closed
         } finally {
-            f.done = true;
-            LOOPS.roleEndBody(loop, f.token);
+            fiber = ENDED; // the thread may start another body now: a done task must not keep it
+            LOOPS.roleEndBody(loop, f);
+            Object outer = f.outerContext;
+            f.outerContext = null;
             if (swaps || CurrentContext.inUse()) {
-                context = CurrentContext.swap(f.outerContext);
+                context = CurrentContext.swap(outer);
             }
             LOOPS.setCurrentStep(loop, previous);
         }
@@ -329,7 +369,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             context = CurrentContext.swap(f.outerContext);
         }
         LOOPS.setCurrentStep(loop, null);
-        boolean live = LOOPS.roleSuspend(loop, f.token, this);
+        boolean live = LOOPS.roleSuspend(loop, f, this);
         if (swaps || CurrentContext.inUse()) {
             f.outerContext = CurrentContext.swap(context);
         }
@@ -627,7 +667,10 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         return new CancellationException(message);
     }
 
-    /** Where the body waits, innermost first (library frames dropped); empty if unknown. */
+    /**
+     * Where the body waits, innermost first, down to the body's outermost frame (library frames
+     * above it and the frames that started it dropped); empty if unknown.
+     */
     public final StackTraceElement[] stackTrace() {
         Object f = fiber;
         if (f == null || running || fiberDone(f)) {
@@ -638,7 +681,15 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         while (i < all.length && isMachinery(all[i].getClassName())) {
             i++;
         }
-        StackTraceElement[] user = new StackTraceElement[all.length - i];
+        // below the body: this driver's runBody and what started it (the loop's or the engine's frames)
+        String self = getClass().getName();
+        int end = i;
+        while (end < all.length
+                && !(all[end].getMethodName().equals("runBody")
+                        && all[end].getClassName().equals(self))) {
+            end++;
+        }
+        StackTraceElement[] user = new StackTraceElement[end - i];
         System.arraycopy(all, i, user, 0, user.length);
         return user;
     }
