@@ -2,6 +2,7 @@ package io.loopbridge.internal;
 
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.loop.Handle;
+import io.loopbridge.task.internal.RoleFiber;
 import java.nio.channels.Selector;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,33 +58,33 @@ public interface LoopAccess {
      */
     int roleStartMode(EventLoop loop);
 
-    /** Marks the calling role thread as the one of {@code body}; returns the thread's token. */
-    Object roleBeginBody(EventLoop loop, Object body);
+    /** Marks the calling role thread as one holding a body, which starts now; returns its fiber (the thread itself). */
+    RoleFiber roleBeginBody(EventLoop loop);
 
-    /** The body of {@code token}'s thread has ended: the thread is pure again. */
-    void roleEndBody(EventLoop loop, Object token);
+    /** The body of {@code fiber}'s thread has ended: the thread is pure again. */
+    void roleEndBody(EventLoop loop, RoleFiber fiber);
 
     /** Hands the role to a pure thread that runs {@code step} (a driver's first step) first; the caller must then return. */
     void roleHandFirstStep(EventLoop loop, Runnable step);
 
     /**
-     * The step of the body suspended on {@code token}'s thread: resumes it there, by handing the
+     * The step of the body suspended on {@code fiber}'s thread: resumes it there, by handing the
      * role over unless it is the calling thread; the caller must then return.
      */
-    void roleResume(EventLoop loop, Object token);
+    void roleResume(EventLoop loop, RoleFiber fiber);
 
     /**
-     * The body on {@code token}'s thread (the caller, holding the role) suspends, its next step
+     * The body on {@code fiber}'s thread (the caller, holding the role) suspends, its next step
      * {@code step} queued or to come: goes on with the loop's laps until that step; false if
      * instead the loop closed and the body must unwind.
      */
-    boolean roleSuspend(EventLoop loop, Object token, Runnable step);
+    boolean roleSuspend(EventLoop loop, RoleFiber fiber, Runnable step);
 
-    /** Makes the (waiting) thread of {@code token} unwind its body and end; returns once it has. */
-    void roleKill(Object token);
+    /** Makes the (waiting) thread of {@code fiber} unwind its body and end; returns once it has. */
+    void roleKill(RoleFiber fiber);
 
-    /** The thread of a role token. */
-    Thread roleThread(Object token);
+    /** The thread of a role fiber. */
+    Thread roleThread(RoleFiber fiber);
 
     /** The access object; initializes the loop class if needed. */
     static LoopAccess get() {

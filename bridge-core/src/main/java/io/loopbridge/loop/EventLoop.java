@@ -17,6 +17,7 @@ import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.task.Task;
 import io.loopbridge.task.internal.Driver;
 import io.loopbridge.task.internal.Fibers;
+import io.loopbridge.task.internal.RoleFiber;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -1812,16 +1813,16 @@ public class EventLoop implements AutoCloseable {
         }
 
         @Override
-        public Object roleBeginBody(EventLoop loop, Object body) {
+        public RoleFiber roleBeginBody(EventLoop loop) {
             RoleThread h = loop.holder;
-            h.body = body;
+            h.hasBody = true;
             loop.roleBodies++;
             return h;
         }
 
         @Override
-        public void roleEndBody(EventLoop loop, Object token) {
-            ((RoleThread) token).body = null;
+        public void roleEndBody(EventLoop loop, RoleFiber fiber) {
+            ((RoleThread) fiber).hasBody = false;
             loop.roleBodies--;
         }
 
@@ -1831,31 +1832,31 @@ public class EventLoop implements AutoCloseable {
         }
 
         @Override
-        public void roleResume(EventLoop loop, Object token) {
+        public void roleResume(EventLoop loop, RoleFiber fiber) {
             RoleThread me = loop.holder;
-            if (me == token) {
+            if (me == fiber) {
                 me.grant = RoleThread.RESUME; // our own body's step: its suspend returns
             } else {
-                loop.handTo(me, (RoleThread) token, RoleThread.RESUME);
+                loop.handTo(me, (RoleThread) fiber, RoleThread.RESUME);
             }
         }
 
         @Override
-        public boolean roleSuspend(EventLoop loop, Object token, Runnable step) {
+        public boolean roleSuspend(EventLoop loop, RoleFiber fiber, Runnable step) {
             if (loop.takeRoleLoneStep(step)) {
                 return true; // the next lap would only resume this body: it goes on at once
             }
-            return loop.roleWait((RoleThread) token);
+            return loop.roleWait((RoleThread) fiber);
         }
 
         @Override
-        public void roleKill(Object token) {
-            endRoleThread((RoleThread) token);
+        public void roleKill(RoleFiber fiber) {
+            endRoleThread((RoleThread) fiber);
         }
 
         @Override
-        public Thread roleThread(Object token) {
-            return ((RoleThread) token).thread;
+        public Thread roleThread(RoleFiber fiber) {
+            return ((RoleThread) fiber).thread;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.loopbridge.loop;
 
 import io.loopbridge.internal.LoopBinding;
+import io.loopbridge.task.internal.RoleFiber;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -8,9 +9,10 @@ import java.lang.invoke.VarHandle;
  * A thread that can hold its loop as a role (thread engines): while {@link #turn} is set it runs the
  * loop's laps; it waits for the role at the top of {@link EventLoop#roleRun}. A pool thread may start
  * a task's body inline while it is pure (no body on its stack); the body then keeps this thread for
- * life. The thread in {@code runForever} has one too, which never runs bodies. Loop internals.
+ * life, and this object is that body's fiber (no object of its own per suspended task). The thread
+ * in {@code runForever} has one too, which never runs bodies. Loop internals.
  */
-final class RoleThread implements LoopBinding, Runnable {
+final class RoleThread extends RoleFiber implements LoopBinding, Runnable {
     /** Why the role was handed over: go on with the lap. */
     static final byte CONTINUE = 0;
     /** The step of this thread's suspended body: return to it. */
@@ -43,12 +45,13 @@ final class RoleThread implements LoopBinding, Runnable {
     /** Set (last) by the thread that hands the role over; cleared by this thread as it hands it on. */
     volatile boolean turn;
     /**
-     * One of the grant constants; written before {@link #turn}. A byte, as {@link #state}: with one
-     * reference fewer, a suspended body's thread is 32 bytes, not 40.
+     * One of the grant constants; written before {@link #turn}. Bytes and booleans, as {@link
+     * #state}: with three references (the fiber's one included), a suspended body's thread is 32
+     * bytes (12 of header, 12 of references, 7 of flags).
      */
     byte grant;
-    /** The driver whose body is on this thread's stack, or null (the thread is pure). */
-    Object body;
+    /** Whether a body is on this thread's stack (else the thread is pure). */
+    boolean hasBody;
     /** Set once the thread must end (loop closed, or idle too long). */
     boolean exiting;
 
@@ -75,7 +78,7 @@ final class RoleThread implements LoopBinding, Runnable {
     }
 
     boolean pure() {
-        return body == null && mayRunBodies;
+        return !hasBody && mayRunBodies;
     }
 
     void setIdle() {

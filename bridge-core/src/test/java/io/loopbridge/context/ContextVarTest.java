@@ -212,6 +212,35 @@ class ContextVarTest {
         }
 
         @AllEngines
+        void aTaskKeepsItsContextThroughACancellationItCatches(CoroutineEngine engine) {
+            ContextVar<String> var = ContextVar.of("var");
+            onEngine(engine, () -> {
+                var.set("parent's");
+                Task<Void> child = Async.createTask(() -> {
+                    var.set("child's own");
+                    try {
+                        Async.sleep(Duration.ofDays(1));
+                    } catch (java.util.concurrent.CancellationException e) {
+                        events.add("child cancelled, sees " + var.get());
+                    }
+                    Async.sleep(Duration.ZERO);
+                    events.add("child goes on, sees " + var.get());
+                    return null;
+                });
+                Async.sleep(Duration.ZERO); // the child sets its value and sleeps
+                child.cancel("stop sleeping");
+                Async.await(child);
+                events.add("parent sees " + var.get());
+            });
+
+            assertThat(events)
+                    .containsExactly(
+                            "child cancelled, sees child's own",
+                            "child goes on, sees child's own",
+                            "parent sees parent's");
+        }
+
+        @AllEngines
         void aChildTaskSeesTheParentsValuesAtItsCreationOnly(CoroutineEngine engine) {
             ContextVar<String> var = ContextVar.of("var");
             onEngine(engine, () -> {

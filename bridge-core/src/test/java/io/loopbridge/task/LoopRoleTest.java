@@ -92,6 +92,45 @@ class LoopRoleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("threadEngines")
+    void aFinishedTasksThreadGoesOnWithAnotherBodyThatTheFinishedTaskDoesNotShow(CoroutineEngine engine) {
+        AtomicReference<Thread> firstThread = new AtomicReference<>();
+        AtomicReference<Thread> secondThread = new AtomicReference<>();
+        List<StackTraceElement[]> traces = new CopyOnWriteArrayList<>();
+
+        Async.run(engine, () -> {
+            Task<String> first = Async.createTask(() -> {
+                firstThread.set(Thread.currentThread());
+                return "first";
+            });
+            Async.await(first);
+            LoopFuture<String> later = Async.loop().createFuture();
+            Task<String> second = Async.createTask(() -> {
+                secondThread.set(Thread.currentThread());
+                return secondWaitsHere(later);
+            });
+            Async.sleep(Duration.ZERO); // the second starts on the first's thread, pure again, and suspends
+            traces.add(first.stackTrace());
+            traces.add(second.stackTrace());
+            later.setResult("second");
+            assertThat(Async.await(second)).isEqualTo("second");
+            return null;
+        });
+
+        assertThat(secondThread.get())
+                .as("the pure thread waiting last runs the next body")
+                .isSameAs(firstThread.get());
+        assertThat(traces.get(0))
+                .as("a done task keeps nothing of the thread it ran on")
+                .isEmpty();
+        assertThat(traces.get(1)[0].getMethodName()).isEqualTo("secondWaitsHere");
+    }
+
+    private static String secondWaitsHere(LoopFuture<String> later) {
+        return Async.await(later);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadEngines")
     void twoTasksTakingTurnsAlternateEachOnItsOwnThread(CoroutineEngine engine) {
         Map<String, Set<Thread>> threads = new ConcurrentHashMap<>();
 

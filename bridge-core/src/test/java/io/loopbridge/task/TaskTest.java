@@ -519,6 +519,26 @@ class TaskTest {
         }
 
         @AllEngines
+        void stackTraceEndsWithTheTasksOwnOutermostFrame(CoroutineEngine engine) {
+            StackTraceElement[] trace = Async.run(engine, () -> {
+                Task<String> task = Async.createTask(() -> waitsInANamedMethod());
+                Async.sleep(STEP);
+                StackTraceElement[] t = task.stackTrace();
+                task.cancel();
+                return t;
+            });
+
+            assertThat(trace)
+                    .as("neither the loop's nor the engine's frames below the body: " + Arrays.toString(trace))
+                    .isNotEmpty()
+                    .allSatisfy(f -> assertThat(f.getClassName()).startsWith(Introspection.class.getName()));
+            assertThat(trace)
+                    .as("the coroutine itself (below it, at most its lambda's proxy on older JDKs)")
+                    .anySatisfy(
+                            f -> assertThat(f.getMethodName()).contains("stackTraceEndsWithTheTasksOwnOutermostFrame"));
+        }
+
+        @AllEngines
         void stackTraceIsEmptyBeforeTheFirstStepAndWhenDone(CoroutineEngine engine) {
             Async.run(engine, () -> {
                 Task<String> task = Async.createTask(() -> "done");

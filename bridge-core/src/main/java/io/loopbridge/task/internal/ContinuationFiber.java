@@ -16,6 +16,7 @@ final class ContinuationFiber extends Fiber implements Runnable {
     private static final MethodHandle IS_DONE = Fibers.CONT_IS_DONE;
     private static final MethodHandle CURRENT = Fibers.CONT_CURRENT;
     private static final MethodHandle STACK = Fibers.CONT_STACK;
+    private static final MethodHandle PARENT = Fibers.CONT_PARENT;
     private static final Object SCOPE = Fibers.SCOPE;
 
     private final Object continuation;
@@ -130,6 +131,20 @@ final class ContinuationFiber extends Fiber implements Runnable {
     static Object current() {
         try {
             return (Object) CURRENT.invokeExact(SCOPE);
+        } catch (Throwable t) {
+            throw sneakyThrow(t);
+        }
+    }
+
+    /** Whether {@code continuation} runs on the calling thread (it or one it runs is the current one). */
+    static boolean isMounted(Object continuation) {
+        try {
+            for (Object c = current(); c != null; c = (Object) PARENT.invokeExact(c)) {
+                if (c == continuation) {
+                    return true;
+                }
+            }
+            return false;
         } catch (Throwable t) {
             throw sneakyThrow(t);
         }

@@ -32,10 +32,15 @@ import java.util.function.Consumer;
 public abstract class Driver extends LiveTask implements Runnable, Consumer<LoopFuture<?>> {
     private static final LoopAccess LOOPS = LoopAccess.get();
 
+    /** What a driver whose body started inline on a role thread ({@link RoleFiber}) holds once it ends. */
+    private static final Fiber ENDED = new Ended();
+
     protected final EventLoop loop;
     /**
      * Null before the first step; then a {@link Fiber} (threads and virtual engines) or, on the
-     * continuation engine, the bare continuation, whose target is its loop's {@link Entry}.
+     * continuation engine, the bare continuation, whose target is its loop's {@link Entry}. A
+     * {@link RoleFiber} is the body's thread itself, which goes on with other bodies once this one
+     * ended: then {@link #ENDED}.
      */
     private Object fiber;
 
@@ -45,20 +50,13 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
      */
     private Object waitingOn;
 
-    private boolean mustCancel;
     /**
-     * Null until the first cancellation request: the requests' count and message live apart, so a
-     * task never cancelled carries one field for them rather than four (a smaller suspended task).
+     * Null, the body's context, or an {@link Extras}: what most tasks never need (cancellation
+     * requests, the loop closing under them) lives apart, so that a suspended task's driver is
+     * nothing but its seven references (40 bytes, with the task's own; a boolean more would make it
+     * 48). A context alone is kept here as it is: no extra object per task once contexts are in use.
      */
-    private Requests requests;
-    /** Set once the loop closed under the body: a suspend now would never be resumed. */
-    private boolean abandoned;
-    /** The context the body runs in; null until a context variable is first set in it. */
-    private Object context;
-
-    private final boolean ownsContext;
-    /** Continuation engine: the body runs (a stack trace of it cannot be taken). */
-    private boolean running;
+    private Object extras;
 
     /**
      * {@code ownsContext}: the body runs in {@code context} (a task); otherwise it runs in whatever
@@ -66,8 +64,10 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
      */
     protected Driver(EventLoop loop, Object context, boolean ownsContext) {
         this.loop = loop;
-        this.context = context;
-        this.ownsContext = ownsContext;
+        if (!ownsContext) {
+            extras().borrowsContext = true;
+        }
+        setContext(context);
     }
 
     /** Runs the coroutine body on the fiber; must handle every outcome itself. */
@@ -148,12 +148,45 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         public void run() {
             Driver driver = (Driver) LOOPS.currentStep(loop);
             try {
-                if (!driver.abandoned) {
+                if (!driver.abandoned()) {
                     driver.enterBody();
                 }
             } catch (FiberKilled expected) {
                 // unwound on purpose; any other failure propagates out of the continuation's run
             }
+        }
+    }
+
+    /** The fiber of a body that ended on a role thread, which has gone on without it. */
+    private static final class Ended extends Fiber {
+        @Override
+        public void resume() {
+            throw new IllegalStateException("the coroutine has ended");
+        }
+
+        @Override
+        public void suspend() {
+            throw new IllegalStateException("the coroutine has ended");
+        }
+
+        @Override
+        public boolean isDone() {
+            return true;
+        }
+
+        @Override
+        public boolean isCurrent() {
+            return false;
+        }
+
+        @Override
+        public StackTraceElement[] stackTrace() {
+            return new StackTraceElement[0];
+        }
+
+        @Override
+        public void kill() {
+            // nothing runs
         }
     }
 
@@ -172,14 +205,13 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             ((Fiber) f).resume();
             return;
         }
-        if (running) {
-            throw new IllegalStateException("coroutine is already running: " + owner());
-        }
-        running = true;
         try {
-            ContinuationFiber.run(f); // throws if the continuation has ended
-        } finally {
-            running = false;
+            ContinuationFiber.run(f); // throws if the continuation has ended, or runs already
+        } catch (IllegalStateException e) {
+            if (ContinuationFiber.isMounted(f)) {
+                throw new IllegalStateException("coroutine is already running: " + owner(), e);
+            }
+            throw e;
         }
     }
 
@@ -197,7 +229,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             return; // the next lap would only resume this body: no freeze and thaw (as ThreadFiber)
         }
         ContinuationFiber.yieldNow();
-        if (abandoned) { // only a kill resumes an abandoned body
+        if (abandoned()) { // only a kill resumes an abandoned body
             throw new FiberKilled();
         }
     }
@@ -237,10 +269,10 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         }
         Object f = fiber;
         if (f instanceof RoleFiber) {
-            LOOPS.roleResume(loop, ((RoleFiber) f).token);
+            LOOPS.roleResume(loop, (RoleFiber) f);
             return; // the body resumes on its own thread, which holds the loop now
         }
-        if (f == null && ownsContext && !mustCancel) {
+        if (f == null && ownsContext() && !mustCancel()) {
             int mode = LOOPS.roleStartMode(loop);
             if (mode == 1) {
                 runInline();
@@ -254,12 +286,12 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         Object previous = LOOPS.currentStep(loop);
         LOOPS.setCurrentStep(loop, this);
         // no context work at all until some context variable is set somewhere
-        boolean swaps = ownsContext && (context != null || CurrentContext.inUse());
-        Object callerContext = swaps ? CurrentContext.swap(context) : null;
+        boolean swaps = ownsContext() && (hasContext() || CurrentContext.inUse());
+        Object callerContext = swaps ? CurrentContext.swap(context()) : null;
         try {
             if (fiber == null) {
-                if (mustCancel) {
-                    mustCancel = false;
+                if (mustCancel()) {
+                    extras().mustCancel = false;
                     cancelBeforeStart(cancelMessage());
                     return;
                 }
@@ -275,9 +307,9 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
                 resume();
             }
         } finally {
-            if (swaps || (ownsContext && CurrentContext.inUse())) {
+            if (swaps || (ownsContext() && CurrentContext.inUse())) {
                 // a body that set its first variable made a context in the slot: keep it
-                context = CurrentContext.swap(callerContext);
+                setContext(CurrentContext.swap(callerContext));
             }
             LOOPS.setCurrentStep(loop, previous);
         }
@@ -298,21 +330,23 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
      * of the lap; if it suspends, this thread goes on with the lap inside the suspend.
      */
     private void runInline() {
-        RoleFiber f = new RoleFiber(LOOPS.roleBeginBody(loop, this));
+        RoleFiber f = LOOPS.roleBeginBody(loop);
         fiber = f;
         Object previous = LOOPS.currentStep(loop);
         LOOPS.setCurrentStep(loop, this);
-        boolean swaps = context != null || CurrentContext.inUse();
-        f.outerContext = swaps ? CurrentContext.swap(context) : null;
+        boolean swaps = hasContext() || CurrentContext.inUse();
+        f.outerContext = swaps ? CurrentContext.swap(context()) : null;
         try {
             runBody();
         } catch (FiberKilled expected) {
             // unwound on purpose: the loop closed
         } finally {
-            f.done = true;
-            LOOPS.roleEndBody(loop, f.token);
+            fiber = ENDED; // the thread may start another body now: a done task must not keep it
+            LOOPS.roleEndBody(loop, f);
+            Object outer = f.outerContext;
+            f.outerContext = null;
             if (swaps || CurrentContext.inUse()) {
-                context = CurrentContext.swap(f.outerContext);
+                setContext(CurrentContext.swap(outer));
             }
             LOOPS.setCurrentStep(loop, previous);
         }
@@ -324,16 +358,16 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
      * body's step, or another thread hands the role back for it.
      */
     private void roleSuspend(RoleFiber f) {
-        boolean swaps = context != null || CurrentContext.inUse();
+        boolean swaps = hasContext() || CurrentContext.inUse();
         if (swaps) {
-            context = CurrentContext.swap(f.outerContext);
+            setContext(CurrentContext.swap(f.outerContext));
         }
         LOOPS.setCurrentStep(loop, null);
-        boolean live = LOOPS.roleSuspend(loop, f.token, this);
+        boolean live = LOOPS.roleSuspend(loop, f, this);
         if (swaps || CurrentContext.inUse()) {
-            f.outerContext = CurrentContext.swap(context);
+            f.outerContext = CurrentContext.swap(context());
         }
-        if (!live || abandoned) {
+        if (!live || abandoned()) {
             throw new FiberKilled(); // the loop closed: abandon() made this the current step
         }
         LOOPS.setCurrentStep(loop, this);
@@ -351,6 +385,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     }
 
     final void enterBody() {
+        Object context = context();
         if (context != null) {
             // a fiber with its own thread needs the context in that thread's slot
             CurrentContext.swap(context);
@@ -360,7 +395,32 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     /** The body's context object, or null if none was captured or made yet. */
     public final Object context() {
-        return context;
+        Object x = extras;
+        return x instanceof Extras ? ((Extras) x).context : x;
+    }
+
+    private boolean hasContext() {
+        return context() != null;
+    }
+
+    private void setContext(Object context) {
+        Object x = extras;
+        if (x instanceof Extras) {
+            ((Extras) x).context = context;
+        } else {
+            extras = context;
+        }
+    }
+
+    /** Whether the body runs in a context of its own (a task's), not in its resumer's. */
+    private boolean ownsContext() {
+        Object x = extras;
+        return !(x instanceof Extras) || !((Extras) x).borrowsContext;
+    }
+
+    private boolean abandoned() {
+        Object x = extras;
+        return x instanceof Extras && ((Extras) x).abandoned;
     }
 
     /** Suspends the body until {@code future} is done, then returns its result or throws. */
@@ -369,15 +429,15 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         if (future.isDone()) {
             return future.result();
         }
-        if (abandoned) {
+        if (abandoned()) {
             throw new FiberKilled(); // an await in a finally block while the loop closes
         }
         waitingOn = future;
         future.addDoneCallback(this);
         boolean cancelledIt = false;
-        if (mustCancel && future.cancel(cancelMessage())) {
+        if (mustCancel() && future.cancel(cancelMessage())) {
             // cancelled while running (e.g. by itself): as asyncio's __step, cancel what it awaits now
-            mustCancel = false;
+            extras().mustCancel = false;
             cancelledIt = true;
         }
         // past here the future is read back from waitingOn: a local live across the suspend would
@@ -387,12 +447,14 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         } catch (IllegalStateException pinned) {
             ((LoopFuture<?>) waitingOn).removeDoneCallback(this);
             waitingOn = null; // a done callback already queued now finds the body not waiting
-            mustCancel |= cancelledIt; // nothing suspended: the request stays pending
+            if (cancelledIt) {
+                extras().mustCancel = true; // nothing suspended: the request stays pending
+            }
             throw pinned;
         }
         LoopFuture<T> done = (LoopFuture<T>) waitingOn;
         waitingOn = null;
-        if (mustCancel || (done.isCancelled() && cancelling() > 0)) {
+        if (mustCancel() || (done.isCancelled() && cancelling() > 0)) {
             throw takeCancellation();
         }
         return done.result();
@@ -405,7 +467,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
      * fired, is kept for the step) and surfaces here.
      */
     public final void sleep(Duration delay) {
-        if (abandoned) {
+        if (abandoned()) {
             throw new FiberKilled(); // a sleep in a finally block while the loop closes
         }
         Wake wake = new Wake(this);
@@ -413,9 +475,9 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         wake.timer = timer;
         waitingOn = wake;
         Handle cancelStep = null;
-        if (mustCancel) {
+        if (mustCancel()) {
             // cancelled while running: as asyncio's __step, cancel the wait now
-            mustCancel = false;
+            extras().mustCancel = false;
             timer.cancel();
             cancelStep = loop.callSoon(this);
         }
@@ -426,15 +488,15 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             if (cancelStep != null) {
                 // nothing suspended: no step may resume the body later, and the request stays pending
                 cancelStep.cancel();
-                mustCancel = true;
+                extras().mustCancel = true;
             }
             waitingOn = null;
             throw e;
         }
         waitingOn = null;
-        if (timer.isCancelled() || mustCancel) {
+        if (timer.isCancelled() || mustCancel()) {
             // a cancelled timer raises even after an uncancel(), as asyncio's cancelled sleep future does
-            throw cancelling() > 0 || mustCancel ? takeCancellation() : new CancellationException(cancelMessage());
+            throw cancelling() > 0 || mustCancel() ? takeCancellation() : new CancellationException(cancelMessage());
         }
     }
 
@@ -471,11 +533,11 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     /** Lets every other ready callback run once, then resumes (asyncio's {@code sleep(0)}). */
     public final void yieldNow() {
-        if (abandoned) {
+        if (abandoned()) {
             throw new FiberKilled();
         }
         Handle queued;
-        if (ownsContext) {
+        if (ownsContext()) {
             // the step sets up the task's context itself, so its handle can serve every yield
             Object w = waitingOn;
             Handle last = w instanceof Handle ? (Handle) w : null;
@@ -494,7 +556,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             }
             throw pinned;
         }
-        if (mustCancel) {
+        if (mustCancel()) {
             throw takeCancellation();
         }
     }
@@ -508,7 +570,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         if (finished()) {
             return false;
         }
-        Requests r = requests();
+        Extras r = extras();
         r.count++;
         if (timeout) {
             r.deadlines++;
@@ -525,7 +587,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             loop.callSoon(this);
             return true;
         }
-        mustCancel = true;
+        r.mustCancel = true;
         return true;
     }
 
@@ -537,25 +599,25 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         if (finished()) {
             return false;
         }
-        requests().plainAtDeadlineEntry = plainAtEntry;
+        extras().plainAtDeadlineEntry = plainAtEntry;
         return requestCancel(message, true);
     }
 
     /** Outstanding cancellation requests that did not come from deadlines. */
     public final int plainCancelling() {
-        Requests r = requests;
+        Extras r = extrasOrNull();
         return r == null ? 0 : r.count - r.deadlines;
     }
 
     /** asyncio's {@code Task.cancelling()}: outstanding cancellation requests. */
     public final int cancelling() {
-        Requests r = requests;
+        Extras r = extrasOrNull();
         return r == null ? 0 : r.count;
     }
 
     /** asyncio's {@code Task.uncancel()}; {@code timeout} withdraws a deadline's request. */
     public final int uncancel(boolean timeout) {
-        Requests r = requests;
+        Extras r = extrasOrNull();
         if (r == null) {
             return 0;
         }
@@ -567,7 +629,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             // a plain uncancel() can withdraw a deadline's request too: none may outlive the count
             r.deadlines = Math.min(r.deadlines, r.count);
             if (r.count == 0) {
-                mustCancel = false;
+                r.mustCancel = false;
             }
         }
         return r.count;
@@ -575,23 +637,32 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     /** Whether a cancellation is pending that the body has not seen yet. */
     public final boolean mustCancel() {
-        return mustCancel;
+        Object x = extras;
+        return x instanceof Extras && ((Extras) x).mustCancel;
     }
 
     /** Clears a pending cancellation that the body ended before seeing; returns whether there was one. */
     public final boolean takeMustCancel() {
-        boolean m = mustCancel;
-        mustCancel = false;
+        Extras e = extrasOrNull();
+        if (e == null) {
+            return false;
+        }
+        boolean m = e.mustCancel;
+        e.mustCancel = false;
         return m;
     }
 
     public final String cancelMessage() {
-        Requests r = requests;
+        Extras r = extrasOrNull();
         return r == null ? null : r.message;
     }
 
-    /** The cancellation requests made of the driver, apart from it: most tasks never get one. */
-    private static final class Requests {
+    /**
+     * What most drivers never need, apart from them: the cancellation requests made of the driver
+     * (most tasks never get one), the body's context (none unless a context variable was ever
+     * set), the flags of a rare state.
+     */
+    private static final class Extras {
         /** Outstanding requests ({@code cancelling()}). */
         int count;
         /** Outstanding requests that came from deadlines. */
@@ -606,20 +677,38 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         int plainAtDeadlineEntry;
         /** The message of the last request. */
         String message;
+        /** A cancellation is pending that the body has not seen yet. */
+        boolean mustCancel;
+        /** Set once the loop closed under the body: a suspend now would never be resumed. */
+        boolean abandoned;
+        /** An async generator's: the body runs in whatever context resumes it. */
+        boolean borrowsContext;
+        /** The context the body runs in; null until a context variable is first set in it. */
+        Object context;
     }
 
-    private Requests requests() {
-        Requests r = requests;
-        if (r == null) {
-            r = new Requests();
-            requests = r;
+    /** The driver's extras, made (with the context kept so far) if it has none. */
+    private Extras extras() {
+        Object x = extras;
+        if (x instanceof Extras) {
+            return (Extras) x;
         }
+        Extras r = new Extras();
+        r.context = x;
+        extras = r;
         return r;
     }
 
+    private Extras extrasOrNull() {
+        Object x = extras;
+        return x instanceof Extras ? (Extras) x : null;
+    }
+
     private CancellationException takeCancellation() {
-        mustCancel = false;
-        Requests r = requests;
+        Extras r = extrasOrNull();
+        if (r != null) {
+            r.mustCancel = false;
+        }
         String message = r == null ? null : r.message;
         if (r != null && r.deadlines > 0 && r.count - r.deadlines <= r.plainAtDeadlineEntry) {
             return new AsyncTimeoutException(message != null ? message : "deadline exceeded");
@@ -627,10 +716,13 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         return new CancellationException(message);
     }
 
-    /** Where the body waits, innermost first (library frames dropped); empty if unknown. */
+    /**
+     * Where the body waits, innermost first, down to the body's outermost frame (library frames
+     * above it and the frames that started it dropped); empty if unknown.
+     */
     public final StackTraceElement[] stackTrace() {
         Object f = fiber;
-        if (f == null || running || fiberDone(f)) {
+        if (f == null || fiberDone(f) || (!(f instanceof Fiber) && ContinuationFiber.isMounted(f))) {
             return new StackTraceElement[0];
         }
         StackTraceElement[] all = f instanceof Fiber ? ((Fiber) f).stackTrace() : ContinuationFiber.stackTrace(f);
@@ -638,7 +730,15 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         while (i < all.length && isMachinery(all[i].getClassName())) {
             i++;
         }
-        StackTraceElement[] user = new StackTraceElement[all.length - i];
+        // below the body: this driver's runBody and what started it (the loop's or the engine's frames)
+        String self = getClass().getName();
+        int end = i;
+        while (end < all.length
+                && !(all[end].getMethodName().equals("runBody")
+                        && all[end].getClassName().equals(self))) {
+            end++;
+        }
+        StackTraceElement[] user = new StackTraceElement[end - i];
         System.arraycopy(all, i, user, 0, user.length);
         return user;
     }
@@ -674,7 +774,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     /** Unwinds a body whose loop closes under it. */
     @Override
     public final void abandon() {
-        abandoned = true;
+        extras().abandoned = true;
         Object f = fiber;
         if (f != null && !fiberDone(f)) {
             Object previous = LOOPS.currentStep(loop);

@@ -26,10 +26,12 @@ public final class Fibers {
     static final MethodHandle CONT_IS_DONE;
     static final MethodHandle CONT_CURRENT;
     static final MethodHandle CONT_STACK;
+    static final MethodHandle CONT_PARENT;
 
     static {
         Object scope = null;
         MethodHandle mNew = null, mRun = null, mYield = null, mDone = null, mCurrent = null, mStack = null;
+        MethodHandle mParent = null;
         try {
             Class<?> scopeClass = Class.forName("jdk.internal.vm.ContinuationScope");
             Class<?> contClass = Class.forName("jdk.internal.vm.Continuation");
@@ -48,6 +50,8 @@ public final class Fibers {
                     .asType(MethodType.methodType(Object.class, Object.class));
             mStack = l.findVirtual(contClass, "getStackTrace", MethodType.methodType(StackTraceElement[].class))
                     .asType(MethodType.methodType(StackTraceElement[].class, Object.class));
+            mParent = l.findVirtual(contClass, "getParent", MethodType.methodType(contClass))
+                    .asType(MethodType.methodType(Object.class, Object.class));
         } catch (Throwable unavailable) {
             // not exported to us, or not a JDK 21+: the engine is unavailable
             scope = null;
@@ -59,6 +63,7 @@ public final class Fibers {
         CONT_IS_DONE = mDone;
         CONT_CURRENT = mCurrent;
         CONT_STACK = mStack;
+        CONT_PARENT = mParent;
     }
 
     private Fibers() {}
