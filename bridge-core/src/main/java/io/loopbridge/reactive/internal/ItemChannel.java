@@ -114,7 +114,11 @@ public final class ItemChannel<T> {
         if (!queue.offer(item)) {
             return false;
         }
-        VarHandle.fullFence(); // StoreLoad: the item is visible before we read waiter (or the owner's closed mark)
+        if (!loop.inLoop()) {
+            // StoreLoad: the item is visible before we read waiter (or the owner's closed mark); on the
+            // loop's thread the consumer is not running, and the loop's hand-offs order the two
+            VarHandle.fullFence();
+        }
         wake();
         return true;
     }
