@@ -142,6 +142,7 @@ public class LoopSubscriber<T> implements Subscriber<T>, Iterator<T>, Iterable<T
             channel.onLoop(this::cancelUpstream);
         } else if (upstream == CANCELLED) {
             // closed while we offered: the close may have emptied the buffer before the item landed
+            // (offer fences off the loop, so this read and the close's sweep cannot both miss the other)
             channel.onLoop(channel::discardBuffered);
         }
     }

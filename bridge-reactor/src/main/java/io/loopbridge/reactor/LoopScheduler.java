@@ -2,6 +2,7 @@ package io.loopbridge.reactor;
 
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.loop.Handle;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +69,7 @@ final class LoopScheduler implements Scheduler {
     @Override
     public void dispose() {
         disposed = true;
+        VarHandle.fullFence(); // StoreLoad: the set iterates with acquire loads; pairs with the add-then-check
         all.dispose();
         for (LoopWorker w : workers) {
             w.dispose();
@@ -132,6 +134,7 @@ final class LoopScheduler implements Scheduler {
         @Override
         public void dispose() {
             disposed = true;
+            VarHandle.fullFence(); // StoreLoad: the set iterates with acquire loads; pairs with the add-then-check
             if (parent != null) {
                 parent.workers.remove(this);
             }

@@ -6,6 +6,7 @@ import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.exceptions.Exceptions;
 import io.reactivex.rxjava3.plugins.RxJavaPlugins;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,6 +73,7 @@ final class LoopScheduler extends Scheduler {
     @Override
     public void shutdown() {
         shutdown = true;
+        VarHandle.fullFence(); // StoreLoad: the set iterates with acquire loads; pairs with the add-then-check
         for (LoopWorker w : workers) {
             w.shutDown();
         }
@@ -152,6 +154,7 @@ final class LoopScheduler extends Scheduler {
                 return;
             }
             disposed = true;
+            VarHandle.fullFence(); // StoreLoad: the set iterates with acquire loads; pairs with the add-then-check
             scheduler.workers.remove(this);
             for (Scheduled s : pending) {
                 s.dispose();

@@ -105,10 +105,19 @@ public final class ItemChannel<T> {
         return done;
     }
 
-    /** Buffers {@code item} and wakes the consumer; {@code false} (nothing buffered) if the buffer is full. */
+    /**
+     * Buffers {@code item} and wakes the consumer; {@code false} (nothing buffered) if the buffer is
+     * full. A buffered item is visible to the consumer before any read that follows the call, so an
+     * owner may re-check its own closed mark after it (the consumer's {@link #close} fences likewise).
+     */
     public boolean offer(T item) {
         if (!queue.offer(item)) {
             return false;
+        }
+        if (!loop.inLoop()) {
+            // StoreLoad: the item is visible before we read waiter (or the owner's closed mark); on the
+            // loop's thread the consumer is not running, and the loop's hand-offs order the two
+            VarHandle.fullFence();
         }
         wake();
         return true;
@@ -212,8 +221,7 @@ public final class ItemChannel<T> {
                 return ended();
             }
             LoopFuture<Void> w = loop.createFuture();
-            waiter = w;
-            if ((done || fused != null || !queue.isEmpty()) && WAITER.compareAndSet(this, w, null)) {
+            if (!publishWaiter(w)) {
                 continue;
             }
             try {
@@ -224,6 +232,17 @@ public final class ItemChannel<T> {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Publishes {@code w} as the future a producer's wake-up completes; {@code false}, with {@code w}
+     * withdrawn, if an item, the end or a fusion arrived meanwhile. Loop thread only (the consumer's
+     * half of the hand-off, apart so the stress tests can race it against {@link #offer}).
+     */
+    boolean publishWaiter(LoopFuture<Void> w) {
+        WAITER.setRelease(this, w);
+        VarHandle.fullFence(); // StoreLoad: w is visible before the re-check reads the buffer; pairs with offer's
+        return !((done || fused != null || !queue.isEmpty()) && WAITER.compareAndSet(this, w, null));
     }
 
     /** A fused source ended. */
@@ -275,6 +294,7 @@ public final class ItemChannel<T> {
             held = fused.close();
         }
         cancelUpstream.run();
+        VarHandle.fullFence(); // the owner's closed mark before the sweep reads the buffer; pairs with offer's
         if (held != null) {
             discard.accept(held); // a fused source discards the items it still holds itself, on cancel
         }
