@@ -17,10 +17,10 @@ import org.reactivestreams.Subscription;
 /**
  * An upstream whose signals come from two threads that do not run the loop (serialized by a lock,
  * as §1.3 demands; whichever sends the second item also completes) into the subscriber behind
- * {@code Reactive.iterate}: both race each other into the loop's inbound queue, and one of them
- * races the loop draining it while a coroutine iterates. Every signal hops onto the loop with
- * {@code callSoonThreadsafe}: none may be lost, doubled or overtaken by the completion, and the
- * loop must wake for each (a lost wake-up hangs the test). jcstress runs at most as many actors as
+ * {@code Reactive.iterate}: both race each other into its item channel, and one of them races the
+ * coroutine that reads it. Each item goes into the channel's buffer and wakes the waiting reader
+ * through the loop: none may be lost, doubled or overtaken by the completion, and the reader must
+ * wake for each (a lost wake-up hangs the test). jcstress runs at most as many actors as
  * there are CPUs (two here), so the second upstream is the thread that then runs the loop; while
  * it emits, the loop has no owner and the signal takes the foreign path.
  * Results: (items seen, their sum, requested by the consumer).
