@@ -110,7 +110,7 @@ final class RoleThread extends RoleFiber implements LoopBinding, Runnable {
         Driver step;
         while ((step = loop.roleRun(this)) != null) {
             try {
-                step.runHandedStep();
+                step.runInline();
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
