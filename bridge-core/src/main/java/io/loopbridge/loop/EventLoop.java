@@ -527,7 +527,7 @@ public class EventLoop implements AutoCloseable {
                 // the laps run on virtual threads, so every hand-off is a virtual-thread one
                 handToPool(caller, null);
             }
-            roleRun(caller);
+            roleRun(caller); // never handed a step: it runs no bodies
         } finally {
             failure = roleFailure;
             roleFailure = null;
@@ -545,43 +545,36 @@ public class EventLoop implements AutoCloseable {
     }
 
     /**
-     * A pool thread's life and the wait of the thread in runForever: waits for the role and runs
-     * what it is granted for; returns when granted the stop (the thread in runForever) or the
-     * exit, or when an idle pool thread waited too long. A body started inline here sits on this
-     * frame for life, so it is kept small: the lap itself is {@link #roleLaps}.
+     * A pool thread's wait and the wait of the thread in runForever: waits for the role and runs the
+     * laps it is granted; returns the first step handed to this thread (a pure pool thread), which
+     * {@link RoleThread#run} starts and then calls this again, or null when granted the stop (the
+     * thread in runForever) or the exit, or when an idle pool thread waited too long. A body started
+     * from a handed step sits on RoleThread.run's small frame for life, not on this one's.
      */
-    final void roleRun(RoleThread me) {
+    final Driver roleRun(RoleThread me) {
         while (true) {
             if (!me.turn && !awaitTurn(me)) {
-                return; // an idle pool thread that waited too long: it ends
+                return null; // an idle pool thread that waited too long: it ends
             }
             if (me.exiting) {
-                return;
+                return null;
             }
             int g = me.grant;
             if (g != RoleThread.CONTINUE) {
                 me.grant = RoleThread.CONTINUE;
                 if (g != RoleThread.HANDED) {
-                    return; // STOP or EXIT
+                    return null; // STOP or EXIT
                 }
                 Driver step = handedStep;
                 handedStep = null;
-                try {
-                    step.runHandedStep(); // the body starts here, with no step() frame under it for life
-                } catch (VirtualMachineError e) {
-                    throw e;
-                } catch (Throwable e) {
-                    if (me.turn) { // else not ours to report: the role moved on
-                        reportHandedStepFailure(step, e);
-                    }
-                }
-                continue;
+                return step;
             }
             roleLaps(me);
         }
     }
 
-    private void reportHandedStepFailure(Driver step, Throwable e) {
+    /** A handed first step threw while this thread still held the role (RoleThread.run). */
+    final void reportHandedStepFailure(Driver step, Throwable e) {
         Map<String, Object> ctx = new LinkedHashMap<>();
         ctx.put("message", "Exception in callback " + step);
         ctx.put("exception", e);
@@ -599,7 +592,7 @@ public class EventLoop implements AutoCloseable {
         while (true) {
             roleLaps(me);
             if (!me.turn) {
-                awaitTurn(me); // never idle: it has a body
+                awaitResume(me);
             }
             if (me.exiting) {
                 return false;
@@ -629,6 +622,21 @@ public class EventLoop implements AutoCloseable {
                 roleFailure = e;
                 stopRole(me);
             }
+        }
+    }
+
+    /**
+     * {@link #awaitTurn} of a suspended body's thread (never idle), small enough to be inlined: every
+     * suspended body keeps the frame it parks in, and awaitTurn's idle path makes its frame bigger.
+     */
+    private void awaitResume(RoleThread me) {
+        boolean interrupted = false;
+        while (!me.turn) {
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.loopbridge.loop;
 
 import io.loopbridge.internal.LoopBinding;
+import io.loopbridge.task.internal.Driver;
 import io.loopbridge.task.internal.RoleFiber;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -99,9 +100,25 @@ final class RoleThread extends RoleFiber implements LoopBinding, Runnable {
         return state == IDLE;
     }
 
+    /**
+     * A pool thread's life: waits in {@link EventLoop#roleRun} and starts each step handed to it
+     * here, so that a body that suspends keeps only this small frame under it, not roleRun's (whose
+     * laps make it large, and which may be OSR-compiled or stay C1 code).
+     */
     @Override
     public void run() {
-        loop.roleRun(this);
+        Driver step;
+        while ((step = loop.roleRun(this)) != null) {
+            try {
+                step.runInline();
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                if (turn) { // else not ours to report: the role moved on
+                    loop.reportHandedStepFailure(step, e);
+                }
+            }
+        }
     }
 
     @Override

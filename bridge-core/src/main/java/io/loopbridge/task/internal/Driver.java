@@ -316,20 +316,14 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     }
 
     /**
-     * A first step that {@link #step()} handed to a pure role thread ({@link
-     * LoopAccess#roleHandFirstStep}), which runs it before anything else: the body starts inline
-     * there without {@code step()}'s frame below it for life (the frozen stack of every suspended
-     * virtual-engine task holds the frames under its body).
-     */
-    public final void runHandedStep() {
-        runInline();
-    }
-
-    /**
      * The first step on a pure role thread: the body runs here, on the loop's role, as a callback
-     * of the lap; if it suspends, this thread goes on with the lap inside the suspend.
+     * of the lap; if it suspends, this thread goes on with the lap inside the suspend. A step that
+     * {@link #step()} handed to a pure thread ({@link LoopAccess#roleHandFirstStep}) is started here
+     * by the thread itself, without {@code step()}'s frame below it (the frozen stack of every
+     * suspended virtual-engine task holds the frames under its body, and a wrapper here was one
+     * more, left as C1 code in some JVMs).
      */
-    private void runInline() {
+    public final void runInline() {
         RoleFiber f = LOOPS.roleBeginBody(loop);
         fiber = f;
         Object previous = LOOPS.currentStep(loop);

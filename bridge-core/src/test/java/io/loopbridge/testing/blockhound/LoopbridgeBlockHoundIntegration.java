@@ -17,7 +17,7 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  *   <li>The loop's own, deliberate waits are allowed: {@code EventLoop.poll} (the selector, or
  *       park when nothing is registered: the loop is idle) and the hand-off of the thread-based
  *       engines ({@code ThreadFiber.resume}/{@code suspend}: the loop thread parks exactly while
- *       its coroutine runs, and the other way round; {@code EventLoop.awaitTurn}: a thread waits
+ *       its coroutine runs, and the other way round; {@code EventLoop.awaitTurn} and {@code awaitResume}: a thread waits
  *       for the loop's role while another holds it).
  *   <li>On a virtual thread, parking and sleeping never reach the methods BlockHound watches, so
  *       they are marked blocking here too: a coroutine of the virtual engine that sleeps or waits
@@ -40,6 +40,7 @@ public final class LoopbridgeBlockHoundIntegration implements BlockHoundIntegrat
         // the loop as a role (thread engines): a thread that handed the role on waits for it to come back,
         // exactly while another thread holds the loop; closing the loop waits for its threads to end
         builder.allowBlockingCallsInside("io.loopbridge.loop.EventLoop", "awaitTurn");
+        builder.allowBlockingCallsInside("io.loopbridge.loop.EventLoop", "awaitResume");
         builder.allowBlockingCallsInside("io.loopbridge.loop.EventLoop", "endRoleThread");
 
         // Caught on loop threads in library paths, and allowed for the reasons given:
