@@ -505,8 +505,9 @@ public class EventLoop implements AutoCloseable {
      * its thread goes on with the lap inside the suspend and returns from it when the lap reaches
      * the body's own step. The step of a body suspended on another thread hands the role to that
      * thread (one hand-off per switch); a first step on a thread that is not pure hands the role to
-     * a pure pool thread. Every wait happens at the top of roleRun: a thread that handed the role
-     * away unwinds its callback's frames (touching no loop state) and parks there.
+     * a pure pool thread. A pure thread that handed the role away unwinds its callback's frames
+     * (touching no loop state) and waits at the top of roleRun; a suspended body waits in
+     * awaitResume, under as few frames as possible, since they are what its stack chunk keeps.
      */
 
     private void runAsRole() {
