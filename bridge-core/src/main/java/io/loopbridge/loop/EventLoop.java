@@ -627,8 +627,10 @@ public class EventLoop implements AutoCloseable {
     }
 
     /**
-     * {@link #awaitTurn} of a suspended body's thread (never idle), small enough to be inlined: every
-     * suspended body keeps the frame it parks in, and awaitTurn's idle path makes its frame bigger.
+     * Parks until the role is handed to {@code me}, which is not idle (a suspended body's thread, or a
+     * busy one in awaitTurn); small enough to be inlined: every suspended body keeps the frame it parks
+     * in, and awaitTurn's idle path would make that frame bigger. An interrupt is kept aside (it would
+     * make every park return at once) and set again on return.
      */
     private void awaitResume(RoleThread me) {
         boolean interrupted = false;
@@ -650,14 +652,7 @@ public class EventLoop implements AutoCloseable {
             return awaitTurnIdle(me);
         }
         // only the thread itself makes it idle (as it lets go): it stays busy while it waits here
-        boolean interrupted = false;
-        while (!me.turn) {
-            LockSupport.park(this);
-            interrupted |= Thread.interrupted();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        awaitResume(me);
         return true;
     }
 
