@@ -306,6 +306,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             } else {
                 resume();
             }
+            watchAwaited();
         } finally {
             if (swaps || (ownsContext() && CurrentContext.inUse())) {
                 // a body that set its first variable made a context in the slot: keep it
@@ -427,6 +428,9 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             throw new FiberKilled(); // an await in a finally block while the loop closes
         }
         waitingOn = future;
+        if (!(fiber instanceof Fiber)) {
+            return awaitFrozen(); // the continuation engine
+        }
         future.addDoneCallback(this);
         boolean cancelledIt = false;
         if (mustCancel() && future.cancel(cancelMessage())) {
@@ -452,6 +456,54 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             throw takeCancellation();
         }
         return done.result();
+    }
+
+    /**
+     * {@link #await} on the continuation engine: the body yields first and {@link #step()} adds
+     * the done callback once the stack is frozen ({@link #watchAwaited}), so the frame that a
+     * suspended body keeps holds none of the registration's locals (the callback list may grow
+     * there, and a compiled frame is as big as its worst call site needs).
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T awaitFrozen() {
+        try {
+            // not suspend(): its lone-step shortcut cannot apply (nothing will queue this step
+            // before the callback is added), and its code would widen the frame
+            ContinuationFiber.yieldNow();
+        } catch (IllegalStateException pinned) {
+            LoopFuture<?> awaited = (LoopFuture<?>) waitingOn;
+            waitingOn = null; // nothing was registered
+            if (mustCancel()) {
+                awaited.cancel(cancelMessage()); // as asyncio's __step; the request stays pending
+            }
+            throw pinned;
+        }
+        if (abandoned()) { // only a kill resumes an abandoned body
+            throw new FiberKilled();
+        }
+        LoopFuture<T> done = (LoopFuture<T>) waitingOn;
+        waitingOn = null;
+        if (mustCancel() || (done.isCancelled() && cancelling() > 0)) {
+            throw takeCancellation();
+        }
+        return done.result();
+    }
+
+    /**
+     * After a continuation's run returned: a body that yielded in {@link #awaitFrozen} waits on
+     * {@code waitingOn} with no callback yet. (Every resumption of an await clears {@code
+     * waitingOn} before the body can suspend again, so a future found here is never registered.)
+     */
+    private void watchAwaited() {
+        Object w = waitingOn;
+        if (w instanceof LoopFuture && !(fiber instanceof Fiber)) {
+            LoopFuture<?> future = (LoopFuture<?>) w;
+            future.addDoneCallback(this);
+            if (mustCancel() && future.cancel(cancelMessage())) {
+                // cancelled while running (e.g. by itself): as asyncio's __step, cancel what it awaits now
+                extras().mustCancel = false;
+            }
+        }
     }
 
     /**
