@@ -444,6 +444,32 @@ class TaskTest {
         }
 
         @AllEngines
+        void aTaskThatCancelledItselfCancelsTheFutureItAwaitsNext(CoroutineEngine engine) {
+            String outcome = Async.run(engine, () -> {
+                LoopFuture<String> shared = Async.loop().createFuture();
+                Task<String> other = Async.createTask(() -> {
+                    try {
+                        return "other got " + Async.await(shared);
+                    } catch (CancellationException e) {
+                        return "other saw the future cancelled: " + e.getMessage();
+                    }
+                });
+                Task<String> task = Async.createTask(() -> {
+                    Async.currentTask().cancel("by myself");
+                    return Async.await(shared); // as asyncio's __step: the awaited future is cancelled
+                });
+                Throwable thrown = catchThrowable(() -> Async.await(task));
+
+                assertThat(thrown).isInstanceOf(CancellationException.class).hasMessage("by myself");
+                assertThat(task.isCancelled()).isTrue();
+                assertThat(shared.isCancelled()).isTrue();
+                return Async.await(other);
+            });
+
+            assertThat(outcome).isEqualTo("other saw the future cancelled: by myself");
+        }
+
+        @AllEngines
         void shieldProtectsTheInnerTaskFromTheCallersCancellation(CoroutineEngine engine) {
             Async.run(engine, () -> {
                 LoopFuture<String> release = Async.loop().createFuture();
