@@ -278,7 +278,8 @@ public final class ReactorBridge {
      * context vars, {@link #subscriberContext()}). <b>Scheduler:</b> the coroutines run and
      * the results are emitted on {@code loop}'s thread; upstream signals from other threads hop onto
      * it. An upstream error or a coroutine failure after the {@code Flux} ended or was cancelled
-     * goes to {@code Hooks.onErrorDropped}.
+     * goes to {@code Hooks.onErrorDropped}; the results not emitted and the items whose coroutine had
+     * not started, to the subscriber's discard hook ({@code doOnDiscard}).
      *
      * @param <T> the upstream item type
      * @param <R> the result type
