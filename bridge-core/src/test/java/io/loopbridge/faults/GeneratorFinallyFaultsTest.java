@@ -92,6 +92,8 @@ class GeneratorFinallyFaultsTest {
                     .containsExactly("onNext 1");
             assertThat(exceptions(reports)).containsExactly(boom);
             assertThat(String.valueOf(reports.get(0).get("message"))).contains("after its subscriber left");
+            // the keys every reactive adapter's report has (the shared Signals helper's)
+            assertThat(reports.get(0)).containsOnlyKeys("message", "exception", "subscriber");
             assertThat(steps).containsExactly("finally");
             noTaskLeftButMine();
             return null;
