@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.reactivestreams.Publisher;
@@ -118,9 +119,15 @@ class GeneratorFinallyFaultsTest {
             TakeOne s = new TakeOne();
             p.subscribe(s);
             settle(2); // the coroutine waits at the gate
-            Thread canceller = new Thread(() -> s.subscription.cancel()); // reaches the loop after this step
-            canceller.start();
-            canceller.join();
+            AtomicBoolean asked = new AtomicBoolean();
+            new Thread(() -> {
+                        s.subscription.cancel(); // reaches the loop after this step
+                        asked.set(true);
+                    })
+                    .start();
+            while (!asked.get()) {
+                // spins, calling nothing BlockHound counts as blocking: the loop's thread stays on this step
+            }
             gate.setResult(null); // the coroutine fails on the next lap, before the cancel arrives
             settle(5);
 
