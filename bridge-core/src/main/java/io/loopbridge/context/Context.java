@@ -43,6 +43,8 @@ public final class Context {
         Object c = CurrentContext.get();
         if (c == null) {
             Context fresh = empty();
+            // the loop now swaps contexts: a task stepping on this thread must not set its values in this one
+            CurrentContext.markInUse();
             CurrentContext.swap(fresh);
             return fresh;
         }

@@ -2,7 +2,8 @@ package io.loopbridge.internal;
 
 /**
  * The slot holding the current {@code Context} of each thread, and whether any context variable
- * was ever set (until then every context is empty, and the loop skips capturing them). Not API.
+ * was ever set or any context made current (until then every context is empty and no code holds
+ * one, and the loop skips capturing them). Not API.
  */
 public final class CurrentContext {
     private static final ThreadLocal<Object> SLOT = new ThreadLocal<>();

@@ -7,7 +7,8 @@ import java.util.Map;
  * never read, a subscriber that threw. Installed with {@link EventLoop#setExceptionHandler}.
  *
  * <p>The context map has the keys of asyncio: {@code "message"} (always), and where they apply
- * {@code "exception"} (a {@link Throwable}), {@code "handle"}, {@code "future"}, {@code "task"}.
+ * {@code "exception"} (a {@link Throwable}), {@code "handle"}, {@code "future"}, {@code "task"}; the
+ * reactive adapters add {@code "subscriber"} (the subscriber, or the subscription it left).
  */
 @FunctionalInterface
 public interface ExceptionHandler {

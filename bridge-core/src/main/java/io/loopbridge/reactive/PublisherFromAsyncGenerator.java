@@ -13,8 +13,6 @@ import io.loopbridge.task.Task;
 import io.loopbridge.task.internal.Driver;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import org.reactivestreams.Publisher;
@@ -162,12 +160,7 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
 
         private void fail(Throwable t) {
             if (terminated || cancelled) {
-                String message = "the publisher's generator failed after its subscriber left";
-                if (dropped != null) {
-                    dropped.drop(loop, message, t, task); // a bridge's subscriber: its library's hook
-                } else {
-                    report(message, t);
-                }
+                Signals.dropped(loop, dropped, "the publisher's generator failed after its subscriber left", t, this);
                 return;
             }
             terminated = true;
@@ -202,12 +195,13 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 throw exit();
             }
             emitting = true;
+            Subscriber<? super T> d = downstream;
             try {
-                downstream.onNext(value);
+                d.onNext(value);
             } catch (Throwable t) {
                 cancelled = true;
                 downstream = null;
-                report("§2.13: the subscriber threw from onNext; the subscription is cancelled", t);
+                Signals.report(loop, "§2.13: the subscriber threw from onNext; the subscription is cancelled", t, d);
                 throw exit();
             } finally {
                 emitting = false;
@@ -365,12 +359,10 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             }
         }
 
-        private void report(String message, Throwable t) {
-            Map<String, Object> ctx = new LinkedHashMap<>();
-            ctx.put("message", message);
-            ctx.put("exception", t);
-            ctx.put("task", task);
-            loop.callExceptionHandler(ctx);
+        /** What a report of a failure after the subscriber left names: the body and its task. */
+        @Override
+        public String toString() {
+            return "Reactive.publisher(" + body + ") subscription, " + task;
         }
     }
 }

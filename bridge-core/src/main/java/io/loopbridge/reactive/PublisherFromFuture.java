@@ -159,21 +159,30 @@ final class PublisherFromFuture<T> implements Publisher<T> {
             Signals.onLoop(parent.loop, () -> {
                 downstream = null; // §3.13
                 LoopFuture<T> f = future;
-                if (parent.cancelOnUnsubscribe && f != null && !f.isDone()) {
+                if (!parent.cancelOnUnsubscribe || f == null) {
+                    return;
+                }
+                if (!f.isDone()) {
                     f.cancel();
-                    f.addDoneCallback(done -> {
-                        // a coroutine may fail instead of ending cancelled (a finally threw): nobody else sees it
-                        if (!done.isCancelled() && done.exception() != null) {
-                            Signals.dropped(
-                                    parent.loop,
-                                    dropped,
-                                    "the publisher's coroutine failed after its subscriber left",
-                                    done.exception(),
-                                    null);
-                        }
-                    });
+                    // a coroutine may fail instead of ending cancelled (a finally threw): nobody else sees it
+                    f.addDoneCallback(this::dropFailure);
+                } else if (!terminated) {
+                    // it failed after the cancel was asked (another thread), before the cancel reached the loop:
+                    // emit() saw the cancel and signalled nothing
+                    dropFailure(f);
                 }
             });
+        }
+
+        private void dropFailure(LoopFuture<T> done) {
+            if (!done.isCancelled() && done.exception() != null) {
+                Signals.dropped(
+                        parent.loop,
+                        dropped,
+                        "the publisher's coroutine failed after its subscriber left",
+                        done.exception(),
+                        null);
+            }
         }
     }
 }

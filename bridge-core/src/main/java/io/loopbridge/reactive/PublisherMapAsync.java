@@ -3,6 +3,7 @@ package io.loopbridge.reactive;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactive.internal.SubscriberFactory;
+import io.loopbridge.task.Coroutine;
 import io.loopbridge.task.CoroutineFunction;
 import io.loopbridge.task.Task;
 import java.lang.invoke.MethodHandles;
@@ -10,6 +11,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -17,6 +19,12 @@ import org.reactivestreams.Subscription;
 /**
  * Runs a coroutine per upstream item, at most {@code concurrency} at a time, and emits the results
  * in upstream order. See {@code Reactive.mapAsync}.
+ *
+ * <p>What the stream drops when it is cancelled or fails — the results of finished coroutines not
+ * emitted yet (and of running ones that still finish), the items whose coroutine never started, and
+ * items arriving after the end — goes to the bridge's discard hook for the downstream subscriber
+ * (a Reactor subscriber's {@code doOnDiscard}), each once. An item whose coroutine started belongs
+ * to that coroutine: cancelled, it cleans up in its own {@code finally}.
  */
 final class PublisherMapAsync<T, R> implements Publisher<R> {
     private final Publisher<T> upstream;
@@ -50,9 +58,47 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
     }
 
     /**
+     * One upstream item on its way: its task, whose coroutine takes the item when it starts, and its
+     * done callback. Loop only.
+     */
+    private static final class Job<T, R> implements Coroutine<R>, Consumer<LoopFuture<?>> {
+        private final Mapping<T, R> owner;
+        /** Until the coroutine starts (then it is the coroutine's): what to discard if it never does. */
+        private T item;
+
+        private Task<? extends R> task;
+        private boolean started;
+        /** The done callback ran. */
+        private boolean reported;
+        /** Left in flight when the stream ended: its outcome is discarded, not emitted. */
+        private boolean abandoned;
+
+        Job(Mapping<T, R> owner, T item) {
+            this.owner = owner;
+            this.item = item;
+        }
+
+        @Override
+        public R call() throws Exception {
+            started = true;
+            T it = item;
+            item = null;
+            return owner.parent.fn.apply(it);
+        }
+
+        @Override
+        public void accept(LoopFuture<?> done) {
+            reported = true;
+            owner.onTaskDone(this);
+        }
+    }
+
+    /**
      * One subscription. Invariants: all state but {@code requested}/{@code badRequest} is touched on
      * the loop only; {@code inFlight} holds the tasks in upstream order, at most {@code concurrency};
      * a result leaves only from the head, when downstream demand allows, and frees one upstream slot.
+     * Once the stream ends, each job still in flight is discarded exactly once: at the end if its
+     * done callback already ran, else by that callback.
      */
     private static final class Mapping<T, R> implements Subscription, Subscriber<T> {
         private static final VarHandle REQUESTED;
@@ -71,6 +117,8 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         private final EventLoop loop;
         /** Where errors nobody can receive go, chosen for the subscriber without keeping it (§3.13). */
         private final SubscriberFactory.DroppedErrors dropped;
+        /** Where the items and results the stream drops go, chosen like {@link #dropped}. */
+        private final Consumer<Object> discards;
 
         private volatile long requested;
         private volatile long badRequest;
@@ -86,7 +134,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         // loop only
         private Subscriber<? super R> downstream;
         private Subscription upstream;
-        private final ArrayDeque<Task<? extends R>> inFlight = new ArrayDeque<>();
+        private final ArrayDeque<Job<T, R>> inFlight = new ArrayDeque<>();
         private long emitted;
         private boolean upstreamDone;
         private boolean terminated;
@@ -100,6 +148,8 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
             this.loop = parent.loop;
             this.downstream = downstream;
             this.dropped = SubscriberFactory.droppedErrorsOf(downstream);
+            Consumer<Object> d = SubscriberFactory.discardedItemsOf(downstream);
+            this.discards = d != null ? d : item -> {};
         }
 
         void start() {
@@ -133,16 +183,19 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
             Objects.requireNonNull(item, "§2.13 violated: onNext(null)");
             fromUpstream(() -> {
                 if (terminated || cancelled) {
+                    discards.accept(item); // the source ignored the cancel, or broke §1.7
                     return;
                 }
                 if (inFlight.size() == parent.concurrency) {
+                    discards.accept(item);
                     fail(new IllegalStateException("the upstream emitted more items than requested (§1.1): "
                             + parent.concurrency + " already in flight"));
                     return;
                 }
-                Task<? extends R> task = loop.createTask(() -> parent.fn.apply(item), "mapAsync");
-                inFlight.addLast(task);
-                task.addDoneCallback(this::onTaskDone);
+                Job<T, R> job = new Job<>(this, item);
+                job.task = loop.createTask(job, "mapAsync");
+                inFlight.addLast(job);
+                job.task.addDoneCallback(job);
             });
         }
 
@@ -150,7 +203,12 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
          * A failed coroutine or a null result fails the stream at once, even while an earlier item
          * is still running (it may never finish): the rest is cancelled, as the contract says.
          */
-        private void onTaskDone(LoopFuture<?> t) {
+        private void onTaskDone(Job<T, R> job) {
+            if (job.abandoned) {
+                settle(job);
+                return;
+            }
+            Task<? extends R> t = job.task;
             if (!terminated && !cancelled && !t.isCancelled()) {
                 Throwable e = t.exception();
                 if (e != null) {
@@ -253,10 +311,36 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
             if (s != null) {
                 s.cancel();
             }
-            for (Task<? extends R> t : inFlight) {
-                t.cancel();
+            for (Job<T, R> job : inFlight) {
+                job.abandoned = true;
+                if (job.reported) {
+                    settle(job); // finished, waiting for its turn or for demand
+                } else {
+                    job.task.cancel(); // its done callback settles it
+                }
             }
             inFlight.clear();
+        }
+
+        /** A job left in flight when the stream ended, now done: what it holds goes to the discard hook. */
+        private void settle(Job<T, R> job) {
+            Task<? extends R> t = job.task;
+            if (t.isCancelled()) {
+                if (!job.started) {
+                    T item = job.item;
+                    job.item = null;
+                    discards.accept(item);
+                }
+            } else if (t.exception() == null) {
+                R value = t.result();
+                if (value != null) {
+                    discards.accept(value);
+                }
+            } else if (t.exception() != failure) {
+                // cancelled by the end of the stream, it failed instead (a finally threw): nobody else can see it
+                Signals.dropped(
+                        loop, dropped, "a mapAsync coroutine failed after its stream ended", t.exception(), this);
+            }
         }
 
         private void fail(Throwable error) {
@@ -296,8 +380,8 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                     fail(Signals.badRequest(bad));
                     return;
                 }
-                Task<? extends R> head = inFlight.peekFirst();
-                if (head == null) {
+                Job<T, R> job = inFlight.peekFirst();
+                if (job == null) {
                     if (upstreamDone) {
                         terminated = true;
                         Subscriber<? super R> d = downstream;
@@ -306,6 +390,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                     }
                     return;
                 }
+                Task<? extends R> head = job.task;
                 if (!head.isDone() || (requested != Long.MAX_VALUE && emitted == requested) || cancelled) {
                     return; // cancelled re-checked after reading demand, which may follow a cancel (§3.6)
                 }

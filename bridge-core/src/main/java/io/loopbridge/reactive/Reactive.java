@@ -107,7 +107,9 @@ public final class Reactive {
      * {@code null} result or an upstream error cancels the rest and is signalled as {@code onError};
      * a cancel cancels the upstream and every task in flight. An upstream error or a coroutine
      * failure that comes after the end or the cancel goes to the loop's exception handler (for a
-     * Reactor subscriber, to {@code Hooks.onErrorDropped}).
+     * Reactor subscriber, to {@code Hooks.onErrorDropped}). For a Reactor subscriber, what the end
+     * or the cancel drops goes to its discard hook ({@code doOnDiscard}), each once: results not
+     * emitted yet, items whose task had not started, items arriving after the end.
      *
      * @param <T> the type of the upstream items
      * @param <R> the type of the results

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.loopbridge.Async;
 import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.faults.Faults.Boom;
+import io.loopbridge.future.LoopFuture;
 import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.gen.Generator;
 import io.loopbridge.reactive.LoopSubscriber;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.reactivestreams.Publisher;
@@ -91,7 +93,47 @@ class GeneratorFinallyFaultsTest {
                     .containsExactly("onNext 1");
             assertThat(exceptions(reports)).containsExactly(boom);
             assertThat(String.valueOf(reports.get(0).get("message"))).contains("after its subscriber left");
+            // the keys every reactive adapter's report has (the shared Signals helper's)
+            assertThat(reports.get(0)).containsOnlyKeys("message", "exception", "subscriber");
             assertThat(steps).containsExactly("finally");
+            noTaskLeftButMine();
+            return null;
+        });
+    }
+
+    /**
+     * A coroutine that fails after another thread cancelled its subscription, before that cancel
+     * reached the loop: the failure is reported at once, once (it used to wait for the garbage
+     * collector's "never retrieved" report).
+     */
+    @AllEngines
+    void aCoroutineFailingWhileItsCancelIsOnTheWayIsReportedOnce(CoroutineEngine engine) {
+        Boom boom = new Boom("failed as the cancel came");
+        Async.run(engine, () -> {
+            List<Map<String, Object>> reports = reportsOf(Async.loop());
+            LoopFuture<Void> gate = Async.loop().createFuture();
+            Publisher<Integer> p = Reactive.fromCoroutine(Async.loop(), () -> {
+                Async.await(gate);
+                throw boom;
+            });
+            TakeOne s = new TakeOne();
+            p.subscribe(s);
+            settle(2); // the coroutine waits at the gate
+            AtomicBoolean asked = new AtomicBoolean();
+            new Thread(() -> {
+                        s.subscription.cancel(); // reaches the loop after this step
+                        asked.set(true);
+                    })
+                    .start();
+            while (!asked.get()) {
+                // spins, calling nothing BlockHound counts as blocking: the loop's thread stays on this step
+            }
+            gate.setResult(null); // the coroutine fails on the next lap, before the cancel arrives
+            settle(5);
+
+            assertThat(s.signals).as("the subscriber left: it gets nothing").isEmpty();
+            assertThat(exceptions(reports)).containsExactly(boom);
+            assertThat(String.valueOf(reports.get(0).get("message"))).contains("after its subscriber left");
             noTaskLeftButMine();
             return null;
         });

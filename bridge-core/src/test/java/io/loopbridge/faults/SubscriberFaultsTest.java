@@ -192,6 +192,10 @@ class SubscriberFaultsTest {
             assertThat(String.valueOf(reports.get(0).get("message")))
                     .contains("§2.13")
                     .contains("threw from");
+            assertThat(reports.get(0))
+                    .as("every adapter's report has the same keys")
+                    .containsOnlyKeys("message", "exception", "subscriber")
+                    .containsEntry("subscriber", subscriber);
             switch (at) {
                 case ON_SUBSCRIBE:
                     assertThat(subscriber.signals)

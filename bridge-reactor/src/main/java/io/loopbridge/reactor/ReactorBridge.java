@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
@@ -79,19 +78,13 @@ public final class ReactorBridge {
     public static <T> Mono<T> mono(EventLoop loop, Coroutine<T> coroutine) {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(coroutine, "coroutine");
+        // a failure after the cancel: the core publisher sends it to Hooks.onErrorDropped (its subscriber is Reactor's)
         return Mono.deferContextual(view -> {
-            AtomicBoolean cancelled = new AtomicBoolean();
-            return BlockingGuard.tracked(
-                    loop,
-                    Mono.fromDirect(Reactive.<T>fromCoroutine(loop, () -> {
-                                ContextBridge.enter(view);
-                                try {
-                                    return coroutine.call();
-                                } catch (Exception e) {
-                                    throw dropIfCancelled(e, cancelled, view);
-                                }
-                            }))
-                            .doOnCancel(() -> cancelled.set(true)));
+            Mono<T> mono = Mono.fromDirect(Reactive.<T>fromCoroutine(loop, () -> {
+                ContextBridge.enter(view);
+                return coroutine.call();
+            }));
+            return BlockingGuard.tracked(loop, mono);
         });
     }
 
@@ -130,32 +123,14 @@ public final class ReactorBridge {
     public static <T> Flux<T> flux(EventLoop loop, AsyncGenerator.Body<T, Void> body) {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(body, "body");
+        // a failure after the cancel: the core publisher sends it to Hooks.onErrorDropped (its subscriber is Reactor's)
         return Flux.deferContextual(view -> {
-            AtomicBoolean cancelled = new AtomicBoolean();
-            return BlockingGuard.tracked(
-                    loop,
-                    Flux.from(Reactive.<T>publisher(loop, y -> {
-                                ContextBridge.enter(view);
-                                try {
-                                    body.run(y);
-                                } catch (Exception e) {
-                                    throw dropIfCancelled(e, cancelled, view);
-                                }
-                            }))
-                            .doOnCancel(() -> cancelled.set(true)));
+            Flux<T> flux = Flux.from(Reactive.<T>publisher(loop, y -> {
+                ContextBridge.enter(view);
+                body.run(y);
+            }));
+            return BlockingGuard.tracked(loop, flux);
         });
-    }
-
-    /**
-     * A failure once the subscriber has cancelled has nobody to go to but Reactor's hook for dropped
-     * errors; the coroutine then ends as cancelled, so the loop does not report it again.
-     */
-    private static Exception dropIfCancelled(Exception e, AtomicBoolean cancelled, ContextView view) {
-        if (!cancelled.get() || e instanceof CancellationException) {
-            return e;
-        }
-        Operators.onErrorDropped(e, reactor.util.context.Context.of(view));
-        return new CancellationException("the subscriber cancelled; the failure went to Hooks.onErrorDropped: " + e);
     }
 
     /**
@@ -278,7 +253,8 @@ public final class ReactorBridge {
      * context vars, {@link #subscriberContext()}). <b>Scheduler:</b> the coroutines run and
      * the results are emitted on {@code loop}'s thread; upstream signals from other threads hop onto
      * it. An upstream error or a coroutine failure after the {@code Flux} ended or was cancelled
-     * goes to {@code Hooks.onErrorDropped}.
+     * goes to {@code Hooks.onErrorDropped}; the results not emitted and the items whose coroutine had
+     * not started, to the subscriber's discard hook ({@code doOnDiscard}).
      *
      * @param <T> the upstream item type
      * @param <R> the result type

@@ -1204,6 +1204,109 @@ class ReactorBridgeTest {
             }
         }
 
+        /**
+         * The cancel comes from another thread while the loop is busy, and the coroutine fails after the
+         * cancel was asked but before it reached the loop: nobody can receive the failure any more.
+         */
+        @AllEngines
+        void aMonoFailingWhileItsCancelIsOnTheWayGoesToOnErrorDroppedOnce(CoroutineEngine engine) {
+            Hooks.onErrorDropped(dropped::add);
+            try (BackgroundLoop bg = new BackgroundLoop(engine)) {
+                IllegalStateException late = new IllegalStateException("failed as the cancel came");
+                LoopFuture<Void> gate = bg.call(() -> bg.loop().<Void>createFuture());
+                List<Throwable> signalled = new CopyOnWriteArrayList<>();
+                Disposable subscription = ReactorBridge.mono(bg.loop(), () -> {
+                            steps.add("waiting");
+                            Async.await(gate);
+                            throw late;
+                        })
+                        .subscribe(v -> {}, signalled::add);
+                awaitSteps("waiting");
+                bg.call(() -> {
+                    cancelFromAnotherThread(subscription); // its hop is queued behind this callback
+                    gate.setResult(null); // the coroutine fails on this lap, before the cancel arrives
+                    return null;
+                });
+                assertDroppedOnce(bg, late);
+                assertThat(signalled).isEmpty();
+            } finally {
+                Hooks.resetOnErrorDropped();
+            }
+        }
+
+        @AllEngines
+        void aFluxGeneratorFailingWhileItsCancelIsOnTheWayGoesToOnErrorDroppedOnce(CoroutineEngine engine) {
+            Hooks.onErrorDropped(dropped::add);
+            try (BackgroundLoop bg = new BackgroundLoop(engine)) {
+                IllegalStateException late = new IllegalStateException("failed as the cancel came");
+                LoopFuture<Void> gate = bg.call(() -> bg.loop().<Void>createFuture());
+                List<Throwable> signalled = new CopyOnWriteArrayList<>();
+                Disposable subscription = ReactorBridge.<Integer>flux(bg.loop(), y -> {
+                            y.yield(1);
+                            steps.add("waiting");
+                            Async.await(gate);
+                            throw late;
+                        })
+                        .subscribe(v -> {}, signalled::add);
+                awaitSteps("waiting");
+                bg.call(() -> {
+                    cancelFromAnotherThread(subscription);
+                    gate.setResult(null);
+                    return null;
+                });
+                assertDroppedOnce(bg, late);
+                assertThat(signalled).isEmpty();
+            } finally {
+                Hooks.resetOnErrorDropped();
+            }
+        }
+
+        @AllEngines
+        void aFluxGeneratorFailingInItsCancellationGoesToOnErrorDroppedOnce(CoroutineEngine engine) {
+            Hooks.onErrorDropped(dropped::add);
+            try (BackgroundLoop bg = new BackgroundLoop(engine)) {
+                IllegalStateException late = new IllegalStateException("cleanup failed");
+                Flux<Integer> flux = ReactorBridge.flux(bg.loop(), y -> {
+                    y.yield(1);
+                    try {
+                        sleeper().call();
+                    } catch (CancellationException e) {
+                        throw late;
+                    }
+                });
+                StepVerifier.create(flux)
+                        .expectNext(1)
+                        .then(() -> awaitSteps("sleeping"))
+                        .thenCancel()
+                        .verify(PATIENCE);
+                assertDroppedOnce(bg, late);
+            } finally {
+                Hooks.resetOnErrorDropped();
+            }
+        }
+
+        /** Disposes {@code subscription} on another thread, spinning (not blocking) the loop's until it is done. */
+        void cancelFromAnotherThread(Disposable subscription) {
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            new Thread(() -> {
+                        subscription.dispose();
+                        done.set(true);
+                    })
+                    .start();
+            while (!done.get()) {
+                // spins, calling nothing BlockHound counts as blocking
+            }
+        }
+
+        /** {@code late} went to Hooks.onErrorDropped, once: not twice, not to the loop's handler, even later. */
+        void assertDroppedOnce(BackgroundLoop bg, Throwable late) {
+            eventually().untilAsserted(() -> assertThat(dropped).containsExactly(late));
+            bg.awaitNoLiveTasks();
+            bg.call(() -> null); // a lap for any callback the tasks' ends scheduled
+            assertThat(dropped).containsExactly(late);
+            assertThat(bg.reported).as("the loop's exception handler").isEmpty();
+        }
+
         @AllEngines
         void aFailureBeforeAnyCancelIsSignalledNotDropped(CoroutineEngine engine) {
             Hooks.onErrorDropped(dropped::add);

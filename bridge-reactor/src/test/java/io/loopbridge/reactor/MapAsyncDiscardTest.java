@@ -1,0 +1,150 @@
+package io.loopbridge.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loopbridge.Async;
+import io.loopbridge.loop.EventLoop;
+import io.loopbridge.reactor.testing.AllEngines;
+import io.loopbridge.reactor.testing.NoLoopbridgeThreadsLeft;
+import io.loopbridge.sync.AsyncEvent;
+import io.loopbridge.task.CoroutineEngine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+
+/**
+ * What {@code ReactorBridge.mapAsync} drops when its subscriber cancels goes to the discard hook of
+ * that subscriber's context ({@code doOnDiscard}), as Reactor's {@code flatMapSequential} discards
+ * its queues: the results of finished coroutines not emitted yet and the items whose coroutine had
+ * not started. An item whose coroutine started is that coroutine's (cancelled, it cleans up itself).
+ * Everything runs on the loop's thread, so the order is fixed without timing.
+ */
+@ExtendWith(NoLoopbridgeThreadsLeft.class)
+class MapAsyncDiscardTest {
+    /** Lets the loop run every step and callback now queued, and those they queue, a few rounds deep. */
+    private static void settle() {
+        for (int i = 0; i < 10; i++) {
+            Async.sleep(Duration.ZERO);
+        }
+    }
+
+    @AllEngines
+    void aCancelDiscardsUnemittedResultsAndUnstartedItemsOnce(CoroutineEngine engine) {
+        List<Object> discarded = new ArrayList<>();
+        List<Integer> cancelledInside = new ArrayList<>();
+        List<String> received = new ArrayList<>();
+        Async.run(engine, () -> {
+            EventLoop loop = Async.loop();
+            AsyncEvent never = new AsyncEvent();
+            Flux<String> mapped = Flux.range(1, 100)
+                    .transform(ReactorBridge.<Integer, String>mapAsync(loop, 4, i -> {
+                        if (i == 2) {
+                            try {
+                                never.await(); // the head of the queue, still running at the cancel
+                            } catch (CancellationException e) {
+                                cancelledInside.add(i);
+                                throw e;
+                            }
+                        }
+                        return "r" + i;
+                    }))
+                    .doOnDiscard(Object.class, discarded::add);
+            mapped.subscribe(new BaseSubscriber<>() {
+                @Override
+                protected void hookOnSubscribe(Subscription s) {
+                    request(1);
+                }
+
+                @Override
+                protected void hookOnNext(String value) {
+                    received.add(value);
+                    // queued ahead of the first step of item 5, which mapAsync asks for after this onNext
+                    loop.callSoon(this::cancel);
+                }
+            });
+            settle();
+            return null;
+        });
+        assertThat(received).containsExactly("r1");
+        assertThat(cancelledInside).as("item 2's coroutine had taken it").containsExactly(2);
+        // r3 and r4 waited behind 2; 5 was requested after r1 and cancelled before its coroutine started
+        assertThat(discarded).containsExactlyInAnyOrder("r3", "r4", 5);
+    }
+
+    /**
+     * Each item the upstream emitted ends in exactly one place: emitted as a result, discarded as a
+     * result, discarded as an item, or taken by a coroutine that was cancelled.
+     */
+    @AllEngines
+    void everyUpstreamItemIsEmittedDiscardedOrTakenExactlyOnce(CoroutineEngine engine) {
+        List<Integer> offered = new ArrayList<>();
+        List<Object> discarded = new ArrayList<>();
+        List<Integer> cancelledInside = new ArrayList<>();
+        List<String> received = new ArrayList<>();
+        Async.run(engine, () -> {
+            AsyncEvent gate = new AsyncEvent();
+            BaseSubscriber<String> subscriber = new BaseSubscriber<>() {
+                @Override
+                protected void hookOnSubscribe(Subscription s) {
+                    request(2);
+                }
+
+                @Override
+                protected void hookOnNext(String value) {
+                    received.add(value);
+                    request(1);
+                }
+            };
+            Flux.range(1, 500)
+                    .doOnNext(offered::add)
+                    .transform(ReactorBridge.<Integer, String>mapAsync(Async.loop(), 8, i -> {
+                        try {
+                            if (i % 5 == 0) {
+                                gate.await();
+                            } else if (i % 5 == 2) {
+                                Async.sleep(Duration.ZERO);
+                            }
+                        } catch (CancellationException e) {
+                            cancelledInside.add(i);
+                            throw e;
+                        }
+                        return "r" + i;
+                    }))
+                    .doOnDiscard(Object.class, discarded::add)
+                    .subscribe(subscriber);
+            settle();
+            gate.set();
+            gate.clear(); // the items after the gate's release wait again
+            settle();
+            subscriber.cancel();
+            settle();
+            return null;
+        });
+        List<Integer> accounted = new ArrayList<>(cancelledInside);
+        for (String r : received) {
+            accounted.add(Integer.parseInt(r.substring(1)));
+        }
+        int discardedResults = 0;
+        for (Object d : discarded) {
+            if (d instanceof String) {
+                discardedResults++;
+                accounted.add(Integer.parseInt(((String) d).substring(1)));
+            } else {
+                accounted.add((Integer) d);
+            }
+        }
+        Set<Integer> unique = new HashSet<>(accounted);
+        assertThat(unique).as("no item counted twice").hasSize(accounted.size());
+        assertThat(accounted).as("no item lost").containsExactlyInAnyOrderElementsOf(offered);
+        assertThat(received).as("some results were emitted").isNotEmpty();
+        assertThat(discardedResults).as("some finished results were discarded").isPositive();
+        assertThat(cancelledInside).as("some running coroutines were cancelled").isNotEmpty();
+    }
+}
