@@ -296,8 +296,16 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
 
     private EventLoop bind(String op) {
         if (driver != null) {
-            driver.loop().checkOwner(op);
-            return driver.loop();
+            EventLoop loop = driver.loop();
+            if (!loop.inLoop()) {
+                loop.checkOwner(op); // another thread while it runs: that message
+                // stopped or closed: a body resumed now would run outside its loop, where even
+                // closing that loop from the body would have to unwind the body itself
+                throw new IllegalStateException(op + "() needs the generator's event loop running on this thread ("
+                        + (loop.isClosed() ? "it is closed" : "it is not running")
+                        + "): call it inside a coroutine of that loop");
+            }
+            return loop;
         }
         EventLoop loop = EventLoop.running();
         if (loop == null) {

@@ -52,6 +52,12 @@ class LoopClosedUnderLoadTest {
         final AsyncLock lock = new AsyncLock();
         final AsyncSemaphore semaphore = new AsyncSemaphore(EACH / 2);
         final List<Task<?>> tasks = new ArrayList<>();
+        /**
+         * Held as a program that iterates them would: the loop tracks its generators weakly (as
+         * asyncio), and one nobody holds may be collected before the close could unwind it.
+         */
+        final List<AsyncGenerator<?, ?>> generators = new ArrayList<>();
+
         final Boom boom = new Boom("a finally while the loop goes away");
 
         /** Starts the load on the running loop: {@code 7 * EACH} tasks. */
@@ -192,6 +198,7 @@ class LoopClosedUnderLoadTest {
                                     load.generatorsEnded.incrementAndGet();
                                 }
                             });
+                            load.generators.add(gen);
                             Async.await(gen.anext());
                             Async.sleep(FOREVER);
                             return null;
