@@ -39,7 +39,10 @@ final class Comparisons {
             all.add(new PublisherVsFluxGenerate(e, true));
         }
         for (CoroutineEngine e : ENGINES) {
-            all.add(new IterateVsSubscribe(e));
+            all.add(new IterateVsSubscribe(e, false));
+        }
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new IterateVsSubscribe(e, true));
         }
         all.add(new PublisherVsFiberInterop());
         all.add(new PublisherVsKotlinx());
