@@ -297,8 +297,13 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
     private EventLoop bind(String op) {
         if (driver != null) {
             EventLoop loop = driver.loop();
-            if (!loop.inLoop()) {
+            if (!loop.inLoop() && state != DONE) { // a finished generator answers without its body
                 loop.checkOwner(op); // another thread while it runs: that message
+                if (loop.isClosed() && Driver.unwinding(loop)) {
+                    // a task's finally closing its generator while the closing loop unwinds it: as
+                    // an await there, it ends at once (the close unwinds the generator too)
+                    throw new FiberKilled();
+                }
                 // stopped or closed: a body resumed now would run outside its loop, where even
                 // closing that loop from the body would have to unwind the body itself
                 throw new IllegalStateException(op + "() needs the generator's event loop running on this thread ("

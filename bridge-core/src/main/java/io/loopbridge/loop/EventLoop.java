@@ -63,7 +63,10 @@ import java.util.function.Consumer;
  *       started; callbacks that become ready during the lap run in the next one.
  *   <li>Timers with equal deadlines run in the order they were scheduled.
  *   <li>An idle loop blocks (in the {@link Selector} when I/O is registered, else parked) and
- *       uses no CPU; {@link #callSoonThreadsafe} wakes it only when it is about to block.
+ *       uses no CPU; {@link #callSoonThreadsafe} wakes it only when it is about to block. Without
+ *       I/O, while another thread's work keeps arriving soon after each park, it first spins up
+ *       to 50 us ({@code -Dloopbridge.idleSpinMicros}); spins that find nothing back off, and a
+ *       park longer than 1 ms stops them.
  * </ol>
  */
 public class EventLoop implements AutoCloseable {
@@ -119,6 +122,18 @@ public class EventLoop implements AutoCloseable {
     private volatile int awake = 1;
     /** Cancelled timers still in the heap; touched from any thread. */
     private volatile int cancelledTimers;
+    /**
+     * How long the idle loop spins for work from other threads before it parks ({@link #parkIdle}):
+     * {@link #IDLE_SPIN_NANOS} once such work ended a park soon, 0 after a long park. Loop thread
+     * only.
+     */
+    private long idleSpinNanos;
+    /** Parks to make without spinning, after spins that found nothing; see {@link #parkIdle}. */
+    private int idleSpinSkips;
+    /** Spins in a row that found nothing (capped): each doubles the parks skipped after it. */
+    private int idleSpinMisses;
+    /** Spins that found work (for tests). Loop thread only. */
+    private long idleSpinCatches;
 
     private volatile boolean selectorPolling;
     /** The I/O events of the last poll, run in the current lap: callback, key and ready set. */
@@ -139,6 +154,20 @@ public class EventLoop implements AutoCloseable {
     private static final boolean LOOP_ROLE = !"false".equals(System.getProperty("loopbridge.loopRole"));
     /** How long a pool thread waits idle for the role before it ends. */
     private static final long ROLE_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /**
+     * The idle spin's budget ({@code -Dloopbridge.idleSpinMicros}, 0 turns it off): enough to cover
+     * a round of a producer on another vCPU that itself had to be woken (4-25 us per wake-up on the
+     * machines measured), so that a loop fed in quick turns from another thread (a subscriber
+     * requesting from Reactor's worker, items arriving from it) finds the work without being woken.
+     * 20 us caught too few turns there (issue 6's cross-thread comparison: 0.08-0.13 against
+     * 0.19 with 50 us; 0.07 without a spin).
+     */
+    static final long IDLE_SPIN_NANOS =
+            TimeUnit.MICROSECONDS.toNanos(Math.max(0, Long.getLong("loopbridge.idleSpinMicros", 50)));
+    /** A park that another thread's work ends this soon turns the spin on (wake-up latency included). */
+    static final long IDLE_SPIN_ON_NANOS = 10 * IDLE_SPIN_NANOS;
+    /** A park this long turns the spin off: a loop that waits long between turns parks at once. */
+    static final long IDLE_SPIN_OFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private static final int LAP_NONE = 0;
     private static final int LAP_BEFORE_IO = 1;
@@ -1359,16 +1388,77 @@ public class EventLoop implements AutoCloseable {
                     selector.select(
                             collectSelected, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
                 }
-            } else if (timeoutNanos < 0) {
-                LockSupport.park(this);
-            } else if (timeoutNanos > 0) {
-                LockSupport.parkNanos(this, timeoutNanos);
+            } else if (timeoutNanos != 0) {
+                parkIdle(timeoutNanos);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("polling the selector failed", e);
         } finally {
             awake = 1;
         }
+    }
+
+    /**
+     * Parks until woken or for {@code timeoutNanos} (negative: no limit); first spins, watching the
+     * inbound queue, while the spin is on. A park that work from another thread ended soon (within
+     * {@link #IDLE_SPIN_ON_NANOS}) turns the spin on; a park longer than {@link
+     * #IDLE_SPIN_OFF_NANOS} turns it off; a spin that finds nothing makes the next 2, 4, ... 1024
+     * parks skip it (as the producer may share this vCPU on a busy machine, where a spin only
+     * delays it), and one that finds work resets that. So a loop fed in quick turns by a thread on
+     * another vCPU trades a few microseconds of CPU per turn for a wake-up across vCPUs, and a loop
+     * that waits long between turns parks at once. Wake-ups are as before ({@code awake} is 0
+     * throughout): a producer still unparks, and the next park then returns at once.
+     */
+    private void parkIdle(long timeoutNanos) {
+        long budget = idleSpinNanos;
+        if (idleSpinSkips > 0) {
+            idleSpinSkips--;
+            budget = 0;
+        }
+        if (budget > 0) {
+            if (timeoutNanos > 0) {
+                budget = Math.min(budget, timeoutNanos);
+            }
+            long start = System.nanoTime();
+            while (inbound.isEmpty() && System.nanoTime() - start < budget) {
+                Thread.onSpinWait();
+            }
+            if (!inbound.isEmpty()) {
+                idleSpinCatches++;
+                idleSpinMisses = 0;
+                return;
+            }
+            idleSpinMisses = Math.min(idleSpinMisses + 1, 10);
+            idleSpinSkips = 1 << idleSpinMisses;
+            if (timeoutNanos > 0) {
+                timeoutNanos -= System.nanoTime() - start;
+                if (timeoutNanos <= 0) {
+                    return; // the deadline came while spinning
+                }
+            }
+        }
+        long parkedAt = System.nanoTime();
+        if (timeoutNanos < 0) {
+            LockSupport.park(this);
+        } else {
+            LockSupport.parkNanos(this, timeoutNanos);
+        }
+        long parked = System.nanoTime() - parkedAt;
+        if (parked > IDLE_SPIN_OFF_NANOS) {
+            idleSpinNanos = 0; // waiting long between turns: a spin would be CPU for nothing
+        } else if (parked <= IDLE_SPIN_ON_NANOS && !inbound.isEmpty()) {
+            idleSpinNanos = IDLE_SPIN_NANOS; // another thread's work came soon: a spin may catch the next
+        }
+    }
+
+    /** The idle spin's current budget, in nanoseconds; for tests. Loop thread, or a stopped loop. */
+    long idleSpinNanos() {
+        return idleSpinNanos;
+    }
+
+    /** How many idle spins found work; for tests. Loop thread, or a stopped loop. */
+    long idleSpinCatches() {
+        return idleSpinCatches;
     }
 
     /** Records a ready key of this poll; its callback runs in this lap ({@link #runIo}). */

@@ -9,6 +9,8 @@ import io.loopbridge.task.Task;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
@@ -220,11 +222,10 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                             "§2.13: the mapAsync coroutine returned null; publishers may not emit null"));
                     return;
                 }
-            } else if (!t.isCancelled() && t.exception() != null && t.exception() != failure) {
-                // cancelled by the end of the stream, it failed instead (a finally threw): nobody else can see it
-                Signals.dropped(
-                        loop, dropped, "a mapAsync coroutine failed after its stream ended", t.exception(), this);
             }
+            // a job that finished after the stream ended or was cancelled, but before cancelAll took
+            // it (a cancel from another thread is on its way): cancelAll settles it, and reports a
+            // failure once there
             drain();
         }
 
@@ -311,7 +312,10 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
             if (s != null) {
                 s.cancel();
             }
-            for (Job<T, R> job : inFlight) {
+            // a copy: a discard hook that cancels the subscription re-enters here, and finds none left
+            List<Job<T, R>> jobs = new ArrayList<>(inFlight);
+            inFlight.clear();
+            for (Job<T, R> job : jobs) {
                 job.abandoned = true;
                 if (job.reported) {
                     settle(job); // finished, waiting for its turn or for demand
@@ -319,7 +323,6 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                     job.task.cancel(); // its done callback settles it
                 }
             }
-            inFlight.clear();
         }
 
         /** A job left in flight when the stream ended, now done: what it holds goes to the discard hook. */
@@ -396,6 +399,12 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 }
                 inFlight.pollFirst();
                 if (head.isCancelled()) {
+                    if (!job.started) {
+                        // cancelled by someone else before its coroutine ran: the item is nobody's
+                        T item = job.item;
+                        job.item = null;
+                        discards.accept(item);
+                    }
                     fail(new CancellationException("a mapAsync coroutine was cancelled: " + head));
                     return;
                 }

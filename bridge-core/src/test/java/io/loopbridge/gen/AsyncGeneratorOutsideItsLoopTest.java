@@ -7,6 +7,7 @@ import io.loopbridge.Async;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.testing.AllEngines;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,5 +51,61 @@ class AsyncGeneratorOutsideItsLoopTest {
 
         assertThatIllegalStateException().isThrownBy(gen::anext).withMessageContaining("(it is closed)");
         assertThat(steps).as("the close unwound the paused body").containsExactly("resumed", "finally");
+    }
+
+    @AllEngines
+    void aFinishedGeneratorStillAnswersOutsideItsLoop(CoroutineEngine engine) {
+        EventLoop loop = new EventLoop(engine);
+        AsyncGenerator<Integer, Object> gen = AsyncGenerator.of(y -> y.yield(1));
+        try {
+            loop.runUntilComplete(loop.createTask(() -> {
+                Async.await(gen.anext());
+                return Async.await(gen.aclose());
+            }));
+
+            assertThat(gen.aclose().isDone())
+                    .as("nothing left to run: no loop needed")
+                    .isTrue();
+        } finally {
+            loop.close();
+        }
+    }
+
+    @AllEngines
+    void aTaskClosingItsGeneratorInFinallyEndsQuietlyWhenTheLoopClosesUnderIt(CoroutineEngine engine) {
+        EventLoop loop = new EventLoop(engine);
+        List<Object> reports = new ArrayList<>();
+        loop.setExceptionHandler((l, ctx) -> reports.add(ctx.get("message") + ": " + ctx.get("exception")));
+        List<String> steps = new ArrayList<>();
+        AsyncGenerator<Integer, Object> gen = AsyncGenerator.of(y -> {
+            try {
+                y.yield(1);
+                y.yield(2);
+            } finally {
+                steps.add("generator finally");
+            }
+        });
+        loop.runUntilComplete(loop.createTask(() -> {
+            Async.createTask(() -> {
+                try {
+                    Async.await(gen.anext());
+                    Async.sleep(Duration.ofHours(1));
+                } finally {
+                    steps.add("task finally");
+                    Async.await(gen.aclose()); // asyncio's 'async with aclosing(gen)'
+                    steps.add("never: an await in a finally ends the unwinding body at once");
+                }
+                return null;
+            });
+            for (int i = 0; i < 5; i++) {
+                Async.sleep(Duration.ZERO);
+            }
+            return null;
+        }));
+
+        loop.close();
+
+        assertThat(reports).isEmpty();
+        assertThat(steps).containsExactlyInAnyOrder("task finally", "generator finally");
     }
 }

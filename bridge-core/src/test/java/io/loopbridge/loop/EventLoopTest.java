@@ -305,6 +305,34 @@ class EventLoopTest {
             assertIdleLoopThreadUsesLittleCpu();
         }
 
+        @Test
+        void anIdleLoopFedInQuickTurnsFromAnotherThreadSpinsForTheWorkAndStopsOnceLeftIdle()
+                throws InterruptedException {
+            runInBackground();
+            AtomicBoolean ran = new AtomicBoolean();
+            for (int turn = 0; turn < 2_000; turn++) {
+                ran.set(false);
+                loop.callSoonThreadsafe(() -> ran.set(true));
+                while (!ran.get()) {
+                    Thread.onSpinWait(); // answer at once, as a busy producer thread would
+                }
+            }
+            long catches = onTheLoop(loop::idleSpinCatches);
+            assertThat(catches)
+                    .as("turns the idle loop found while spinning, not woken")
+                    .isPositive();
+
+            Thread.sleep(20); // a park longer than 1 ms: the spin goes off
+            assertThat(onTheLoop(loop::idleSpinNanos)).isZero();
+            assertThat(onTheLoop(loop::idleSpinCatches)).isEqualTo(catches);
+        }
+
+        private long onTheLoop(java.util.function.LongSupplier read) {
+            CompletableFuture<Long> value = new CompletableFuture<>();
+            loop.callSoonThreadsafe(() -> value.complete(read.getAsLong()));
+            return value.orTimeout(5, TimeUnit.SECONDS).join();
+        }
+
         private void assertIdleLoopThreadUsesLittleCpu() throws InterruptedException {
             Thread runner = runInBackground();
 

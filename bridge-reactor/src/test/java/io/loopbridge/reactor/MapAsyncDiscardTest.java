@@ -147,4 +147,68 @@ class MapAsyncDiscardTest {
         assertThat(discardedResults).as("some finished results were discarded").isPositive();
         assertThat(cancelledInside).as("some running coroutines were cancelled").isNotEmpty();
     }
+
+    @AllEngines
+    void itemsWhoseCoroutinesSomeoneElseCancelledBeforeTheyStartedAreDiscarded(CoroutineEngine engine) {
+        List<Object> discarded = new ArrayList<>();
+        List<Object> signals = new ArrayList<>();
+        Async.run(engine, () -> {
+            EventLoop loop = Async.loop();
+            Flux.range(1, 10)
+                    .transform(ReactorBridge.<Integer, Integer>mapAsync(loop, 4, i -> i))
+                    .doOnDiscard(Object.class, discarded::add)
+                    .subscribe(signals::add, e -> signals.add(e.getClass().getSimpleName()));
+            for (io.loopbridge.task.Task<?> t : Async.allTasks()) {
+                if (t != Async.currentTask()) {
+                    t.cancel(); // e.g. a shutdown cancelling the loop's tasks, before any coroutine ran
+                }
+            }
+            settle();
+            return null;
+        });
+
+        assertThat(signals).containsExactly("CancellationException");
+        assertThat(discarded).containsExactlyInAnyOrder(1, 2, 3, 4);
+    }
+
+    @AllEngines
+    void aCoroutineFailingWhileACancelFromAnotherThreadIsOnItsWayIsReportedOnce(CoroutineEngine engine) {
+        List<Throwable> dropped = java.util.Collections.synchronizedList(new ArrayList<>());
+        reactor.core.publisher.Hooks.onErrorDropped(dropped::add);
+        try {
+            java.util.concurrent.atomic.AtomicReference<Subscription> subscription =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            RuntimeException boom = new RuntimeException("boom");
+            Async.run(engine, () -> {
+                EventLoop loop = Async.loop();
+                Flux.range(1, 3)
+                        .transform(ReactorBridge.<Integer, Integer>mapAsync(loop, 4, i -> {
+                            if (i == 1) {
+                                Thread canceller =
+                                        new Thread(() -> subscription.get().cancel());
+                                canceller.start();
+                                while (canceller.isAlive()) {
+                                    // the cancel reached the subscription; its work on the loop waits
+                                    // for this step (no join or onSpinWait: BlockHound counts them)
+                                }
+                                throw boom;
+                            }
+                            return i;
+                        }))
+                        .subscribe(new BaseSubscriber<>() {
+                            @Override
+                            protected void hookOnSubscribe(Subscription s) {
+                                subscription.set(s);
+                                s.request(Long.MAX_VALUE);
+                            }
+                        });
+                settle();
+                return null;
+            });
+
+            assertThat(dropped).containsExactly(boom);
+        } finally {
+            reactor.core.publisher.Hooks.resetOnErrorDropped();
+        }
+    }
 }

@@ -473,6 +473,32 @@ class ReactorBridgeTest {
     @Nested
     class ToFlux {
         @AllEngines
+        void aLoopClosedUnderItEndsTheFluxWithAnErrorAndReportsNothingElse(CoroutineEngine engine) {
+            EventLoop loop = new EventLoop(engine);
+            List<Object> reports = new ArrayList<>();
+            loop.setExceptionHandler((l, ctx) -> reports.add(ctx.get("message") + ": " + ctx.get("exception")));
+            AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(y -> {
+                y.yield(1);
+                Async.sleep(Duration.ofHours(1));
+            });
+            List<Object> got = new ArrayList<>();
+            ReactorBridge.toFlux(loop, gen).subscribe(got::add, got::add);
+            loop.runUntilComplete(loop.createTask(() -> {
+                for (int i = 0; i < 5; i++) {
+                    Async.sleep(Duration.ZERO);
+                }
+                return null;
+            }));
+
+            loop.close();
+
+            assertThat(reports).isEmpty();
+            assertThat(got).hasSize(2).first().isEqualTo(1);
+            assertThat(got.get(1)).isInstanceOf(Throwable.class);
+            assertThat(((Throwable) got.get(1))).hasMessageContaining("event loop closed");
+        }
+
+        @AllEngines
         void emitsTheItemsOfTheGeneratorWhichRunsOnce(CoroutineEngine engine) {
             try (BackgroundLoop bg = new BackgroundLoop(engine)) {
                 AsyncGenerator<Integer, Void> gen = AsyncGenerator.of(y -> {

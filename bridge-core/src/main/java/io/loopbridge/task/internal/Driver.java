@@ -96,6 +96,12 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         return (Driver) step;
     }
 
+    /** Whether the closing {@code loop} is unwinding a body (its current step is an abandoned driver). */
+    public static boolean unwinding(EventLoop loop) {
+        Object step = LOOPS.currentStep(loop);
+        return step instanceof Driver && ((Driver) step).abandoned();
+    }
+
     /** The driver whose body runs on the calling code, or null. */
     public static Driver currentOrNull() {
         EventLoop loop = EventLoop.running();
