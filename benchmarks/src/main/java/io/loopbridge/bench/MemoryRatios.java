@@ -34,14 +34,19 @@ final class MemoryRatios {
             }
         }
         // A platform thread's stack is native memory: the threads engine's ratio counts it (its
-        // resident-set growth per task) on top of the heap.
-        Pattern rss = Pattern.compile("^ABS task_bytes_threads\\.rss ([0-9.]+) B/task");
+        // resident-set growth per task) on top of the heap. Without a positive growth (the system
+        // reclaimed pages of the process meanwhile) that figure is unknown, and so is the ratio.
+        Pattern rss = Pattern.compile("^ABS task_bytes_threads\\.rss (-?[0-9.]+) B/task");
         for (String line : printed) {
             Matcher m = rss.matcher(line);
             double[] threads = mem.get("threads");
             if (m.find() && threads != null) {
                 double add = Double.parseDouble(m.group(1));
-                mem.put("threads", new double[] {threads[0] + add, threads[1] + add, threads[2] + add, threads[3]});
+                if (add <= 0) {
+                    mem.remove("threads");
+                } else {
+                    mem.put("threads", new double[] {threads[0] + add, threads[1] + add, threads[2] + add, threads[3]});
+                }
             }
         }
         List<String> lines = new ArrayList<>();

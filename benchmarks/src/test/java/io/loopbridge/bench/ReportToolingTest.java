@@ -37,6 +37,17 @@ class ReportToolingTest {
     }
 
     @Test
+    void noThreadsMemoryRatioWhenTheResidentSetDidNotGrow() {
+        List<String> run = new java.util.ArrayList<>(RUN);
+        run.set(3, "ABS task_bytes_threads.rss -577 B/task (resident-set growth per task; ...)");
+
+        assertThat(MemoryRatios.lines(run))
+                .singleElement()
+                .asString()
+                .startsWith("RATIO task_bytes_vs_asyncio_continuation ");
+    }
+
+    @Test
     void noMemoryRatioWithoutThePythonFigure() {
         assertThat(MemoryRatios.lines(RUN.subList(0, 5))).isEmpty();
     }
