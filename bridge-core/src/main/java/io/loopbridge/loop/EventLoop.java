@@ -1402,7 +1402,7 @@ public class EventLoop implements AutoCloseable {
      * Parks until woken or for {@code timeoutNanos} (negative: no limit); first spins, watching the
      * inbound queue, while the spin is on. A park that work from another thread ended soon (within
      * {@link #IDLE_SPIN_ON_NANOS}) turns the spin on; a park longer than {@link
-     * #IDLE_SPIN_OFF_NANOS} turns it off; a spin that finds nothing makes the next 2, 4, ... 1024
+     * #IDLE_SPIN_OFF_NANOS} turns it off; a spin that finds nothing makes the next 2, 4, ... 64
      * parks skip it (as the producer may share this vCPU on a busy machine, where a spin only
      * delays it), and one that finds work resets that. So a loop fed in quick turns by a thread on
      * another vCPU trades a few microseconds of CPU per turn for a wake-up across vCPUs, and a loop
@@ -1428,7 +1428,7 @@ public class EventLoop implements AutoCloseable {
                 idleSpinMisses = 0;
                 return;
             }
-            idleSpinMisses = Math.min(idleSpinMisses + 1, 10);
+            idleSpinMisses = Math.min(idleSpinMisses + 1, 6);
             idleSpinSkips = 1 << idleSpinMisses;
             if (timeoutNanos > 0) {
                 timeoutNanos -= System.nanoTime() - start;

@@ -314,7 +314,11 @@ class EventLoopTest {
                 ran.set(false);
                 loop.callSoonThreadsafe(() -> ran.set(true));
                 while (!ran.get()) {
-                    Thread.onSpinWait(); // answer at once, as a busy producer thread would
+                    Thread.onSpinWait(); // a busy producer thread, on the other vCPU
+                }
+                long answered = System.nanoTime();
+                while (System.nanoTime() - answered < 20_000) {
+                    Thread.onSpinWait(); // 20 us of its own work: the loop goes idle meanwhile
                 }
             }
             long catches = onTheLoop(loop::idleSpinCatches);

@@ -1236,48 +1236,38 @@ class ReactorBridgeTest {
          */
         @AllEngines
         void aMonoFailingWhileItsCancelIsOnTheWayGoesToOnErrorDroppedOnce(CoroutineEngine engine) {
+            assertAFailureWhileTheCancelIsOnTheWayIsDroppedOnce(engine, ReactorBridge::mono);
+        }
+
+        @AllEngines
+        void aFluxGeneratorFailingWhileItsCancelIsOnTheWayGoesToOnErrorDroppedOnce(CoroutineEngine engine) {
+            assertAFailureWhileTheCancelIsOnTheWayIsDroppedOnce(
+                    engine,
+                    (loop, body) -> ReactorBridge.<Integer>flux(loop, y -> {
+                        y.yield(1);
+                        body.call();
+                    }));
+        }
+
+        /** {@code bridge} makes a publisher of {@code body} on the loop: a mono, or a flux around it. */
+        private void assertAFailureWhileTheCancelIsOnTheWayIsDroppedOnce(
+                CoroutineEngine engine,
+                java.util.function.BiFunction<EventLoop, Coroutine<Void>, org.reactivestreams.Publisher<?>> bridge) {
             Hooks.onErrorDropped(dropped::add);
             try (BackgroundLoop bg = new BackgroundLoop(engine)) {
                 IllegalStateException late = new IllegalStateException("failed as the cancel came");
                 LoopFuture<Void> gate = bg.call(() -> bg.loop().<Void>createFuture());
                 List<Throwable> signalled = new CopyOnWriteArrayList<>();
-                Disposable subscription = ReactorBridge.mono(bg.loop(), () -> {
+                Disposable subscription = Flux.from(bridge.apply(bg.loop(), () -> {
                             steps.add("waiting");
                             Async.await(gate);
                             throw late;
-                        })
+                        }))
                         .subscribe(v -> {}, signalled::add);
                 awaitSteps("waiting");
                 bg.call(() -> {
                     cancelFromAnotherThread(subscription); // its hop is queued behind this callback
                     gate.setResult(null); // the coroutine fails on this lap, before the cancel arrives
-                    return null;
-                });
-                assertDroppedOnce(bg, late);
-                assertThat(signalled).isEmpty();
-            } finally {
-                Hooks.resetOnErrorDropped();
-            }
-        }
-
-        @AllEngines
-        void aFluxGeneratorFailingWhileItsCancelIsOnTheWayGoesToOnErrorDroppedOnce(CoroutineEngine engine) {
-            Hooks.onErrorDropped(dropped::add);
-            try (BackgroundLoop bg = new BackgroundLoop(engine)) {
-                IllegalStateException late = new IllegalStateException("failed as the cancel came");
-                LoopFuture<Void> gate = bg.call(() -> bg.loop().<Void>createFuture());
-                List<Throwable> signalled = new CopyOnWriteArrayList<>();
-                Disposable subscription = ReactorBridge.<Integer>flux(bg.loop(), y -> {
-                            y.yield(1);
-                            steps.add("waiting");
-                            Async.await(gate);
-                            throw late;
-                        })
-                        .subscribe(v -> {}, signalled::add);
-                awaitSteps("waiting");
-                bg.call(() -> {
-                    cancelFromAnotherThread(subscription);
-                    gate.setResult(null);
                     return null;
                 });
                 assertDroppedOnce(bg, late);
