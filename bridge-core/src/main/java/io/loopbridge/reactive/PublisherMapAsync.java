@@ -329,11 +329,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         private void settle(Job<T, R> job) {
             Task<? extends R> t = job.task;
             if (t.isCancelled()) {
-                if (!job.started) {
-                    T item = job.item;
-                    job.item = null;
-                    discards.accept(item);
-                }
+                discardUnstarted(job);
             } else if (t.exception() == null) {
                 R value = t.result();
                 if (value != null) {
@@ -343,6 +339,15 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 // cancelled by the end of the stream, it failed instead (a finally threw): nobody else can see it
                 Signals.dropped(
                         loop, dropped, "a mapAsync coroutine failed after its stream ended", t.exception(), this);
+            }
+        }
+
+        /** The item of a job whose coroutine never started is nobody's: to the discard hook. */
+        private void discardUnstarted(Job<T, R> job) {
+            if (!job.started) {
+                T item = job.item;
+                job.item = null;
+                discards.accept(item);
             }
         }
 
@@ -399,12 +404,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 }
                 inFlight.pollFirst();
                 if (head.isCancelled()) {
-                    if (!job.started) {
-                        // cancelled by someone else before its coroutine ran: the item is nobody's
-                        T item = job.item;
-                        job.item = null;
-                        discards.accept(item);
-                    }
+                    discardUnstarted(job); // cancelled by someone else before its coroutine ran
                     fail(new CancellationException("a mapAsync coroutine was cancelled: " + head));
                     return;
                 }

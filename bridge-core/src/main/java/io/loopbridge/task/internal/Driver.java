@@ -456,12 +456,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             }
             throw pinned;
         }
-        LoopFuture<T> done = (LoopFuture<T>) waitingOn;
-        waitingOn = null;
-        if (mustCancel() || (done.isCancelled() && cancelling() > 0)) {
-            throw takeCancellation();
-        }
-        return done.result();
+        return awaitedResult();
     }
 
     /**
@@ -487,6 +482,12 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         if (abandoned()) { // only a kill resumes an abandoned body
             throw new FiberKilled();
         }
+        return awaitedResult();
+    }
+
+    /** Back in an await: what the awaited future (read back from {@code waitingOn}) gives the body. */
+    @SuppressWarnings("unchecked")
+    private <T> T awaitedResult() {
         LoopFuture<T> done = (LoopFuture<T>) waitingOn;
         waitingOn = null;
         if (mustCancel() || (done.isCancelled() && cancelling() > 0)) {
