@@ -396,8 +396,16 @@ public final class AsyncGenerator<Y, S> implements Iterable<Y> {
     }
 
     private final class GenDriver extends Driver {
+        private final EventLoop loop;
+
         GenDriver(EventLoop loop) {
-            super(loop, CurrentContext.get(), false);
+            super(CurrentContext.get(), false, null);
+            this.loop = loop;
+        }
+
+        @Override
+        public EventLoop loop() {
+            return loop;
         }
 
         @Override

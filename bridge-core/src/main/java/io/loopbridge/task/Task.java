@@ -29,14 +29,12 @@ public class Task<T> extends LoopFuture<T> {
     private static final LoopAccess LOOPS = LoopAccess.get();
     private static final AtomicLong COUNTER = new AtomicLong();
 
-    private final Coroutine<T> coroutine;
-    private final TaskDriver driver;
     /**
-     * The number in the default name, unsigned: an int rather than a long keeps the task object 8
-     * bytes smaller (a task past the 2^32nd gets its default name made up front instead).
+     * The task's fields are what a task needs for life: a suspended one is 32 bytes, its driver 40
+     * (the coroutine waits in the driver until it starts, the default name's number lives there).
      */
-    private final int id;
-    /** Null until renamed: the default name is made from {@code id} when asked for. */
+    private final TaskDriver driver;
+    /** Null until renamed: the default name is made from the driver's {@code id} when asked for. */
     private String name;
 
     /**
@@ -60,15 +58,14 @@ public class Task<T> extends LoopFuture<T> {
      */
     public Task(EventLoop loop, Coroutine<T> coroutine, String name) {
         super(loop);
-        this.coroutine = Objects.requireNonNull(coroutine, "coroutine");
+        Objects.requireNonNull(coroutine, "coroutine");
         loop.checkOwner("createTask");
         if (loop.isClosed()) {
             throw new IllegalStateException("Event loop is closed");
         }
         long n = COUNTER.incrementAndGet();
-        this.id = (int) n;
         this.name = name != null || n <= 0xFFFF_FFFFL ? name : "Task-" + n;
-        this.driver = new TaskDriver(loop);
+        this.driver = new TaskDriver(coroutine, (int) n);
         LOOPS.liveTasks(loop).add(driver);
         driver.start();
     }
@@ -76,7 +73,7 @@ public class Task<T> extends LoopFuture<T> {
     /** {@return the task's name: the one given, or {@code Task-N} with a number unique in the JVM} */
     public final String getName() {
         String n = name;
-        return n != null ? n : "Task-" + Integer.toUnsignedString(id);
+        return n != null ? n : "Task-" + Integer.toUnsignedString(driver.id);
     }
 
     /**
@@ -177,16 +174,29 @@ public class Task<T> extends LoopFuture<T> {
     }
 
     private final class TaskDriver extends Driver {
-        TaskDriver(EventLoop loop) {
-            super(loop, CurrentContext.inUse() ? Context.copyCurrent() : null, true);
+        /**
+         * The number in the default name, unsigned: an int rather than a long keeps the driver 8
+         * bytes smaller (a task past the 2^32nd gets its default name made up front instead).
+         */
+        final int id;
+
+        TaskDriver(Coroutine<T> coroutine, int id) {
+            super(CurrentContext.inUse() ? Context.copyCurrent() : null, true, coroutine);
+            this.id = id;
         }
 
         @Override
+        public EventLoop loop() {
+            return Task.this.loop();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
         protected void runBody() {
             Object outcome;
             boolean failed;
             try {
-                outcome = coroutine.call();
+                outcome = ((Coroutine<T>) takeBody()).call();
                 failed = false;
             } catch (FiberKilled killed) {
                 throw killed;

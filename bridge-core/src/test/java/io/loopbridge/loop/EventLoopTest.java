@@ -345,6 +345,55 @@ class EventLoopTest {
     }
 
     @Nested
+    class ReadyQueue {
+
+        @Test
+        void aQueueThatHeldABurstIsReplacedBySmallerOneAndKeepsTheOrderOfWhatWaits() {
+            assertThat(burstThenThree(EventLoop.READY_TRIM_PEAK))
+                    .as("ready queues replaced once the burst ran")
+                    .isEqualTo(1);
+        }
+
+        @Test
+        void aQueueThatNeverHeldThatManyIsKept() {
+            assertThat(burstThenThree(EventLoop.READY_TRIM_PEAK - 1)).isZero();
+        }
+
+        /**
+         * One lap schedules the next one's {@code lapSize} callbacks; the last of them schedules
+         * three more, which wait in the queue while the lap after starts. Returns the trims made.
+         */
+        private long burstThenThree(int lapSize) {
+            int burst = lapSize - 1;
+            List<Integer> order = new ArrayList<>();
+            long[] trims = new long[1];
+            loop.callSoon(() -> {
+                for (int i = 0; i < burst; i++) {
+                    int n = i;
+                    loop.callSoon(() -> order.add(n));
+                }
+                loop.callSoon(() -> {
+                    for (int i = burst; i < burst + 3; i++) {
+                        int n = i;
+                        loop.callSoon(() -> order.add(n));
+                    }
+                    loop.callSoon(() -> {
+                        trims[0] = loop.readyTrims();
+                        loop.stop();
+                    });
+                });
+            });
+            loop.runForever();
+
+            assertThat(order).hasSize(burst + 3);
+            for (int i = 0; i < order.size(); i++) {
+                assertThat(order.get(i)).isEqualTo(i);
+            }
+            return trims[0];
+        }
+    }
+
+    @Nested
     class RunningAndStopping {
 
         @Test

@@ -35,7 +35,6 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     /** What a driver whose body started inline on a role thread ({@link RoleFiber}) holds once it ends. */
     private static final Fiber ENDED = new Ended();
 
-    protected final EventLoop loop;
     /**
      * Null before the first step; then a {@link Fiber} (threads and virtual engines) or, on the
      * continuation engine, the bare continuation, whose target is its loop's {@link Entry}. A
@@ -47,6 +46,8 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     /**
      * What the suspended body waits for: a future, or the {@link Wake} of a sleep; else null, or
      * the loop handle of the last {@link #yieldNow()}, kept for the next one (cancellation ignores it).
+     * Before the first step ({@code fiber} null): the body given to the constructor, which {@link
+     * #takeBody()} hands over once; a field of its own would make every task 8 bytes bigger.
      */
     private Object waitingOn;
 
@@ -60,10 +61,11 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     /**
      * {@code ownsContext}: the body runs in {@code context} (a task); otherwise it runs in whatever
-     * context resumes it (an async generator, which belongs to the task iterating it).
+     * context resumes it (an async generator, which belongs to the task iterating it). {@code body}:
+     * what {@link #runBody()} gets from {@link #takeBody()}, or null.
      */
-    protected Driver(EventLoop loop, Object context, boolean ownsContext) {
-        this.loop = loop;
+    protected Driver(Object context, boolean ownsContext, Object body) {
+        this.waitingOn = body;
         if (!ownsContext) {
             extras().borrowsContext = true;
         }
@@ -72,6 +74,13 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     /** Runs the coroutine body on the fiber; must handle every outcome itself. */
     protected abstract void runBody();
+
+    /** In {@link #runBody()}: the body given to the constructor; null once taken. */
+    protected final Object takeBody() {
+        Object body = waitingOn;
+        waitingOn = null;
+        return body;
+    }
 
     /** Ends the driver, cancelled before its body ever ran. */
     protected abstract void cancelBeforeStart(String message);
@@ -109,13 +118,15 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         return step instanceof Driver && ((Driver) step).runsHere() ? (Driver) step : null;
     }
 
-    public final EventLoop loop() {
-        return loop;
-    }
+    /**
+     * The loop the body runs on: the owner's, not a field of the driver, so that a suspended task's
+     * driver stays at 40 bytes with the default name's number in it ({@code Task.TaskDriver}).
+     */
+    public abstract EventLoop loop();
 
     /** Schedules the first step. */
     public final void start() {
-        loop.callSoon(this);
+        loop().callSoon(this);
     }
 
     /** A scheduled step (the driver is its own callback, so a task allocates no lambda for it). */
@@ -231,7 +242,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             ((Fiber) f).suspend();
             return;
         }
-        if (LOOPS.takeLoneStep(loop, this)) {
+        if (LOOPS.takeLoneStep(loop(), this)) {
             return; // the next lap would only resume this body: no freeze and thaw (as ThreadFiber)
         }
         ContinuationFiber.yieldNow();
@@ -270,6 +281,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     /** Resumes the body until it suspends or ends. Runs on the loop, as a callback. */
     final void step() {
+        EventLoop loop = loop();
         if (finished()) {
             return;
         }
@@ -298,6 +310,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             if (fiber == null) {
                 if (mustCancel()) {
                     extras().mustCancel = false;
+                    waitingOn = null; // the body, never to run
                     cancelBeforeStart(cancelMessage());
                     return;
                 }
@@ -331,6 +344,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
      * more, left as C1 code in some JVMs).
      */
     public final void runInline() {
+        EventLoop loop = loop();
         RoleFiber f = LOOPS.roleBeginBody(loop);
         fiber = f;
         Object previous = LOOPS.currentStep(loop);
@@ -359,6 +373,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
      * body's step, or another thread hands the role back for it.
      */
     private void roleSuspend(RoleFiber f) {
+        EventLoop loop = loop();
         boolean swaps = hasContext() || CurrentContext.inUse();
         if (swaps) {
             setContext(CurrentContext.swap(f.outerContext));
@@ -524,7 +539,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             throw new FiberKilled(); // a sleep in a finally block while the loop closes
         }
         Wake wake = new Wake(this);
-        TimerHandle timer = loop.callLater(delay, wake);
+        TimerHandle timer = loop().callLater(delay, wake);
         wake.timer = timer;
         waitingOn = wake;
         Handle cancelStep = null;
@@ -532,7 +547,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             // cancelled while running: as asyncio's __step, cancel the wait now
             extras().mustCancel = false;
             timer.cancel();
-            cancelStep = loop.callSoon(this);
+            cancelStep = loop().callSoon(this);
         }
         try {
             suspend();
@@ -567,7 +582,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         @Override
         public void run() {
             fired = true;
-            driver.loop.callSoon(driver);
+            driver.loop().callSoon(driver);
         }
     }
 
@@ -594,10 +609,10 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             // the step sets up the task's context itself, so its handle can serve every yield
             Object w = waitingOn;
             Handle last = w instanceof Handle ? (Handle) w : null;
-            queued = LOOPS.callSoonReusing(loop, last, this);
+            queued = LOOPS.callSoonReusing(loop(), last, this);
             waitingOn = queued;
         } else {
-            queued = loop.callSoon(this); // the handle carries the resumer's context of the moment
+            queued = loop().callSoon(this); // the handle carries the resumer's context of the moment
         }
         try {
             suspend();
@@ -629,7 +644,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             r.deadlines++;
         }
         r.message = message;
-        Object w = waitingOn;
+        Object w = fiber != null ? waitingOn : null; // before the first step: the body
         if (w instanceof LoopFuture) {
             if (((LoopFuture<?>) w).cancel(message)) {
                 return true;
@@ -637,7 +652,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         } else if (w instanceof Wake && !((Wake) w).fired && !((Wake) w).timer.isCancelled()) {
             // a sleep whose timer has not fired: cancel it and wake the body, where the cancellation surfaces
             ((Wake) w).timer.cancel();
-            loop.callSoon(this);
+            loop().callSoon(this);
             return true;
         }
         r.mustCancel = true;
@@ -807,18 +822,18 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     /** The future the body waits on, or null (also while it sleeps). */
     public final LoopFuture<?> waitingOn() {
-        Object w = waitingOn;
+        Object w = fiber != null ? waitingOn : null;
         return w instanceof LoopFuture ? (LoopFuture<?>) w : null;
     }
 
     /** What the body waits on, for a description (a future, or a sleep and when it ends), or null. */
     public final String describeWait() {
-        Object w = waitingOn;
+        Object w = fiber != null ? waitingOn : null;
         if (w instanceof Handle) {
             return null; // a yield's handle: the body is ready, not waiting
         }
         if (w instanceof Wake) {
-            long left = ((Wake) w).timer.when() - loop.time();
+            long left = ((Wake) w).timer.when() - loop().time();
             return String.format(java.util.Locale.ROOT, "Async.sleep (%.3f s left)", Math.max(0, left) / 1e9);
         }
         return w == null ? null : w.toString();
@@ -827,6 +842,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
     /** Unwinds a body whose loop closes under it. */
     @Override
     public final void abandon() {
+        EventLoop loop = loop();
         extras().abandoned = true;
         Object f = fiber;
         if (f != null && !fiberDone(f)) {
@@ -867,6 +883,6 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         context.put("message", "a coroutine failed while its closed loop unwound it");
         context.put("exception", failure);
         context.put("task", o);
-        loop.callExceptionHandler(context);
+        loop().callExceptionHandler(context);
     }
 }
