@@ -337,10 +337,12 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
             boolean lost = !inFlight.isEmpty();
             for (Job<T, R> job : inFlight) {
                 job.abandoned = true;
-                if (job.task.isDone()) {
-                    settle(job); // its done callback was refused by the closed loop, or never came
+                Task<? extends R> t = job.task;
+                if (t.isDone() && !t.isCancelled() && t.exception() == null && t.result() != null) {
+                    discards.accept(t.result()); // finished; the closed loop refused its done callback
                 } else {
-                    discardUnstarted(job); // the close unwound the started ones
+                    // the close unwound the started ones (a finally that threw was reported then)
+                    discardUnstarted(job);
                 }
             }
             inFlight.clear();

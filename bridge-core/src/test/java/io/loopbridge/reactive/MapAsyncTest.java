@@ -591,6 +591,56 @@ class MapAsyncTest {
         assertThat(completes.cancels).hasValue(0);
     }
 
+    /**
+     * A loop closed directly (not through {@code Async.run}) under running coroutines unwinds them
+     * itself ({@code finally} runs, no cancellation is delivered, a {@code finally} that throws is
+     * reported by the loop); the stream hears of it at its next signal, and reports nothing again.
+     */
+    @AllEngines
+    void aLoopClosedUnderRunningCoroutinesEndsTheStreamAtItsNextSignal(CoroutineEngine engine) {
+        Manual upstream = new Manual();
+        List<Map<String, Object>> errors = new CopyOnWriteArrayList<>();
+        EventLoop loop = new EventLoop(engine);
+        loop.setExceptionHandler((l, ctx) -> errors.add(ctx));
+        RecordingSubscriber<Integer> s = new RecordingSubscriber<>(loop, steps, 1);
+        IllegalStateException finallyFailed = new IllegalStateException("finally failed");
+        CoroutineFunction<Integer, Integer> forever = sleepsForever();
+        CoroutineFunction<Integer, Integer> coroutine = i -> {
+            try {
+                return forever.apply(i);
+            } finally {
+                if (i == 2) {
+                    throw finallyFailed;
+                }
+            }
+        };
+        loop.runUntilComplete(loop.createTask(() -> {
+            Reactive.mapAsync(upstream, loop, 2, coroutine).subscribe(s);
+            settle();
+            upstream.subscriber.onNext(1);
+            upstream.subscriber.onNext(2);
+            settle();
+            return null;
+        }));
+        loop.close();
+        assertThat(steps)
+                .as("unwound by the close, not cancelled")
+                .containsExactly("onSubscribe", "start 1", "start 2", "finally 1", "finally 2");
+
+        s.request(1);
+        assertThat(s.terminated)
+                .isCompletedWithValueMatching(e ->
+                        e instanceof IllegalStateException && e.getMessage().contains("Event loop is closed"));
+        assertThat(upstream.cancels).hasValue(1);
+        assertThat(errors)
+                .as("the failed finally, reported once")
+                .filteredOn(ctx -> ctx.get("exception") == finallyFailed)
+                .hasSize(1);
+        assertThat(errors)
+                .as("nothing from the stream")
+                .noneMatch(ctx -> String.valueOf(ctx.get("message")).contains("mapAsync"));
+    }
+
     /** An upstream the test drives by hand: it counts the requests and the cancels, and does nothing else. */
     static final class Manual implements Publisher<Integer> {
         volatile org.reactivestreams.Subscriber<? super Integer> subscriber;
