@@ -44,6 +44,12 @@ final class Comparisons {
         for (CoroutineEngine e : ENGINES) {
             all.add(new IterateVsSubscribe(e, true));
         }
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new MapAsyncVsFlatMapSequential(e, 16));
+        }
+        for (CoroutineEngine e : ENGINES) {
+            all.add(new MapAsyncVsFlatMapSequential(e, 1));
+        }
         all.add(new PublisherVsFiberInterop());
         all.add(new PublisherVsKotlinx());
         all.add(new MonoAwaitVsBlock(false));

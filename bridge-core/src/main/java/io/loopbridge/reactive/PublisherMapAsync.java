@@ -105,11 +105,13 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
     private static final class Mapping<T, R> implements Subscription, Subscriber<T> {
         private static final VarHandle REQUESTED;
         private static final VarHandle HOPS;
+        private static final VarHandle ENDED_OFF_LOOP;
 
         static {
             try {
                 REQUESTED = MethodHandles.lookup().findVarHandle(Mapping.class, "requested", long.class);
                 HOPS = MethodHandles.lookup().findVarHandle(Mapping.class, "hops", int.class);
+                ENDED_OFF_LOOP = MethodHandles.lookup().findVarHandle(Mapping.class, "endedOffLoop", boolean.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -132,6 +134,8 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
          * only when none is still on its way, so the signals keep their order.
          */
         private volatile int hops;
+        /** The first signal that found the loop closed took the stream over; see {@link #endOnClosedLoop}. */
+        private volatile boolean endedOffLoop;
 
         // loop only
         private Subscriber<? super R> downstream;
@@ -170,7 +174,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         @Override
         public void onSubscribe(Subscription s) {
             Objects.requireNonNull(s, "§2.13 violated: onSubscribe(null)");
-            fromUpstream(() -> {
+            boolean open = fromUpstream(() -> {
                 if (upstream != null || cancelled || terminated) {
                     s.cancel(); // §2.5
                     return;
@@ -178,12 +182,16 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 upstream = s;
                 s.request(parent.concurrency);
             });
+            if (!open) {
+                s.cancel();
+                endOnClosedLoop(null, false);
+            }
         }
 
         @Override
         public void onNext(T item) {
             Objects.requireNonNull(item, "§2.13 violated: onNext(null)");
-            fromUpstream(() -> {
+            boolean open = fromUpstream(() -> {
                 if (terminated || cancelled) {
                     discards.accept(item); // the source ignored the cancel, or broke §1.7
                     return;
@@ -199,6 +207,10 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 inFlight.addLast(job);
                 job.task.addDoneCallback(job);
             });
+            if (!open) {
+                discards.accept(item);
+                endOnClosedLoop(null, false);
+            }
         }
 
         /**
@@ -211,7 +223,13 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 return;
             }
             Task<? extends R> t = job.task;
-            if (!terminated && !cancelled && !t.isCancelled()) {
+            if (!terminated && !cancelled) {
+                if (t.isCancelled()) {
+                    // e.g. Async.run cancelling the loop's leftover tasks: waiting for the head would
+                    // leave the stream live on a loop about to close (it may have no demand yet)
+                    fail(cancelledFromOutside(t));
+                    return;
+                }
                 Throwable e = t.exception();
                 if (e != null) {
                     fail(e);
@@ -232,7 +250,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         @Override
         public void onError(Throwable t) {
             Objects.requireNonNull(t, "§2.13 violated: onError(null)");
-            fromUpstream(() -> {
+            boolean open = fromUpstream(() -> {
                 boolean ended = upstreamDone;
                 upstreamDone = true;
                 upstream = null;
@@ -246,21 +264,30 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 }
                 fail(t);
             });
+            if (!open) {
+                endOnClosedLoop(t, true);
+            }
         }
 
         @Override
         public void onComplete() {
-            fromUpstream(() -> {
+            boolean open = fromUpstream(() -> {
                 upstreamDone = true;
                 drain();
             });
+            if (!open) {
+                endOnClosedLoop(null, true);
+            }
         }
 
-        /** Runs an upstream signal on the loop, after the ones still on their way; see {@link #hops}. */
-        private void fromUpstream(Runnable signal) {
+        /**
+         * Runs an upstream signal on the loop, after the ones still on their way; see {@link #hops}.
+         * {@code false} if the loop is closed: nobody is left to run it.
+         */
+        private boolean fromUpstream(Runnable signal) {
             if (hops == 0 && loop.inLoop()) {
                 signal.run();
-                return;
+                return true;
             }
             HOPS.getAndAdd(this, 1);
             try {
@@ -269,8 +296,78 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                     HOPS.getAndAdd(this, -1);
                     signal.run();
                 });
+                return true;
             } catch (IllegalStateException closedLoop) {
-                HOPS.getAndAdd(this, -1); // the loop is closed: nobody is left to run it
+                HOPS.getAndAdd(this, -1);
+                return false;
+            }
+        }
+
+        /**
+         * The loop closed under a live stream (e.g. {@code Async.run} returned while the stream had
+         * nothing in flight, so nothing of it was cancelled): the first signal that finds the loop
+         * closed ends the stream on its own thread, as Reactor's {@code publishOn} fails when its
+         * worker rejects a task. The upstream is cancelled (unless it just ended: {@code
+         * upstreamEnded}), what the stream held goes to the discard hook, and a live subscriber gets
+         * {@code upstreamError}, or {@code onComplete} if the upstream completed with nothing in
+         * flight, else an {@link IllegalStateException}. The loop-only state is safe to touch: the
+         * loop runs nothing any more, and its last writes happen-before the closed check that sent
+         * us here; the flag makes one thread the owner if several find the loop closed.
+         */
+        private void endOnClosedLoop(Throwable upstreamError, boolean upstreamEnded) {
+            if (!ENDED_OFF_LOOP.compareAndSet(this, false, true)) {
+                if (upstreamError != null && !(upstreamError instanceof CancellationException)) {
+                    Signals.dropped(
+                            loop,
+                            dropped,
+                            "the upstream of mapAsync failed after its loop closed",
+                            upstreamError,
+                            this);
+                }
+                return;
+            }
+            boolean live = !terminated && !cancelled;
+            boolean endedBefore = upstreamDone;
+            terminated = true;
+            Subscription s = upstream;
+            upstream = null;
+            if (s != null && !upstreamEnded && !upstreamDone) {
+                s.cancel();
+            }
+            boolean lost = !inFlight.isEmpty();
+            for (Job<T, R> job : inFlight) {
+                job.abandoned = true;
+                Task<? extends R> t = job.task;
+                if (t.isDone() && !t.isCancelled() && t.exception() == null && t.result() != null) {
+                    discards.accept(t.result()); // finished; the closed loop refused its done callback
+                } else {
+                    // the close unwound the started ones (a finally that threw was reported then)
+                    discardUnstarted(job);
+                }
+            }
+            inFlight.clear();
+            Subscriber<? super R> d = downstream;
+            downstream = null;
+            if (!live) {
+                if (upstreamError != null && (endedBefore || !(upstreamError instanceof CancellationException))) {
+                    Signals.dropped(
+                            loop,
+                            dropped,
+                            "the upstream of mapAsync failed after its stream ended",
+                            upstreamError,
+                            this);
+                }
+            } else if (upstreamError != null) {
+                Signals.onError(loop, d, upstreamError);
+            } else if (upstreamEnded && !lost) {
+                Signals.onComplete(loop, d);
+            } else {
+                Signals.onError(
+                        loop,
+                        d,
+                        new IllegalStateException("Event loop is closed: mapAsync can neither run"
+                                + " coroutines nor emit results any more; cancel its subscription before the loop closes"
+                                + " (Async.run closes it when its main coroutine returns)"));
             }
         }
 
@@ -291,7 +388,9 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                     next = r + n < 0 ? Long.MAX_VALUE : r + n; // §3.17
                 } while (!REQUESTED.compareAndSet(this, r, next));
             }
-            Signals.onLoop(loop, this::drain);
+            if (!Signals.onLoop(loop, this::drain)) {
+                endOnClosedLoop(null, false);
+            }
         }
 
         @Override
@@ -300,10 +399,13 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 return;
             }
             cancelled = true;
-            Signals.onLoop(loop, () -> {
+            boolean open = Signals.onLoop(loop, () -> {
                 downstream = null; // §3.13
                 cancelAll();
             });
+            if (!open) {
+                endOnClosedLoop(null, false); // still cancels the upstream
+            }
         }
 
         private void cancelAll() {
@@ -340,6 +442,11 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 Signals.dropped(
                         loop, dropped, "a mapAsync coroutine failed after its stream ended", t.exception(), this);
             }
+        }
+
+        private static CancellationException cancelledFromOutside(Task<?> task) {
+            return new CancellationException("a mapAsync coroutine was cancelled by someone other than its stream"
+                    + " (Async.run cancels the loop's leftover tasks when its main coroutine returns): " + task);
         }
 
         /** The item of a job whose coroutine never started is nobody's: to the discard hook. */
@@ -404,8 +511,8 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 }
                 inFlight.pollFirst();
                 if (head.isCancelled()) {
-                    discardUnstarted(job); // cancelled by someone else before its coroutine ran
-                    fail(new CancellationException("a mapAsync coroutine was cancelled: " + head));
+                    discardUnstarted(job); // its done callback has not run yet
+                    fail(cancelledFromOutside(head));
                     return;
                 }
                 Throwable e = head.exception();

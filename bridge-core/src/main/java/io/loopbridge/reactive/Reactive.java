@@ -109,7 +109,11 @@ public final class Reactive {
      * failure that comes after the end or the cancel goes to the loop's exception handler (for a
      * Reactor subscriber, to {@code Hooks.onErrorDropped}). For a Reactor subscriber, what the end
      * or the cancel drops goes to its discard hook ({@code doOnDiscard}), each once: results not
-     * emitted yet, items whose task had not started, items arriving after the end.
+     * emitted yet, items whose task had not started, items arriving after the end. A task cancelled
+     * by anyone but the stream (e.g. {@code Async.run} cancelling the loop's leftover tasks when its
+     * main coroutine returns) fails the stream with a {@code CancellationException}; a stream whose
+     * loop closed with no task in flight ends at its next signal, on that signal's thread (the
+     * upstream cancelled, an {@code IllegalStateException} for the subscriber).
      *
      * @param <T> the type of the upstream items
      * @param <R> the type of the results

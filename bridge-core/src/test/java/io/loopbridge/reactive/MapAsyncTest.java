@@ -10,6 +10,7 @@ import io.loopbridge.NoLoopbridgeThreadsLeft;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.task.CoroutineEngine;
 import io.loopbridge.task.CoroutineFunction;
+import io.loopbridge.task.Task;
 import io.loopbridge.testing.AllEngines;
 import io.loopbridge.testing.VirtualTime;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -457,5 +459,208 @@ class MapAsyncTest {
                     .singleElement()
                     .satisfies(ctx -> assertThat(ctx.get("exception")).isSameAs(afterEnd));
         });
+    }
+
+    /**
+     * {@code Async.run} cancels the loop's leftover tasks when its main coroutine returns, as {@code
+     * asyncio.run} does, the coroutines of a live stream among them. The stream then ends at once,
+     * as when a coroutine fails: the upstream is cancelled and the subscriber gets {@code onError},
+     * though the cancelled coroutines wait behind a result that no demand lets out yet.
+     */
+    @AllEngines
+    void asyncRunCancellingTheCoroutinesInFlightEndsTheStream(CoroutineEngine engine) {
+        AtomicInteger cancels = new AtomicInteger();
+        List<Map<String, Object>> errors = new CopyOnWriteArrayList<>();
+        List<Task<?>> jobs = new CopyOnWriteArrayList<>();
+        List<RecordingSubscriber<Integer>> subscriber = new CopyOnWriteArrayList<>();
+        VirtualTime.run(engine, () -> {
+            Async.loop().setExceptionHandler((loop, ctx) -> errors.add(ctx));
+            CoroutineFunction<Integer, Integer> forever = sleepsForever();
+            RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps); // no demand
+            subscriber.add(s);
+            Reactive.mapAsync(Flux.range(1, 100).doOnCancel(cancels::incrementAndGet), Async.loop(), 3, i -> {
+                        jobs.add(Async.currentTask());
+                        return i == 1 ? i : forever.apply(i);
+                    })
+                    .subscribe(s);
+            settle();
+            assertThat(steps).containsExactly("onSubscribe", "start 2", "start 3");
+            return null; // item 1's result waits for demand, items 2 and 3 sleep
+        });
+        RecordingSubscriber<Integer> s = subscriber.get(0);
+        assertThat(s.terminated)
+                .isCompletedWithValueMatching(e -> e instanceof CancellationException
+                        && e.getMessage().contains("Async.run cancels the loop's leftover tasks"));
+        assertThat(steps)
+                .contains("cancelled 2", "finally 2", "cancelled 3", "finally 3")
+                .doesNotContain("start 4")
+                .noneMatch(step -> step.startsWith("onNext"));
+        assertThat(cancels).as("upstream cancelled").hasValue(1);
+        assertThat(jobs).hasSize(3).allMatch(Task::isDone);
+        assertThat(jobs.subList(1, 3)).allMatch(Task::isCancelled);
+        assertThat(errors).as("nothing for the exception handler").isEmpty();
+        assertThat(s.offLoop).isEmpty();
+    }
+
+    /**
+     * Same with demand: the coroutine of the item that took the place of an emitted one is cancelled
+     * with the others, and no coroutine is left for the loop's close to unwind.
+     */
+    @AllEngines
+    void asyncRunLeavesNoMapAsyncCoroutineForTheLoopsClose(CoroutineEngine engine) {
+        List<Map<String, Object>> errors = new CopyOnWriteArrayList<>();
+        List<Task<?>> jobs = new CopyOnWriteArrayList<>();
+        List<RecordingSubscriber<Integer>> subscriber = new CopyOnWriteArrayList<>();
+        VirtualTime.run(engine, () -> {
+            Async.loop().setExceptionHandler((loop, ctx) -> errors.add(ctx));
+            CoroutineFunction<Integer, Integer> forever = sleepsForever();
+            RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps, Long.MAX_VALUE);
+            subscriber.add(s);
+            Reactive.mapAsync(Flux.range(1, 100), Async.loop(), 3, i -> {
+                        jobs.add(Async.currentTask());
+                        return i == 1 ? i : forever.apply(i);
+                    })
+                    .subscribe(s);
+            settle();
+            assertThat(steps).containsExactly("onSubscribe", "start 2", "start 3", "onNext 1", "start 4");
+            return null;
+        });
+        assertThat(subscriber.get(0).terminated).isCompletedWithValueMatching(e -> e instanceof CancellationException);
+        for (int i = 2; i <= 4; i++) {
+            assertThat(steps)
+                    .as("item %d cancelled, not unwound by the loop's close", i)
+                    .contains("cancelled " + i);
+        }
+        assertThat(jobs).hasSize(4).allMatch(Task::isDone);
+        assertThat(errors).isEmpty();
+    }
+
+    /**
+     * A stream with nothing in flight when its loop closes hears of it at its next signal, as
+     * Reactor's {@code publishOn} hears that its worker is gone: an upstream item or a request that
+     * finds the loop closed ends the stream on the signalling thread ({@code onError}, the upstream
+     * cancelled, the item dropped). Otherwise an endless upstream such as {@code Flux.interval} would
+     * feed a closed loop forever, and the subscriber would wait forever.
+     */
+    @AllEngines
+    void aSignalThatFindsTheLoopClosedEndsTheStream(CoroutineEngine engine) {
+        Manual items = new Manual();
+        Manual requests = new Manual();
+        Manual cancels = new Manual();
+        Manual completes = new Manual();
+        List<RecordingSubscriber<Integer>> subscribers = new CopyOnWriteArrayList<>();
+        Async.run(engine, () -> {
+            for (Manual upstream : List.of(items, requests, cancels, completes)) {
+                RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps, 1);
+                subscribers.add(s);
+                Reactive.mapAsync(upstream, Async.loop(), 2, i -> i).subscribe(s);
+            }
+            settle();
+            return null;
+        });
+        assertThat(List.of(items, requests, cancels, completes)).allSatisfy(upstream -> {
+            assertThat(upstream.requested).as("requested while the loop ran").hasValue(2);
+            assertThat(upstream.cancels)
+                    .as("not cancelled yet: nothing told the stream")
+                    .hasValue(0);
+        });
+        assertThat(subscribers).noneMatch(RecordingSubscriber::isTerminated);
+        String here = Thread.currentThread().getName();
+
+        items.subscriber.onNext(1);
+        RecordingSubscriber<Integer> fed = subscribers.get(0);
+        assertThat(fed.terminated)
+                .isCompletedWithValueMatching(e ->
+                        e instanceof IllegalStateException && e.getMessage().contains("Event loop is closed"));
+        assertThat(fed.offLoop).containsExactly("onError on " + here);
+        assertThat(items.cancels).hasValue(1);
+        items.subscriber.onNext(2); // the upstream has not seen the cancel yet: dropped, nothing else
+        assertThat(fed.items).isEmpty();
+        assertThat(items.cancels).hasValue(1);
+
+        subscribers.get(1).request(1);
+        assertThat(subscribers.get(1).terminated).isCompletedWithValueMatching(e -> e instanceof IllegalStateException);
+        assertThat(requests.cancels).hasValue(1);
+
+        subscribers.get(2).cancel();
+        assertThat(cancels.cancels).as("a cancel still reaches the upstream").hasValue(1);
+        assertThat(subscribers.get(2).isTerminated()).isFalse();
+
+        completes.subscriber.onComplete(); // nothing was in flight: nothing is lost
+        assertThat(subscribers.get(3).terminated).isCompletedWithValue(null);
+        assertThat(completes.cancels).hasValue(0);
+    }
+
+    /**
+     * A loop closed directly (not through {@code Async.run}) under running coroutines unwinds them
+     * itself ({@code finally} runs, no cancellation is delivered, a {@code finally} that throws is
+     * reported by the loop); the stream hears of it at its next signal, and reports nothing again.
+     */
+    @AllEngines
+    void aLoopClosedUnderRunningCoroutinesEndsTheStreamAtItsNextSignal(CoroutineEngine engine) {
+        Manual upstream = new Manual();
+        List<Map<String, Object>> errors = new CopyOnWriteArrayList<>();
+        EventLoop loop = new EventLoop(engine);
+        loop.setExceptionHandler((l, ctx) -> errors.add(ctx));
+        RecordingSubscriber<Integer> s = new RecordingSubscriber<>(loop, steps, 1);
+        IllegalStateException finallyFailed = new IllegalStateException("finally failed");
+        CoroutineFunction<Integer, Integer> forever = sleepsForever();
+        CoroutineFunction<Integer, Integer> coroutine = i -> {
+            try {
+                return forever.apply(i);
+            } finally {
+                if (i == 2) {
+                    throw finallyFailed;
+                }
+            }
+        };
+        loop.runUntilComplete(loop.createTask(() -> {
+            Reactive.mapAsync(upstream, loop, 2, coroutine).subscribe(s);
+            settle();
+            upstream.subscriber.onNext(1);
+            upstream.subscriber.onNext(2);
+            settle();
+            return null;
+        }));
+        loop.close();
+        assertThat(steps)
+                .as("unwound by the close, not cancelled")
+                .containsExactly("onSubscribe", "start 1", "start 2", "finally 1", "finally 2");
+
+        s.request(1);
+        assertThat(s.terminated)
+                .isCompletedWithValueMatching(e ->
+                        e instanceof IllegalStateException && e.getMessage().contains("Event loop is closed"));
+        assertThat(upstream.cancels).hasValue(1);
+        assertThat(errors)
+                .as("the failed finally, reported once")
+                .filteredOn(ctx -> ctx.get("exception") == finallyFailed)
+                .hasSize(1);
+        assertThat(errors)
+                .as("nothing from the stream")
+                .noneMatch(ctx -> String.valueOf(ctx.get("message")).contains("mapAsync"));
+    }
+
+    /** An upstream the test drives by hand: it counts the requests and the cancels, and does nothing else. */
+    static final class Manual implements Publisher<Integer> {
+        volatile org.reactivestreams.Subscriber<? super Integer> subscriber;
+        final AtomicLong requested = new AtomicLong();
+        final AtomicInteger cancels = new AtomicInteger();
+
+        @Override
+        public void subscribe(org.reactivestreams.Subscriber<? super Integer> s) {
+            subscriber = s;
+            s.onSubscribe(new Subscription() {
+                @Override
+                public void request(long n) {
+                    requested.addAndGet(n);
+                }
+
+                @Override
+                public void cancel() {
+                    cancels.incrementAndGet();
+                }
+            });
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loopbridge.Async;
 import io.loopbridge.loop.EventLoop;
+import io.loopbridge.loop.TestEventLoop;
 import io.loopbridge.reactor.testing.AllEngines;
 import io.loopbridge.reactor.testing.NoLoopbridgeThreadsLeft;
 import io.loopbridge.sync.AsyncEvent;
@@ -210,5 +211,70 @@ class MapAsyncDiscardTest {
         } finally {
             reactor.core.publisher.Hooks.resetOnErrorDropped();
         }
+    }
+
+    /**
+     * {@code Async.run} cancels the coroutines still in flight when its main coroutine returns; the
+     * stream ends then as when one fails: the upstream is cancelled, the subscriber gets {@code
+     * onError}, and the result that was waiting for demand goes to the discard hook.
+     */
+    @AllEngines
+    void asyncRunReturningDiscardsTheResultsNotEmitted(CoroutineEngine engine) {
+        List<Object> discarded = new ArrayList<>();
+        List<Object> signals = new ArrayList<>();
+        Async.run(() -> new TestEventLoop(engine), () -> {
+            Flux.range(1, 100)
+                    .doOnCancel(() -> signals.add("upstream cancelled"))
+                    .transform(ReactorBridge.<Integer, String>mapAsync(Async.loop(), 3, i -> {
+                        if (i > 1) {
+                            Async.sleep(Duration.ofHours(1));
+                        }
+                        return "r" + i;
+                    }))
+                    .doOnDiscard(Object.class, discarded::add)
+                    .subscribe(new BaseSubscriber<>() {
+                        @Override
+                        protected void hookOnSubscribe(Subscription s) {} // no demand yet
+
+                        @Override
+                        protected void hookOnError(Throwable t) {
+                            signals.add(t.getClass().getSimpleName());
+                        }
+                    });
+            settle();
+            return null;
+        });
+
+        assertThat(signals).containsExactly("upstream cancelled", "CancellationException");
+        assertThat(discarded).containsExactly("r1");
+    }
+
+    /**
+     * A stream with nothing in flight when {@code Async.run} returns is not a task, so nothing
+     * cancels it then: the first upstream item that finds the loop closed ends it (the upstream
+     * cancelled, the item discarded, {@code onError} on the upstream's thread), instead of an endless
+     * {@code Flux.interval} ticking into a closed loop forever.
+     */
+    @AllEngines
+    void anEndlessUpstreamIsCancelledAtItsFirstItemAfterTheLoopClosed(CoroutineEngine engine) {
+        List<Object> discarded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Throwable> error = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger cancels = new java.util.concurrent.atomic.AtomicInteger();
+        Async.run(engine, () -> {
+            Flux.interval(Duration.ofMillis(500), Duration.ofMillis(5)) // no tick while the loop runs
+                    .doOnCancel(cancels::incrementAndGet)
+                    .transform(ReactorBridge.<Long, Long>mapAsync(Async.loop(), 2, i -> i))
+                    .doOnDiscard(Object.class, discarded::add)
+                    .subscribe(item -> {}, error::complete);
+            settle();
+            return null;
+        });
+
+        assertThat(error)
+                .succeedsWithin(Duration.ofSeconds(10))
+                .isInstanceOf(IllegalStateException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains("Event loop is closed"));
+        assertThat(cancels).hasValue(1);
+        assertThat(discarded).containsExactly(0L);
     }
 }
