@@ -199,7 +199,6 @@ def task_bytes(loop, n, use_rss=False):
         for i in range(n):
             tasks[i] = create_task(waiter())
         await asyncio.sleep(0)  # every task runs its first step, up to `await never`
-        await asyncio.sleep(0)  # one lap more, as on the JVM side
         gc.collect()
         after = stop()
         if any(t.done() for t in tasks):

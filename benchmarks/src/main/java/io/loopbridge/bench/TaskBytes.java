@@ -20,8 +20,7 @@ import java.util.Map;
 /**
  * {@code MEM task_bytes_<engine>}: heap bytes retained per suspended task. Inside a coroutine of
  * {@code Async.run(engine, ...)}: a full GC, heap used; create N tasks that each await one
- * never-completed {@code LoopFuture}; yield once so every task runs up to its await, and once more
- * (asyncio's twin does the same); a full GC,
+ * never-completed {@code LoopFuture}; yield once so every task runs up to its await; a full GC,
  * heap used again; the difference over N. N is {@value #TASKS} ({@value #THREAD_TASKS} on the
  * threads engine); the median of {@value #RUNS_PER_JVM} runs in each of {@value #JVMS} JVMs of
  * their own (one on the threads engine), each run after unmeasured passes with N tasks that get the await path JIT-compiled: at least {@value #WARMUP_PASSES}, and
@@ -217,10 +216,6 @@ final class TaskBytes implements Report {
             tasks[i] = Async.createTask(waiter);
         }
         Async.sleep(Duration.ZERO); // the first steps of all n tasks run before this resumes
-        // one lap more, as a running program makes: what the loop kept only for the lap that ran
-        // the n first steps (its ready queue, grown to n) is not the tasks' (asyncio's deque frees
-        // its blocks as it drains, during that very lap)
-        Async.sleep(Duration.ZERO);
         if (waiting[0] != n) {
             throw new IllegalStateException(waiting[0] + " of " + n + " tasks reached their await");
         }

@@ -936,9 +936,6 @@ public class EventLoop implements AutoCloseable {
             return false;
         }
         ready.pollFirst();
-        if (readyPeak >= READY_TRIM_PEAK) {
-            trimReady(); // a lap of one after a burst, as in collectLap
-        }
         endRoleLap(); // the lap that ran the suspending step ends here
         lapSampleStart = (++lapCount & 15) == 0 ? System.nanoTime() : 0;
         lapPhase = LAP_AFTER_IO; // the next lap, whose only callback runs now
@@ -1125,27 +1122,11 @@ public class EventLoop implements AutoCloseable {
         int io = ioCount;
         boolean jfr = LoopEvents.enabled();
         LoopLapEvent lap = beginLap(jfr);
-        for (int n = beforeIo; n > 0; n--) {
-            Handle h = ready.pollFirst();
-            if (!h.isCancelled()) {
-                // only a coroutine's step may need it (takeLoneStep): a store of any other handle
-                // would cost every callback a GC write barrier
-                lapHandle = h.callback instanceof LiveTask ? h : null;
-                run(h, jfr);
-            }
-        }
-        lapHandle = null;
+        runReady(beforeIo, jfr, count == beforeIo && io == 0);
         if (io > 0) {
             runIo(io, jfr);
         }
-        for (int n = count - beforeIo; n > 0; n--) {
-            Handle h = ready.pollFirst();
-            if (!h.isCancelled()) {
-                lapHandle = h.callback instanceof LiveTask ? h : null;
-                run(h, jfr);
-            }
-        }
-        lapHandle = null;
+        runReady(count - beforeIo, jfr, true);
         callbackCount += count + io;
         endLapSample();
         if (lap != null) {
@@ -1155,6 +1136,34 @@ public class EventLoop implements AutoCloseable {
                 lap.callbacks = count;
                 lap.commit();
             }
+        }
+    }
+
+    /**
+     * Runs the first {@code n} ready callbacks; {@code lastOfLap}: the last of them is the lap's
+     * last callback, before which a queue that held a burst is trimmed ({@link #trimReady}).
+     */
+    private void runReady(int n, boolean jfr, boolean lastOfLap) {
+        if (n <= 0) {
+            return;
+        }
+        for (; n > 1; n--) {
+            runReady(ready.pollFirst(), jfr);
+        }
+        Handle last = ready.pollFirst();
+        if (lastOfLap && readyPeak >= READY_TRIM_PEAK) {
+            trimReady(); // drained: the last callback (a coroutine resuming, say) runs without it
+        }
+        runReady(last, jfr);
+        lapHandle = null;
+    }
+
+    private void runReady(Handle h, boolean jfr) {
+        if (!h.isCancelled()) {
+            // only a coroutine's step may need it (takeLoneStep): a store of any other handle
+            // would cost every callback a GC write barrier
+            lapHandle = h.callback instanceof LiveTask ? h : null;
+            run(h, jfr);
         }
     }
 
@@ -1267,9 +1276,6 @@ public class EventLoop implements AutoCloseable {
             return false;
         }
         ready.pollFirst();
-        if (readyPeak >= READY_TRIM_PEAK) {
-            trimReady(); // a lap of one after a burst, as in collectLap
-        }
         lapHandle = next;
         endLapSample(); // the lap that ran the suspending step ends here
         if ((++lapCount & 15) == 0) {

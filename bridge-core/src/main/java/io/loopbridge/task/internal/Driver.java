@@ -357,13 +357,15 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
             // unwound on purpose: the loop closed
         } finally {
             fiber = ENDED; // the thread may start another body now: a done task must not keep it
-            LOOPS.roleEndBody(loop, f);
+            // loop() again, not the local: a value live across the body is a slot more in this
+            // frame, which every suspended body on the virtual engine keeps
+            LOOPS.roleEndBody(loop(), f);
             Object outer = f.outerContext;
             f.outerContext = null;
             if (swaps || CurrentContext.inUse()) {
                 setContext(CurrentContext.swap(outer));
             }
-            LOOPS.setCurrentStep(loop, previous);
+            LOOPS.setCurrentStep(loop(), previous);
         }
     }
 
@@ -386,7 +388,7 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         if (!live || abandoned()) {
             throw new FiberKilled(); // the loop closed: abandon() made this the current step
         }
-        LOOPS.setCurrentStep(loop, this);
+        LOOPS.setCurrentStep(loop(), this); // not the local, live across the suspend (runInline)
     }
 
     private void resumeRecorded() {
