@@ -216,17 +216,26 @@ public class Task<T> extends LoopFuture<T> {
         /** Completes the task with what the body returned or threw ({@code failed}). */
         @SuppressWarnings("unchecked")
         void end(Object outcome, boolean failed) {
-            if (failed) {
-                Throwable e = (Throwable) outcome;
-                if (e instanceof CancellationException && !(e instanceof AsyncTimeoutException)) {
-                    finishCancelled(e.getMessage());
+            try {
+                if (failed) {
+                    Throwable e = (Throwable) outcome;
+                    if (e instanceof CancellationException && !(e instanceof AsyncTimeoutException)) {
+                        finishCancelled(e.getMessage());
+                    } else {
+                        finish(null, e);
+                    }
+                } else if (takeMustCancel()) {
+                    finishCancelled(cancelMessage());
                 } else {
-                    finish(null, e);
+                    finish((T) outcome, null);
                 }
-            } else if (takeMustCancel()) {
-                finishCancelled(cancelMessage());
-            } else {
-                finish((T) outcome, null);
+            } catch (IllegalStateException refused) {
+                if (!isDone() || !loop().isClosed()) {
+                    throw refused;
+                }
+                // a body its loop's close unwound: the closed loop refused the done callbacks, which
+                // could never run; Driver.abandon() reports the outcome if it is a failure. Escaping
+                // here, this was a second report on a role thread (Exception in callback ...)
             }
         }
 

@@ -868,8 +868,10 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
 
     /**
      * A body that failed while unwinding (a {@code finally} threw) has nobody left to await it on
-     * a closed loop: its exception goes to the exception handler. A task keeps it as its outcome;
-     * what escaped the fiber then is only the closed loop refusing the task's done callbacks.
+     * a closed loop: its exception goes to the exception handler, once. A task keeps it as its
+     * outcome and reports that: its end absorbs the closed loop's refusal of its done callbacks
+     * ({@code Task.TaskDriver.end}), which on a role thread would not come back here but be reported
+     * apart.
      */
     private void reportUnwindFailure(Throwable escaped) {
         Object o = owner();
