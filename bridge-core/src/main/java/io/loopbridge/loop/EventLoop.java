@@ -3,6 +3,7 @@ package io.loopbridge.loop;
 import io.loopbridge.future.Awaitable;
 import io.loopbridge.future.LoopFuture;
 import io.loopbridge.gen.AsyncGenerator;
+import io.loopbridge.internal.DroppedOnClose;
 import io.loopbridge.internal.IoCallback;
 import io.loopbridge.internal.LiveTask;
 import io.loopbridge.internal.LiveTaskSet;
@@ -1071,9 +1072,18 @@ public class EventLoop implements AutoCloseable {
         asyncGenerators.clear();
         endIdleRoles(); // the pure pool threads; those holding a body ended with its task above
         lapPhase = LAP_NONE;
+        List<DroppedOnClose> dropped = new ArrayList<>();
+        for (Handle h : ready) {
+            droppedOnClose(h, dropped);
+        }
         ready.clear();
         timers.clear();
-        inbound.clear();
+        Handle queued;
+        // polled one by one: a callSoonThreadsafe racing this close either removes its handle
+        // itself (and throws) or finds it taken here (and is told below), never both
+        while ((queued = inbound.poll()) != null) {
+            droppedOnClose(queued, dropped);
+        }
         java.util.Arrays.fill(ioCallbacks, null);
         java.util.Arrays.fill(ioKeys, null);
         ioCount = 0;
@@ -1089,6 +1099,31 @@ public class EventLoop implements AutoCloseable {
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "closing the selector failed", e);
             }
+        }
+        for (DroppedOnClose d : dropped) {
+            try {
+                d.droppedOnClose();
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                Map<String, Object> ctx = new LinkedHashMap<>();
+                ctx.put("message", "A dropped callback failed while the event loop closed");
+                ctx.put("exception", e);
+                callExceptionHandler(ctx);
+            }
+        }
+    }
+
+    private static void droppedOnClose(Handle h, List<DroppedOnClose> dropped) {
+        Runnable cb = h.callback;
+        if (cb instanceof Handle.Traced) {
+            cb = ((Handle.Traced) cb).callback;
+        }
+        if (cb instanceof Handle.InContext) {
+            cb = ((Handle.InContext) cb).callback;
+        }
+        if (cb instanceof DroppedOnClose && !h.isCancelled()) {
+            dropped.add((DroppedOnClose) cb);
         }
     }
 

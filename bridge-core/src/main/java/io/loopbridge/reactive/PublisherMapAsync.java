@@ -1,6 +1,7 @@
 package io.loopbridge.reactive;
 
 import io.loopbridge.future.LoopFuture;
+import io.loopbridge.internal.DroppedOnClose;
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactive.internal.SubscriberFactory;
 import io.loopbridge.task.Coroutine;
@@ -174,7 +175,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         @Override
         public void onSubscribe(Subscription s) {
             Objects.requireNonNull(s, "§2.13 violated: onSubscribe(null)");
-            boolean open = fromUpstream(() -> {
+            boolean open = fromUpstream(Hop.SUBSCRIBE, s, () -> {
                 if (upstream != null || cancelled || terminated) {
                     s.cancel(); // §2.5
                     return;
@@ -183,15 +184,14 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 s.request(parent.concurrency);
             });
             if (!open) {
-                s.cancel();
-                endOnClosedLoop(null, false);
+                closedUnder(Hop.SUBSCRIBE, s);
             }
         }
 
         @Override
         public void onNext(T item) {
             Objects.requireNonNull(item, "§2.13 violated: onNext(null)");
-            boolean open = fromUpstream(() -> {
+            boolean open = fromUpstream(Hop.NEXT, item, () -> {
                 if (terminated || cancelled) {
                     discards.accept(item); // the source ignored the cancel, or broke §1.7
                     return;
@@ -208,8 +208,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 job.task.addDoneCallback(job);
             });
             if (!open) {
-                discards.accept(item);
-                endOnClosedLoop(null, false);
+                closedUnder(Hop.NEXT, item);
             }
         }
 
@@ -250,7 +249,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         @Override
         public void onError(Throwable t) {
             Objects.requireNonNull(t, "§2.13 violated: onError(null)");
-            boolean open = fromUpstream(() -> {
+            boolean open = fromUpstream(Hop.ERROR, t, () -> {
                 boolean ended = upstreamDone;
                 upstreamDone = true;
                 upstream = null;
@@ -265,18 +264,18 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 fail(t);
             });
             if (!open) {
-                endOnClosedLoop(t, true);
+                closedUnder(Hop.ERROR, t);
             }
         }
 
         @Override
         public void onComplete() {
-            boolean open = fromUpstream(() -> {
+            boolean open = fromUpstream(Hop.COMPLETE, null, () -> {
                 upstreamDone = true;
                 drain();
             });
             if (!open) {
-                endOnClosedLoop(null, true);
+                closedUnder(Hop.COMPLETE, null);
             }
         }
 
@@ -284,7 +283,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
          * Runs an upstream signal on the loop, after the ones still on their way; see {@link #hops}.
          * {@code false} if the loop is closed: nobody is left to run it.
          */
-        private boolean fromUpstream(Runnable signal) {
+        private boolean fromUpstream(byte kind, Object payload, Runnable signal) {
             if (hops == 0 && loop.inLoop()) {
                 signal.run();
                 return true;
@@ -292,14 +291,87 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
             HOPS.getAndAdd(this, 1);
             try {
                 // also from the loop's thread: callSoon would overtake signals still in the cross-thread queue
-                loop.callSoonThreadsafe(() -> {
-                    HOPS.getAndAdd(this, -1);
-                    signal.run();
-                });
+                loop.callSoonThreadsafe(new Hop(kind, payload, signal));
                 return true;
             } catch (IllegalStateException closedLoop) {
                 HOPS.getAndAdd(this, -1);
                 return false;
+            }
+        }
+
+        /** {@link Signals#onLoop}, but a hop the loop's close drops ends the stream ({@link Hop}). */
+        private boolean toLoop(Runnable r) {
+            if (loop.inLoop()) {
+                r.run();
+                return true;
+            }
+            try {
+                loop.callSoonThreadsafe(new Hop(Hop.DOWNSTREAM, null, r));
+                return true;
+            } catch (IllegalStateException closedLoop) {
+                return false;
+            }
+        }
+
+        /** A signal of {@code kind} that the closed loop will never run: it ends the stream here. */
+        private void closedUnder(byte kind, Object payload) {
+            switch (kind) {
+                case Hop.SUBSCRIBE:
+                    ((Subscription) payload).cancel();
+                    endOnClosedLoop(null, false);
+                    break;
+                case Hop.NEXT:
+                    discards.accept(payload);
+                    endOnClosedLoop(null, false);
+                    break;
+                case Hop.ERROR:
+                    endOnClosedLoop((Throwable) payload, true);
+                    break;
+                case Hop.COMPLETE:
+                    endOnClosedLoop(null, true);
+                    break;
+                default:
+                    endOnClosedLoop(null, false);
+            }
+        }
+
+        /**
+         * A signal on its way to the loop. A stopped loop that closes before its next lap drops it;
+         * the close then tells it ({@link DroppedOnClose}), and the stream ends as if the signal had
+         * found the loop closed: otherwise a completion sent just then would never reach anyone.
+         */
+        private final class Hop implements Runnable, DroppedOnClose {
+            static final byte SUBSCRIBE = 0;
+            static final byte NEXT = 1;
+            static final byte ERROR = 2;
+            static final byte COMPLETE = 3;
+            /** A request or cancel: not counted in {@link #hops}. */
+            static final byte DOWNSTREAM = 4;
+
+            private final byte kind;
+            private final Object payload;
+            private final Runnable signal;
+
+            Hop(byte kind, Object payload, Runnable signal) {
+                this.kind = kind;
+                this.payload = payload;
+                this.signal = signal;
+            }
+
+            @Override
+            public void run() {
+                if (kind != DOWNSTREAM) {
+                    HOPS.getAndAdd(Mapping.this, -1);
+                }
+                signal.run();
+            }
+
+            @Override
+            public void droppedOnClose() {
+                if (kind != DOWNSTREAM) {
+                    HOPS.getAndAdd(Mapping.this, -1);
+                }
+                closedUnder(kind, payload);
             }
         }
 
@@ -388,7 +460,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                     next = r + n < 0 ? Long.MAX_VALUE : r + n; // §3.17
                 } while (!REQUESTED.compareAndSet(this, r, next));
             }
-            if (!Signals.onLoop(loop, this::drain)) {
+            if (!toLoop(this::drain)) {
                 endOnClosedLoop(null, false);
             }
         }
@@ -399,7 +471,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 return;
             }
             cancelled = true;
-            boolean open = Signals.onLoop(loop, () -> {
+            boolean open = toLoop(() -> {
                 downstream = null; // §3.13
                 cancelAll();
             });

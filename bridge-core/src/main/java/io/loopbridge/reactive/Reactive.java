@@ -113,7 +113,8 @@ public final class Reactive {
      * by anyone but the stream (e.g. {@code Async.run} cancelling the loop's leftover tasks when its
      * main coroutine returns) fails the stream with a {@code CancellationException}; a stream whose
      * loop closed with no task in flight ends at its next signal, on that signal's thread (the
-     * upstream cancelled, an {@code IllegalStateException} for the subscriber).
+     * upstream cancelled, an {@code IllegalStateException} for the subscriber), or in {@code
+     * close()} for a signal handed to the stopped loop before it closed.
      *
      * @param <T> the type of the upstream items
      * @param <R> the type of the results

@@ -349,6 +349,44 @@ class EventLoopTest {
         }
     }
 
+    /** A callback the close drops, told so instead of vanishing (the library's signals that hop onto a loop). */
+    static final class Told implements Runnable, io.loopbridge.internal.DroppedOnClose {
+        final List<String> events;
+        final String name;
+
+        Told(List<String> events, String name) {
+            this.events = events;
+            this.name = name;
+        }
+
+        @Override
+        public void run() {
+            events.add(name + " ran");
+        }
+
+        @Override
+        public void droppedOnClose() {
+            events.add(name + " dropped");
+        }
+    }
+
+    @Test
+    void closeTellsTheQueuedCallbacksThatAskToHearTheyWillNeverRun() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        loop.callSoon(new Told(events, "ready"));
+        loop.callSoon(new Told(events, "cancelled")).cancel();
+        loop.callSoon(() -> events.add("plain"));
+        Thread other = new Thread(() -> loop.callSoonThreadsafe(new Told(events, "inbound")));
+        other.start();
+        other.join();
+
+        loop.close();
+
+        assertThat(events).containsExactly("ready dropped", "inbound dropped");
+        assertThatIllegalStateException().isThrownBy(() -> loop.callSoonThreadsafe(new Told(events, "late")));
+        assertThat(events).hasSize(2);
+    }
+
     @Nested
     class ReadyQueue {
 

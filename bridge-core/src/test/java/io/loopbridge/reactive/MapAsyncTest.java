@@ -642,6 +642,62 @@ class MapAsyncTest {
     }
 
     /** An upstream the test drives by hand: it counts the requests and the cancels, and does nothing else. */
+    /**
+     * An upstream signal handed to the loop while it was open but stopped (between two {@code
+     * runUntilComplete} calls, or after {@code Async.run}'s main returned) is dropped when the loop
+     * then closes, as every pending callback is: the stream must still end, not leave its subscriber
+     * waiting for a terminal signal that nothing will send.
+     */
+    @AllEngines
+    void anUpstreamCompletionQueuedOnAStoppedLoopThatThenClosesStillEndsTheStream(CoroutineEngine engine) {
+        Manual upstream = new Manual();
+        EventLoop loop = new EventLoop(engine);
+        List<RecordingSubscriber<Integer>> subscriber = new CopyOnWriteArrayList<>();
+        loop.runUntilComplete(loop.createTask(() -> {
+            RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps, 1);
+            subscriber.add(s);
+            Reactive.mapAsync(upstream, Async.loop(), 2, i -> i).subscribe(s);
+            settle();
+            return null;
+        }));
+        upstream.subscriber.onComplete(); // the loop is open: queued for its next lap, which never comes
+        loop.close();
+
+        assertThat(subscriber.get(0).terminated)
+                .as("the subscriber hears of the end")
+                .succeedsWithin(Duration.ofSeconds(5));
+        assertThat(upstream.cancels)
+                .as("the upstream completed: nothing to cancel")
+                .hasValue(0);
+    }
+
+    /** Same for an item and for a request: the stream ends, the upstream is cancelled. */
+    @AllEngines
+    void anItemOrARequestQueuedOnAStoppedLoopThatThenClosesEndsTheStream(CoroutineEngine engine) {
+        Manual items = new Manual();
+        Manual requests = new Manual();
+        EventLoop loop = new EventLoop(engine);
+        List<RecordingSubscriber<Integer>> subscribers = new CopyOnWriteArrayList<>();
+        loop.runUntilComplete(loop.createTask(() -> {
+            for (Manual upstream : List.of(items, requests)) {
+                RecordingSubscriber<Integer> s = new RecordingSubscriber<>(Async.loop(), steps, 1);
+                subscribers.add(s);
+                Reactive.mapAsync(upstream, Async.loop(), 2, i -> i).subscribe(s);
+            }
+            settle();
+            return null;
+        }));
+        items.subscriber.onNext(1);
+        subscribers.get(1).request(1);
+        loop.close();
+
+        for (RecordingSubscriber<Integer> s : subscribers) {
+            assertThat(s.terminated).succeedsWithin(Duration.ofSeconds(5)).isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(items.cancels).hasValue(1);
+        assertThat(requests.cancels).hasValue(1);
+    }
+
     static final class Manual implements Publisher<Integer> {
         volatile org.reactivestreams.Subscriber<? super Integer> subscriber;
         final AtomicLong requested = new AtomicLong();

@@ -601,4 +601,54 @@ class TaskTest {
             return "never";
         }
     }
+
+    /** A coroutine that is itself a future: a task not started yet must not take it for what it awaits. */
+    static final class FutureBody extends LoopFuture<String> implements Coroutine<String> {
+        FutureBody(EventLoop loop) {
+            super(loop);
+        }
+
+        @Override
+        public String call() {
+            return "ran";
+        }
+    }
+
+    @Nested
+    class NotStartedYet {
+
+        @AllEngines
+        void aTaskCancelledBeforeItsFirstStepEndsCancelledAndLeavesItsCoroutineAlone(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                FutureBody body = new FutureBody(EventLoop.running());
+                Task<String> task = Async.createTask(body);
+
+                assertThat(task.toString()).doesNotContain("waiting on");
+                assertThat(task.stackTrace()).isEmpty();
+                StringBuilder dump = new StringBuilder();
+                EventLoop.running().dumpTasks(dump);
+                assertThat(dump).contains(task.getName());
+                assertThat(task.cancel("before it ran")).isTrue();
+
+                Throwable thrown = catchThrowable(() -> Async.await(task));
+                assertThat(thrown).isInstanceOf(CancellationException.class).hasMessage("before it ran");
+                assertThat(body.isDone()).isFalse();
+                return null;
+            });
+        }
+
+        @AllEngines
+        void aTaskCancelledAndUncancelledBeforeItsFirstStepRunsItsCoroutine(CoroutineEngine engine) {
+            String result = Async.run(engine, () -> {
+                FutureBody body = new FutureBody(EventLoop.running());
+                Task<String> task = Async.createTask(body);
+                task.cancel();
+                assertThat(task.uncancel()).isZero();
+                String r = Async.await(task);
+                assertThat(body.isDone()).isFalse();
+                return r;
+            });
+            assertThat(result).isEqualTo("ran");
+        }
+    }
 }

@@ -277,4 +277,30 @@ class MapAsyncDiscardTest {
         assertThat(cancels).hasValue(1);
         assertThat(discarded).containsExactly(0L);
     }
+
+    /**
+     * An item handed to the loop while it was stopped, which then closes, never reaches a coroutine:
+     * the close gives it to the discard hook, and the subscriber hears the loop is closed.
+     */
+    @AllEngines
+    void anItemHandedToAStoppedLoopThatThenClosesIsDiscarded(CoroutineEngine engine) {
+        List<Object> discarded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        reactor.core.publisher.Sinks.Many<Integer> items =
+                reactor.core.publisher.Sinks.many().unicast().onBackpressureBuffer();
+        java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+        EventLoop loop = new EventLoop(engine);
+        loop.runUntilComplete(loop.createTask(() -> {
+            items.asFlux()
+                    .transform(ReactorBridge.<Integer, Integer>mapAsync(Async.loop(), 2, i -> i))
+                    .doOnDiscard(Object.class, discarded::add)
+                    .subscribe(v -> {}, ended::complete, () -> ended.complete(null));
+            settle();
+            return null;
+        }));
+        items.tryEmitNext(7); // delivered on this thread: the stream hands it to the stopped loop
+        loop.close();
+
+        assertThat(ended).succeedsWithin(Duration.ofSeconds(5)).isInstanceOf(IllegalStateException.class);
+        assertThat(discarded).containsExactly(7);
+    }
 }
