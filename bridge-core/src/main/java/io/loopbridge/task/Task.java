@@ -132,10 +132,35 @@ public class Task<T> extends LoopFuture<T> {
     private void finish(T value, Throwable error) {
         LOOPS.liveTasks(loop()).remove(driver);
         if (error == null) {
-            setResult(value);
+            super.setResult(value);
         } else {
-            setException(error);
+            super.setException(error);
         }
+    }
+
+    /**
+     * Refused, as asyncio's {@code Task.set_result}: a task's outcome is what its coroutine returns
+     * or throws. Return the value from the coroutine, or await a {@link LoopFuture} set elsewhere.
+     *
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public final void setResult(T value) {
+        throw new UnsupportedOperationException(
+                "Task does not support setResult: its result is what its coroutine returns (" + getName() + ")");
+    }
+
+    /**
+     * Refused, as asyncio's {@code Task.set_exception}: a task fails with what its coroutine throws;
+     * to stop a task, {@link #cancel()} it.
+     *
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public final void setException(Throwable error) {
+        throw new UnsupportedOperationException(
+                "Task does not support setException: it fails with what its coroutine throws; cancel() stops it ("
+                        + getName() + ")");
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.loopbridge.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.loopbridge.Async;
@@ -143,6 +144,23 @@ class TaskTest {
                 assertThat(task.isDone()).isTrue();
                 assertThat(task.isCancelled()).isFalse();
                 assertThat(task.exception()).isSameAs(boom);
+                return null;
+            });
+        }
+
+        @AllEngines
+        void aTaskRefusesSetResultAndSetExceptionAsAsyncioDoesAndRunsItsCoroutine(CoroutineEngine engine) {
+            Async.run(engine, () -> {
+                Task<String> task = Async.createTask(() -> "from the coroutine");
+
+                assertThatThrownBy(() -> task.setResult("forced"))
+                        .isInstanceOf(UnsupportedOperationException.class)
+                        .hasMessageContaining("Task does not support setResult");
+                assertThatThrownBy(() -> task.setException(new IOException("forced")))
+                        .isInstanceOf(UnsupportedOperationException.class)
+                        .hasMessageContaining("cancel()");
+                assertThat(task.isDone()).isFalse();
+                assertThat(Async.await(task)).isEqualTo("from the coroutine");
                 return null;
             });
         }
