@@ -175,7 +175,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         @Override
         public void onSubscribe(Subscription s) {
             Objects.requireNonNull(s, "§2.13 violated: onSubscribe(null)");
-            boolean open = fromUpstream(Hop.SUBSCRIBE, s, () -> {
+            fromUpstream(Hop.SUBSCRIBE, s, () -> {
                 if (upstream != null || cancelled || terminated) {
                     s.cancel(); // §2.5
                     return;
@@ -183,15 +183,12 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 upstream = s;
                 s.request(parent.concurrency);
             });
-            if (!open) {
-                closedUnder(Hop.SUBSCRIBE, s);
-            }
         }
 
         @Override
         public void onNext(T item) {
             Objects.requireNonNull(item, "§2.13 violated: onNext(null)");
-            boolean open = fromUpstream(Hop.NEXT, item, () -> {
+            fromUpstream(Hop.NEXT, item, () -> {
                 if (terminated || cancelled) {
                     discards.accept(item); // the source ignored the cancel, or broke §1.7
                     return;
@@ -207,9 +204,6 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 inFlight.addLast(job);
                 job.task.addDoneCallback(job);
             });
-            if (!open) {
-                closedUnder(Hop.NEXT, item);
-            }
         }
 
         /**
@@ -249,7 +243,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
         @Override
         public void onError(Throwable t) {
             Objects.requireNonNull(t, "§2.13 violated: onError(null)");
-            boolean open = fromUpstream(Hop.ERROR, t, () -> {
+            fromUpstream(Hop.ERROR, t, () -> {
                 boolean ended = upstreamDone;
                 upstreamDone = true;
                 upstream = null;
@@ -263,53 +257,49 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 }
                 fail(t);
             });
-            if (!open) {
-                closedUnder(Hop.ERROR, t);
-            }
         }
 
         @Override
         public void onComplete() {
-            boolean open = fromUpstream(Hop.COMPLETE, null, () -> {
+            fromUpstream(Hop.COMPLETE, null, () -> {
                 upstreamDone = true;
                 drain();
             });
-            if (!open) {
-                closedUnder(Hop.COMPLETE, null);
-            }
         }
 
         /**
          * Runs an upstream signal on the loop, after the ones still on their way; see {@link #hops}.
-         * {@code false} if the loop is closed: nobody is left to run it.
+         * On a closed loop, where nobody is left to run it, the signal ends the stream here
+         * ({@link #closedUnder}).
          */
-        private boolean fromUpstream(byte kind, Object payload, Runnable signal) {
+        private void fromUpstream(byte kind, Object payload, Runnable signal) {
             if (hops == 0 && loop.inLoop()) {
                 signal.run();
-                return true;
+                return;
             }
             HOPS.getAndAdd(this, 1);
             try {
                 // also from the loop's thread: callSoon would overtake signals still in the cross-thread queue
                 loop.callSoonThreadsafe(new Hop(kind, payload, signal));
-                return true;
             } catch (IllegalStateException closedLoop) {
                 HOPS.getAndAdd(this, -1);
-                return false;
+                closedUnder(kind, payload);
             }
         }
 
-        /** {@link Signals#onLoop}, but a hop the loop's close drops ends the stream ({@link Hop}). */
-        private boolean toLoop(Runnable r) {
+        /**
+         * {@link Signals#onLoop}, but a hop the loop's close drops ends the stream ({@link Hop}), as
+         * does a closed loop.
+         */
+        private void toLoop(Runnable r) {
             if (loop.inLoop()) {
                 r.run();
-                return true;
+                return;
             }
             try {
                 loop.callSoonThreadsafe(new Hop(Hop.DOWNSTREAM, null, r));
-                return true;
             } catch (IllegalStateException closedLoop) {
-                return false;
+                closedUnder(Hop.DOWNSTREAM, null);
             }
         }
 
@@ -460,9 +450,7 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                     next = r + n < 0 ? Long.MAX_VALUE : r + n; // §3.17
                 } while (!REQUESTED.compareAndSet(this, r, next));
             }
-            if (!toLoop(this::drain)) {
-                endOnClosedLoop(null, false);
-            }
+            toLoop(this::drain);
         }
 
         @Override
@@ -471,13 +459,10 @@ final class PublisherMapAsync<T, R> implements Publisher<R> {
                 return;
             }
             cancelled = true;
-            boolean open = toLoop(() -> {
+            toLoop(() -> {
                 downstream = null; // §3.13
                 cancelAll();
-            });
-            if (!open) {
-                endOnClosedLoop(null, false); // still cancels the upstream
-            }
+            }); // on a closed loop the stream ends here, which still cancels the upstream
         }
 
         private void cancelAll() {
