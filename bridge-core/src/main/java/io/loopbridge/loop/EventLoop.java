@@ -168,6 +168,11 @@ public class EventLoop implements AutoCloseable {
      * body on its own thread and waits for it to suspend).
      */
     private static final boolean LOOP_ROLE = !"false".equals(System.getProperty("loopbridge.loopRole"));
+    /**
+     * Virtual engine: how many times a body whose step is next yields its carrier before it parks
+     * ({@link #yieldForTurn}); 0 parks at once.
+     */
+    private static final int YIELD_SPINS = Math.max(0, Integer.getInteger("loopbridge.yieldSpins", 2));
     /** How long a pool thread waits idle for the role before it ends. */
     private static final long ROLE_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
     /**
@@ -657,6 +662,9 @@ public class EventLoop implements AutoCloseable {
         while (true) {
             roleLaps(me);
             if (!me.turn) {
+                if (me.spin) {
+                    yieldForTurn(me);
+                }
                 awaitResume(me);
             }
             if (me.exiting) {
@@ -666,6 +674,32 @@ public class EventLoop implements AutoCloseable {
                 me.grant = RoleThread.CONTINUE;
                 return true; // RESUME
             }
+        }
+    }
+
+    /**
+     * Whether the role's next callback is the step of the body on {@code me}, which then gets the
+     * role back as soon as the step being handed away suspends (two tasks taking turns).
+     */
+    private boolean stepIsNext(RoleThread me) {
+        if (engine != CoroutineEngine.VIRTUAL || YIELD_SPINS == 0 || !me.hasBody) {
+            return false;
+        }
+        Handle h = ready.peekFirst();
+        return h != null && h.callback instanceof Driver && ((Driver) h.callback).runsOn(me);
+    }
+
+    /**
+     * A virtual thread whose turn comes next yields its carrier instead of parking: the thread it
+     * handed the role to runs on that carrier, and when it hands the role back, this one is not
+     * parked, so no carrier is woken for the switch (an unpark of a parked virtual thread signals
+     * an idle carrier, which costs more than the step). A few yields only: a turn that does not
+     * come by then parks as before.
+     */
+    private static void yieldForTurn(RoleThread me) {
+        me.spin = false;
+        for (int i = 0; i < YIELD_SPINS && !me.turn; i++) {
+            Thread.yield();
         }
     }
 
@@ -2038,6 +2072,7 @@ public class EventLoop implements AutoCloseable {
             if (me == fiber) {
                 me.grant = RoleThread.RESUME; // our own body's step: its suspend returns
             } else {
+                me.spin = loop.stepIsNext(me); // decided while the loop is still ours
                 loop.handTo(me, (RoleThread) fiber, RoleThread.RESUME);
             }
         }

@@ -48,7 +48,7 @@ final class RoleThread extends RoleFiber implements LoopBinding, Runnable {
     /**
      * One of the grant constants; written before {@link #turn}. Bytes and booleans, as {@link
      * #state}: with three references (the fiber's one included), a suspended body's thread is 32
-     * bytes (12 of header, 12 of references, 7 of flags).
+     * bytes (12 of header, 12 of references, 8 of flags).
      */
     byte grant;
     /** Whether a body is on this thread's stack (else the thread is pure). */
@@ -57,6 +57,8 @@ final class RoleThread extends RoleFiber implements LoopBinding, Runnable {
     boolean exiting;
 
     boolean started;
+    /** This thread's body's step is next: yield for the role before parking ({@code EventLoop.yieldForTurn}). */
+    boolean spin;
     /** {@link #IDLE} while in the loop's pool; a pool thread that waited too long ends itself by CAS. */
     private volatile byte state;
 

@@ -207,6 +207,11 @@ public abstract class Driver extends LiveTask implements Runnable, Consumer<Loop
         }
     }
 
+    /** Whether the body runs on {@code f}. */
+    public final boolean runsOn(Object f) {
+        return fiber == f;
+    }
+
     /** Whether the calling code runs on this driver's fiber. */
     private boolean runsHere() {
         Object f = fiber;
