@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * A snapshot of an event loop's load, readable from any thread ({@link EventLoop#stats()}). Counts
  * are published by the loop every few laps and before it waits, so they can trail by a few laps;
- * lap times come from a sample of laps (every 16th, every lap while a JFR recording enables the
+ * lap times come from a sample of laps (every 64th, every lap while a JFR recording enables the
  * {@code io.loopbridge} events) and count only the time spent running callbacks, not waiting.
  */
 public final class LoopStats {

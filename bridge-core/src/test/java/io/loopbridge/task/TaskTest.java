@@ -614,9 +614,45 @@ class TaskTest {
                             "at (\\S+/)?" + Pattern.quote(Introspection.class.getName() + ".waitsInANamedMethod("));
         }
 
+        @AllEngines
+        void stackTraceOfATaskTakingTurnsShowsWhereItYields(CoroutineEngine engine) {
+            // two tasks taking turns: on the continuation engine one of them waits without freezing,
+            // under the other's stack (EventLoop.takeSwitchStep); asked from the other, its trace
+            // is still its own frames
+            StackTraceElement[][] traces = Async.run(engine, () -> {
+                Task<?>[] other = new Task<?>[1];
+                Task<StackTraceElement[][]> first = Async.createTask(() -> {
+                    StackTraceElement[][] t = new StackTraceElement[4][];
+                    for (int i = 0; i < t.length; i++) {
+                        Async.sleep(Duration.ZERO);
+                        t[i] = other[0].stackTrace();
+                    }
+                    return t;
+                });
+                other[0] = Async.createTask(() -> yieldsInANamedMethod());
+                StackTraceElement[][] t = Async.await(first);
+                other[0].cancel();
+                return t;
+            });
+
+            for (StackTraceElement[] trace : traces) {
+                assertThat(trace)
+                        .as(Arrays.toString(trace))
+                        .isNotEmpty()
+                        .allSatisfy(f -> assertThat(f.getClassName()).startsWith(Introspection.class.getName()));
+                assertThat(trace[0].getMethodName()).isEqualTo("yieldsInANamedMethod");
+            }
+        }
+
         private String waitsInANamedMethod() {
             Async.sleep(FOREVER);
             return "never";
+        }
+
+        private String yieldsInANamedMethod() {
+            while (true) {
+                Async.sleep(Duration.ZERO);
+            }
         }
     }
 
