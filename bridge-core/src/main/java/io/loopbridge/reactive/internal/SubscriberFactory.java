@@ -97,6 +97,21 @@ public interface SubscriberFactory {
         return null;
     }
 
+    /**
+     * The subscription to give {@code subscriber} for {@code source}, if this factory knows the
+     * subscriber's library and can offer it {@code source}'s queue (Reactor's asynchronous fusion), or
+     * {@code null}: the subscriber then gets {@code source} itself.
+     */
+    default Subscription fusable(Subscriber<?> subscriber, FusedSource<?> source) {
+        return null;
+    }
+
+    /** The first installed factory's {@link #fusable} subscription, else {@code source} itself. */
+    static Subscription fusableOf(Subscriber<?> subscriber, FusedSource<?> source) {
+        Subscription s = firstAnswer(f -> f.fusable(subscriber, source));
+        return s != null ? s : source;
+    }
+
     /** The first installed factory's {@link #fuse} of {@code upstream}, or {@code null}. */
     static <T> ItemChannel.SyncSource<T> fuseSync(Subscription upstream, boolean threadBarrier) {
         return firstAnswer(f -> f.<T>fuse(upstream, threadBarrier));

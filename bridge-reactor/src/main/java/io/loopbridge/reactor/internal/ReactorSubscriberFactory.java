@@ -2,6 +2,7 @@ package io.loopbridge.reactor.internal;
 
 import io.loopbridge.loop.EventLoop;
 import io.loopbridge.reactive.LoopSubscriber;
+import io.loopbridge.reactive.internal.FusedSource;
 import io.loopbridge.reactive.internal.ItemChannel;
 import io.loopbridge.reactive.internal.SubscriberFactory;
 import java.util.Set;
@@ -21,7 +22,8 @@ import reactor.util.context.Context;
  * and whose context carries the coroutine's bound context vars; and fuses a synchronous source
  * ({@code Flux.range}, {@code fromIterable}, their {@code map}/{@code filter}…) with it, so the
  * coroutine pulls the items itself; and sends what a Reactor subscriber can no longer receive to
- * Reactor's dropped-error and dropped-item hooks, and the items it clears unread to the discard hook.
+ * Reactor's dropped-error and dropped-item hooks, and the items it clears unread to the discard hook;
+ * and lets Reactor's operators drain {@code Reactive.publisher} from a queue (asynchronous fusion).
  * Registered through {@code ServiceLoader}; not API.
  */
 public final class ReactorSubscriberFactory implements SubscriberFactory {
@@ -69,6 +71,18 @@ public final class ReactorSubscriberFactory implements SubscriberFactory {
         }
         Context context = ((CoreSubscriber<?>) subscriber).currentContext();
         return item -> Operators.onDiscard(item, context);
+    }
+
+    /**
+     * A Reactor operator may drain {@code Reactive.publisher}'s items from a queue ({@link
+     * AsyncFusedSubscription}); other subscribers get the plain subscription.
+     */
+    @Override
+    public Subscription fusable(Subscriber<?> subscriber, FusedSource<?> source) {
+        if (!(subscriber instanceof CoreSubscriber)) {
+            return null;
+        }
+        return new AsyncFusedSubscription<>(source, ((CoreSubscriber<?>) subscriber).currentContext());
     }
 
     @Override
