@@ -247,7 +247,8 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         private void offerQueued(T value, Subscriber<? super T> d) {
             BatchQueue<T> q = queue;
             q.offer(value);
-            if (q.unpublished() >= PUBLISH_BATCH) {
+            if (q.unpublished() >= PUBLISH_BATCH || loop.isClosed()) {
+                // a closed loop runs no flush: a body yielding while close() unwinds it sends at once
                 q.publish();
                 d.onNext(null);
             } else if (!flushPosted) {

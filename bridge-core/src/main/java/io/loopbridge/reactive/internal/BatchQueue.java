@@ -40,7 +40,7 @@ public final class BatchQueue<T> extends BatchQueueConsumer {
         pChunk = chunk;
         pPublishedChunk = chunk;
         cChunk = chunk;
-        pFree = CHUNK;
+        pFree = CHUNK - 1;
     }
 
     /** Adds {@code item} (non-null), unseen by the consumer until {@link #publish}. Producer only. */
@@ -49,17 +49,18 @@ public final class BatchQueue<T> extends BatchQueueConsumer {
         long i = pIndex;
         int at = (int) i & MASK;
         if (i >= pFree) {
+            // the slot at pFree is always free: it takes the JUMP when the chunk is full
             long ahead = i + LOOK_AHEAD;
             if (SLOTS.getAcquire(chunk, (int) ahead & MASK) == null) {
                 pFree = ahead; // the consumer frees in order: every slot up to there is free
-            } else if (SLOTS.getAcquire(chunk, at) == null) {
+            } else if (SLOTS.getAcquire(chunk, (int) (i + 1) & MASK) == null) {
                 pFree = i + 1;
             } else {
                 Object[] next = new Object[CHUNK + 1];
                 chunk[CHUNK] = next;
                 chunk[at] = JUMP; // both published by the release in publish()
                 pChunk = chunk = next;
-                pFree = i + CHUNK;
+                pFree = i + CHUNK - 1;
             }
         }
         chunk[at] = item;
@@ -199,7 +200,7 @@ abstract class BatchQueueProducer extends BatchQueuePad0 {
     Object[] pPublishedChunk;
 
     long pIndex;
-    /** Slots below this index are known to be free in {@link #pChunk}. */
+    /** The slots up to this index are known to be free in {@link #pChunk}; only the last may take a JUMP. */
     long pFree;
     /** The producer's copy of the published index. */
     long pPublished;
