@@ -21,6 +21,13 @@ public interface LoopAccess {
      */
     boolean takeLoneStep(EventLoop loop, Runnable step);
 
+    /**
+     * Whether nothing but the calling step wants the loop now: no other callback ready (beyond
+     * {@code ownReady} of the caller's own), no work from other threads, no I/O and no timer due within
+     * {@code nanos}. Loop only.
+     */
+    boolean isQuiet(EventLoop loop, int ownReady, long nanos);
+
     /** The task (or other coroutine driver) whose step the loop is running, or {@code null}. */
     Object currentStep(EventLoop loop);
 

@@ -1359,6 +1359,16 @@ public class EventLoop implements AutoCloseable {
         return true;
     }
 
+    final boolean isQuiet(int ownReady, long nanos) {
+        return owner == Thread.currentThread()
+                && !stopping
+                && ready.size() <= ownReady
+                && ioCount == 0
+                && inbound.isEmpty()
+                && (selector == null || selector.keys().isEmpty())
+                && (timers.isEmpty() || nextTimerWhen() > time() + nanos);
+    }
+
     private void publishStats() {
         publishedLaps = lapCount;
         publishedCallbacks = callbackCount;
@@ -2015,6 +2025,11 @@ public class EventLoop implements AutoCloseable {
         @Override
         public boolean takeLoneStep(EventLoop loop, Runnable step) {
             return loop.takeLoneStep(step);
+        }
+
+        @Override
+        public boolean isQuiet(EventLoop loop, int ownReady, long nanos) {
+            return loop.isQuiet(ownReady, nanos);
         }
 
         @Override

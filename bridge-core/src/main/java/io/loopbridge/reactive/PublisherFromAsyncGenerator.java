@@ -5,6 +5,7 @@ import io.loopbridge.future.LoopFuture;
 import io.loopbridge.gen.AsyncGenerator;
 import io.loopbridge.gen.AsyncYielder;
 import io.loopbridge.gen.GeneratorExit;
+import io.loopbridge.internal.LoopAccess;
 import io.loopbridge.internal.jfr.DemandStallEvent;
 import io.loopbridge.internal.jfr.LoopEvents;
 import io.loopbridge.loop.EventLoop;
@@ -17,6 +18,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -64,18 +66,38 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
      *       task cancel, so the {@code finally} blocks may still await.
      *   <li>Fused (a Reactor operator drains {@link #queue} on its own thread): a yield within demand
      *       queues the item; the items are published, with one {@code onNext(null)}, every {@value
-     *       #PUBLISH_BATCH}, before the body waits for demand, on the lap after the body suspends
-     *       elsewhere ({@link #flush}), and before a terminal signal. What was never published when
-     *       the body ends goes to the discard hook.
+     *       #PUBLISH_BATCH} (fewer first after a wait for demand), before the body waits for
+     *       demand, on the lap after the body suspends elsewhere ({@link #flush}), and before a
+     *       terminal signal. What was never published when the body ends goes to the discard hook. At
+     *       zero demand the body first watches for a request while the loop has nothing else to do
+     *       ({@link #spinForDemand}).
      * </ol>
      */
     static final class Emission<T> implements FusedSource<T>, AsyncYielder<T, Void> {
+        private static final LoopAccess LOOPS = LoopAccess.get();
         /**
          * Items a fused subscription publishes at once: a drainer on another CPU that saw each item
          * as it came would pull the queue's lines across once per item (issue 6: 32 to 128 are
          * equally fast, 8 is a third slower, 1 is four times slower).
          */
         static final int PUBLISH_BATCH = 64;
+
+        /**
+         * The first batch after a wait for demand, doubled per batch up to {@link #PUBLISH_BATCH}: the
+         * drainer that asked for more still holds a quarter of its last request, and the first items
+         * must reach it before it runs dry and parks (its wake-up costs more than a whole refill).
+         */
+        static final int FIRST_BATCH = 8;
+
+        /**
+         * How long a fused generator at zero demand watches for the next request on the loop's
+         * thread, while nothing else wants the loop, before it suspends ({@code
+         * -Dloopbridge.demandSpinMicros}, 0 turns it off). A request seen this way is answered in the
+         * time a cache line takes to cross, not a lap and a resume (issue 6: 0.3 µs against 1.3 µs on
+         * a slow host, where the drainer then parked every refill). Spins that find nothing back off.
+         */
+        static final long DEMAND_SPIN_NANOS =
+                TimeUnit.MICROSECONDS.toNanos(Math.max(0, Long.getLong("loopbridge.demandSpinMicros", 20)));
 
         private static final VarHandle REQUESTED;
         private static final VarHandle WAITER;
@@ -128,6 +150,12 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         private Consumer<Object> discard;
         /** A {@link #flush} is on the ready queue. */
         private boolean flushPosted;
+        /** The batch being filled is published at this size. */
+        private int publishAt = FIRST_BATCH;
+        /** Waits for demand to make without a spin, after spins that found none; see {@link #spinForDemand}. */
+        private int spinSkips;
+        /** Spins in a row that found no demand (capped). */
+        private int spinMisses;
 
         private final Runnable flush = this::flush;
         /**
@@ -246,10 +274,13 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
 
         private void offerQueued(T value, Subscriber<? super T> d) {
             BatchQueue<T> q = queue;
-            q.offer(value);
-            if (q.unpublished() >= PUBLISH_BATCH || loop.isClosed()) {
+            q.push(value);
+            if (q.unpublished() >= publishAt || loop.isClosed()) {
                 // a closed loop runs no flush: a body yielding while close() unwinds it sends at once
                 q.publish();
+                if (publishAt < PUBLISH_BATCH) {
+                    publishAt <<= 1;
+                }
                 d.onNext(null);
             } else if (!flushPosted) {
                 flushPosted = true;
@@ -299,6 +330,14 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         /** Parks the body until demand, a bad request or a cancel arrives. */
         private void awaitDemand() {
             signalQueued(); // the drainer asks for more once it has read these
+            publishAt = FIRST_BATCH;
+            if (queue != null && DEMAND_SPIN_NANOS > 0 && spinForDemand()) {
+                checkBadRequest();
+                if (cancelled || terminated) {
+                    throw exit();
+                }
+                return;
+            }
             checkBadRequest();
             if (cancelled || terminated) {
                 throw exit();
@@ -331,6 +370,38 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             checkBadRequest();
             if (cancelled || terminated) {
                 throw exit();
+            }
+        }
+
+        /** Waits on the loop's thread for a request while nothing else wants the loop; whether one came. */
+        private boolean spinForDemand() {
+            if (spinSkips > 0) {
+                spinSkips--;
+                return false;
+            }
+            int own = flushPosted ? 1 : 0;
+            if (!LOOPS.isQuiet(loop, own, DEMAND_SPIN_NANOS)) {
+                return false;
+            }
+            long start = System.nanoTime();
+            int n = 0;
+            while (true) {
+                if (requested != 0 || cancelled || badRequest != 0) {
+                    spinMisses = 0;
+                    return true;
+                }
+                Thread.onSpinWait();
+                if ((++n & 63) == 0) {
+                    if (System.nanoTime() - start > DEMAND_SPIN_NANOS) {
+                        // the requester is slow or shares this CPU: spin again only after 2, 4 .. 64 waits
+                        spinMisses = Math.min(spinMisses + 1, 6);
+                        spinSkips = 1 << spinMisses;
+                        return false;
+                    }
+                    if (!LOOPS.isQuiet(loop, own, 0)) {
+                        return false;
+                    }
+                }
             }
         }
 
@@ -439,33 +510,13 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
         }
 
         @Override
-        public boolean fuse(Consumer<Object> discard) {
-            if (queue != null || task != null || !loop.inLoop()) {
+        public boolean fuse(BatchQueue<T> queue, Consumer<Object> discard) {
+            if (this.queue != null || task != null || !loop.inLoop()) {
                 return false; // only from onSubscribe, which runs on the loop before the body starts
             }
             this.discard = Objects.requireNonNull(discard, "discard");
-            queue = new BatchQueue<>();
+            this.queue = Objects.requireNonNull(queue, "queue");
             return true;
-        }
-
-        @Override
-        public T poll() {
-            return queue.poll();
-        }
-
-        @Override
-        public boolean isEmpty() {
-            return queue.isEmpty();
-        }
-
-        @Override
-        public int size() {
-            return queue.size();
-        }
-
-        @Override
-        public void clear() {
-            queue.clear(discard);
         }
 
         /** What a report of a failure after the subscriber left names: the body and its task. */

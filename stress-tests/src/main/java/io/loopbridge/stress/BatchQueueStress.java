@@ -36,10 +36,10 @@ public class BatchQueueStress {
 
     @Actor
     public void producer() {
-        queue.offer(1);
-        queue.offer(2);
+        queue.push(1);
+        queue.push(2);
         queue.publish();
-        queue.offer(3);
+        queue.push(3);
         queue.publish();
     }
 

@@ -6,14 +6,15 @@ import java.util.function.Consumer;
 
 /**
  * An unbounded single-producer single-consumer queue whose items reach the consumer in batches:
- * an {@link #offer}ed item stays invisible until the producer calls {@link #publish}. A consumer on
+ * a {@link #push}ed item stays invisible until the producer calls {@link #publish}. A consumer on
  * another CPU that saw each item as it was offered would take the cache lines of the slots, the
  * index and the producer's signal back and forth once per item; in batches, once per batch (issue
  * 6: ≈ 50 → 14 ns/item across two vCPUs). Chunks of {@value #CHUNK} slots are reused while the
  * consumer keeps up and linked to a new one when it does not. The producer and the consumer may
- * each change threads between calls ordered by happens-before. Not API.
+ * each change threads between calls ordered by happens-before. A bridge may subclass it as the
+ * fused subscription itself, so that the drainer's poll reads no object the producer writes. Not API.
  */
-public final class BatchQueue<T> extends BatchQueueConsumer {
+public class BatchQueue<T> extends BatchQueueConsumer {
     static final int CHUNK = 256;
     private static final int MASK = CHUNK - 1;
     /** How far ahead the producer checks for free slots, so it reads the consumer's stores rarely. */
@@ -44,7 +45,7 @@ public final class BatchQueue<T> extends BatchQueueConsumer {
     }
 
     /** Adds {@code item} (non-null), unseen by the consumer until {@link #publish}. Producer only. */
-    public void offer(T item) {
+    public final void push(T item) {
         Object[] chunk = pChunk;
         long i = pIndex;
         int at = (int) i & MASK;
@@ -68,7 +69,7 @@ public final class BatchQueue<T> extends BatchQueueConsumer {
     }
 
     /** Makes every offered item visible to the consumer; whether there were new ones. Producer only. */
-    public boolean publish() {
+    public final boolean publish() {
         long i = pIndex;
         if (i == pPublished) {
             return false;
@@ -80,7 +81,7 @@ public final class BatchQueue<T> extends BatchQueueConsumer {
     }
 
     /** Items offered and not published yet. Producer only. */
-    public int unpublished() {
+    public final int unpublished() {
         return (int) (pIndex - pPublished);
     }
 
@@ -89,7 +90,7 @@ public final class BatchQueue<T> extends BatchQueueConsumer {
      * Producer only, and its last call: the queue takes no more items.
      */
     @SuppressWarnings("unchecked")
-    public void discardUnpublished(Consumer<? super T> discard) {
+    public final void discardUnpublished(Consumer<? super T> discard) {
         Object[] chunk = pPublishedChunk;
         for (long i = pPublished; i < pIndex; i++) {
             int at = (int) i & MASK;
@@ -147,7 +148,7 @@ public final class BatchQueue<T> extends BatchQueueConsumer {
      * return the item a clear hands to {@code discard}, which its caller then discards as cancelled
      * (Reactor's own fused queues share this window).
      */
-    public void clear(Consumer<? super T> discard) {
+    public final void clear(Consumer<? super T> discard) {
         cleared = true;
         if ((int) CLEARING.getAndAdd(this, 1) != 0) {
             return;

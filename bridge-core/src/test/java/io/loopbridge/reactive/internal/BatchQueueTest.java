@@ -27,7 +27,7 @@ class BatchQueueTest {
 
     void offer(int count) {
         for (int k = 0; k < count; k++) {
-            queue.offer(nextOffered++);
+            queue.push(nextOffered++);
         }
     }
 
@@ -414,7 +414,7 @@ class BatchQueueTest {
                             Random random = new Random(42);
                             int batch = 1 + random.nextInt(100);
                             for (int k = 0; k < n && failure.get() == null; k++) {
-                                queue.offer(items[k]);
+                                queue.push(items[k]);
                                 if (--batch == 0) {
                                     queue.publish();
                                     batch = 1 + random.nextInt(100);

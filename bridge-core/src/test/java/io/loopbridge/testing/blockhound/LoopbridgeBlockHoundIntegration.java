@@ -42,6 +42,10 @@ public final class LoopbridgeBlockHoundIntegration implements BlockHoundIntegrat
         builder.allowBlockingCallsInside("io.loopbridge.loop.EventLoop", "awaitTurn");
         builder.allowBlockingCallsInside("io.loopbridge.loop.EventLoop", "awaitResume");
         builder.allowBlockingCallsInside("io.loopbridge.loop.EventLoop", "endRoleThread");
+        // a fused publisher's generator at zero demand watches for the next request for up to 20 us while
+        // nothing else wants the loop, as the idle loop itself does in poll (Thread.onSpinWait counts here)
+        builder.allowBlockingCallsInside(
+                "io.loopbridge.reactive.PublisherFromAsyncGenerator$Emission", "spinForDemand");
 
         // Caught on loop threads in library paths, and allowed for the reasons given:
         // - Subprocess.exec starts the child on the loop, as asyncio does (its Popen runs on the loop):
