@@ -180,7 +180,7 @@ class AsyncFusionTest {
         Scheduler worker = Schedulers.newSingle("fusion-test");
         Random random = new Random(6);
         try (BackgroundLoop bg = new BackgroundLoop(engine)) {
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 500; i++) {
                 takeFromEndless(bg, worker, 1 + random.nextInt(600));
             }
         } finally {
@@ -214,9 +214,11 @@ class AsyncFusionTest {
                 .collectList()
                 .block(PATIENCE);
         assertThat(got).isEqualTo(upTo(n));
-        await().atMost(PATIENCE).untilTrue(closed);
         // what was queued and never published is discarded just after the generator's finally block
-        await().atMost(PATIENCE).until(() -> got.size() + discarded.size() >= yielded.get());
+        await().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1))
+                .atMost(PATIENCE)
+                .until(() -> closed.get() && got.size() + discarded.size() >= yielded.get());
         List<Integer> seen = new ArrayList<>(got);
         discarded.forEach(d -> seen.add((Integer) d));
         Collections.sort(seen);
