@@ -61,6 +61,22 @@ class AsyncFusionTest {
     }
 
     @AllEngines
+    void reactorBridgeFluxFusesToo(CoroutineEngine engine) {
+        try (BackgroundLoop bg = new BackgroundLoop(engine)) {
+            Flux<Integer> flux = ReactorBridge.flux(bg.loop(), y -> {
+                for (int i = 0; i < 100; i++) {
+                    y.yield(i);
+                }
+            });
+            StepVerifier.create(flux)
+                    .expectFusion(Fuseable.ASYNC)
+                    .expectNextSequence(upTo(100))
+                    .expectComplete()
+                    .verify(PATIENCE);
+        }
+    }
+
+    @AllEngines
     void publishOnReadsEveryItemInOrderAcrossManyRefills(CoroutineEngine engine) {
         Scheduler worker = Schedulers.newSingle("fusion-test");
         try (BackgroundLoop bg = new BackgroundLoop(engine)) {
