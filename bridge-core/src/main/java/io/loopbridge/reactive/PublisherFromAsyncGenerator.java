@@ -256,12 +256,10 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                 if (queue == null) {
                     d.onNext(value);
                 } else {
-                    offerQueued(value, d);
+                    offerQueued(value);
                 }
             } catch (Throwable t) {
-                cancelled = true;
-                downstream = null;
-                Signals.report(loop, "§2.13: the subscriber threw from onNext; the subscription is cancelled", t, d);
+                subscriberThrew(t, d);
                 throw exit();
             } finally {
                 emitting = false;
@@ -272,16 +270,15 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             return null;
         }
 
-        private void offerQueued(T value, Subscriber<? super T> d) {
+        private void offerQueued(T value) {
             BatchQueue<T> q = queue;
             q.push(value);
             if (q.unpublished() >= publishAt || loop.isClosed()) {
                 // a closed loop runs no flush: a body yielding while close() unwinds it sends at once
-                q.publish();
                 if (publishAt < PUBLISH_BATCH) {
                     publishAt <<= 1;
                 }
-                d.onNext(null);
+                signalQueued(); // yield sees a cancel or a throw through `cancelled`
             } else if (!flushPosted) {
                 flushPosted = true;
                 loop.callSoon(flush);
@@ -311,14 +308,18 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             try {
                 d.onNext(null);
             } catch (Throwable t) {
-                cancelled = true;
-                downstream = null;
-                Signals.report(loop, "§2.13: the subscriber threw from onNext; the subscription is cancelled", t, d);
+                subscriberThrew(t, d);
                 return false;
             } finally {
                 emitting = outer;
             }
             return !cancelled;
+        }
+
+        private void subscriberThrew(Throwable t, Subscriber<? super T> d) {
+            cancelled = true;
+            downstream = null;
+            Signals.report(loop, "§2.13: the subscriber threw from onNext; the subscription is cancelled", t, d);
         }
 
         /** Closes the body from its yield; see {@link #exiting}. */
@@ -327,17 +328,21 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
             return new GeneratorExit();
         }
 
-        /** Parks the body until demand, a bad request or a cancel arrives. */
+        /** Sends what is queued, then waits until demand, a bad request or a cancel arrives: watching for it first when fused, else parked. */
         private void awaitDemand() {
             signalQueued(); // the drainer asks for more once it has read these
             publishAt = FIRST_BATCH;
-            if (queue != null && DEMAND_SPIN_NANOS > 0 && spinForDemand()) {
-                checkBadRequest();
-                if (cancelled || terminated) {
-                    throw exit();
-                }
-                return;
+            if (!(queue != null && DEMAND_SPIN_NANOS > 0 && spinForDemand())) {
+                parkForDemand();
             }
+            checkBadRequest();
+            if (cancelled || terminated) {
+                throw exit();
+            }
+        }
+
+        /** Parks the body on {@link #waiter} until a request, a bad request or a cancel wakes it. */
+        private void parkForDemand() {
             checkBadRequest();
             if (cancelled || terminated) {
                 throw exit();
@@ -366,10 +371,6 @@ final class PublisherFromAsyncGenerator<T> implements Publisher<T> {
                         stall.commit();
                     }
                 }
-            }
-            checkBadRequest();
-            if (cancelled || terminated) {
-                throw exit();
             }
         }
 

@@ -118,6 +118,12 @@ public class BatchQueue<T> extends BatchQueueConsumer {
             }
             cLimit = p;
         }
+        return take(i);
+    }
+
+    /** Takes the published item at index {@code i}, the consumer's next. */
+    @SuppressWarnings("unchecked")
+    private T take(long i) {
         Object[] chunk = cChunk;
         int at = (int) i & MASK;
         Object item = chunk[at]; // ordered after the acquire of published that let us read it
@@ -167,24 +173,14 @@ public class BatchQueue<T> extends BatchQueueConsumer {
     }
 
     /** {@link #poll()} without the cleared check. */
-    @SuppressWarnings("unchecked")
     private T drainOne() {
         long i = cIndex;
-        if (i == (long) PUBLISHED.getAcquire(this)) {
+        long p = (long) PUBLISHED.getAcquire(this);
+        if (i == p) {
             return null;
         }
-        Object[] chunk = cChunk;
-        int at = (int) i & MASK;
-        Object item = chunk[at];
-        if (item == JUMP) {
-            chunk = (Object[]) chunk[CHUNK];
-            cChunk = chunk;
-            item = chunk[at];
-        }
-        chunk[at] = null;
-        cIndex = i + 1;
-        cLimit = i + 1;
-        return (T) item;
+        cLimit = p;
+        return take(i);
     }
 }
 
